@@ -1,0 +1,44 @@
+"""``python -m sim``: run the configured scenario and write a run folder.
+
+Bad input ends the run with a one-line error on stderr, exit code 2, and no
+run folder left behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.api import CONFIG_DIR, execute, format_summary
+from sim.errors import SimInputError
+
+# What Hydra puts in a run folder before the job runs.
+_HYDRA_ARTIFACTS = {".hydra", "__main__.log", "main.log"}
+
+
+def _discard_if_empty(out: Path) -> None:
+    """Remove a run folder that holds nothing but Hydra's own records."""
+    if out.is_dir() and all(p.name in _HYDRA_ARTIFACTS for p in out.iterdir()):
+        shutil.rmtree(out, ignore_errors=True)
+
+
+@hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    hc = HydraConfig.get()
+    out = Path(hc.runtime.output_dir)
+    try:
+        result = execute(cfg, out, choices={k: str(v) for k, v in hc.runtime.choices.items() if v is not None})
+    except SimInputError as e:
+        _discard_if_empty(out)
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    print(format_summary(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Atomic writing of a run folder.
+
+Everything is first written into a hidden staging folder inside the run
+folder, then moved into place with ``os.replace``; ``summary.json`` goes last,
+so a folder holding ``summary.json`` is complete, and an interrupted run
+leaves at most a staging folder, never a half-written table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+RUN_FILES = ("events.parquet", "steps.parquet", "summary.json")
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON to ``path`` atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal permissions
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, sort_keys=False, allow_nan=False)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_run(
+    out_dir: Path,
+    events: pd.DataFrame,
+    steps: pd.DataFrame,
+    summary: Mapping[str, Any],
+    draw_figures: Callable[[Path], None] | None = None,
+) -> None:
+    """Write a run's tables, figures and summary into ``out_dir`` atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        events.to_parquet(stage / "events.parquet", index=False)
+        steps.to_parquet(stage / "steps.parquet", index=False)
+        if draw_figures is not None:
+            draw_figures(stage / "figures")
+        (out_dir / "summary.json").unlink(missing_ok=True)  # the folder is incomplete from here on
+        for name in ("events.parquet", "steps.parquet"):
+            os.replace(stage / name, out_dir / name)
+        if (stage / "figures").exists():
+            shutil.rmtree(out_dir / "figures", ignore_errors=True)
+            os.replace(stage / "figures", out_dir / "figures")
+        write_json(out_dir / "summary.json", dict(summary))
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def is_complete(run_dir: Path) -> bool:
+    """A run folder is complete when all its tables and ``summary.json`` exist."""
+    return all((run_dir / f).is_file() for f in RUN_FILES)

@@ -1,0 +1,120 @@
+"""Outcome metrics of one run, declared explicitly (name, meaning, computation).
+
+Every metric is computed from the two saved tables (``events``, ``steps``), so
+a run folder on disk and a run in memory give the same summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """What a metric may read: the two tables and the crisis threshold."""
+
+    events: pd.DataFrame
+    steps: pd.DataFrame
+    crisis_threshold: float
+
+    @property
+    def tension(self) -> np.ndarray:
+        return self.steps[tension_column(self.steps)].to_numpy()
+
+    def spells(self) -> list[tuple[str, int, int, bool]]:
+        """Suspension spells as ``(channel, first_day, end_day, resumed)``, from day-end status."""
+        out = []
+        n = len(self.steps)
+        for col in channel_columns(self.steps):
+            susp = (self.steps[col].to_numpy() == "suspended").astype(np.int8)
+            edges = np.diff(np.concatenate(([0], susp, [0])))
+            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+            out += [(col, int(s), int(e), bool(e < n)) for s, e in zip(starts, ends)]
+        return out
+
+
+def tension_column(steps: pd.DataFrame) -> str:
+    cols = [c for c in steps.columns if c.startswith("tension_")]
+    if not cols:
+        raise KeyError("steps table has no tension_ column")
+    return cols[0]
+
+
+def channel_columns(steps: pd.DataFrame) -> list[str]:
+    return [c for c in steps.columns if c.startswith("channel_")]
+
+
+def _date(t: RunTables, i: int | None) -> str | None:
+    return None if i is None else str(pd.Timestamp(t.steps["date"].iloc[i]).date())
+
+
+def _first_crisis(t: RunTables) -> str | None:
+    above = np.flatnonzero(t.tension >= t.crisis_threshold)
+    return _date(t, int(above[0])) if above.size else None
+
+
+def _mean_resumption(t: RunTables) -> float | None:
+    done = [e - s for _, s, e, resumed in t.spells() if resumed]
+    return float(np.mean(done)) if done else None
+
+
+def _counts(series: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
+
+
+def _alignment_shift(t: RunTables) -> dict[str, float]:
+    cols = [c for c in t.steps.columns if c.startswith("alignment_")]
+    return {c.removeprefix("alignment_"): round(float(t.steps[c].iloc[-1] - t.steps[c].iloc[0]), 6) for c in cols}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One declared outcome metric."""
+
+    name: str
+    description: str
+    compute: Callable[[RunTables], Any]
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("peak_tension", "Highest daily US-China tension (mean of the two directed hostilities, 0..1).",
+            lambda t: round(float(t.tension.max()), 6)),
+    Outcome("peak_tension_date", "Date of the peak tension (first if tied).",
+            lambda t: _date(t, int(np.argmax(t.tension)))),
+    Outcome("final_tension", "Tension on the last day.", lambda t: round(float(t.tension[-1]), 6)),
+    Outcome("crisis_threshold", "The tension level that counts as crisis (config crisis_threshold).",
+            lambda t: t.crisis_threshold),
+    Outcome("crisis_crossed", "Whether tension ever reached the crisis threshold.",
+            lambda t: bool((t.tension >= t.crisis_threshold).any())),
+    Outcome("first_crisis_date", "First day tension reached the crisis threshold (null if never).", _first_crisis),
+    Outcome("days_above_crisis", "Number of days with tension at or above the crisis threshold.",
+            lambda t: int((t.tension >= t.crisis_threshold).sum())),
+    Outcome("channel_suspensions", "Number of suspension spells over all channels (status at day's end).",
+            lambda t: len(t.spells())),
+    Outcome("channel_days_suspended", "Total channel-days spent suspended, summed over channels.",
+            lambda t: int(sum(e - s for _, s, e, _ in t.spells()))),
+    Outcome("mean_days_to_resumption", "Mean days from a suspension to its resumption, over spells that ended (null if none).",
+            _mean_resumption),
+    Outcome("suspensions_unresolved", "Suspension spells still in force on the last day.",
+            lambda t: sum(1 for *_, resumed in t.spells() if not resumed)),
+    Outcome("channels_suspended_at_end", "Channels suspended on the last day.",
+            lambda t: sorted(c.split("_", 3)[3] for c in channel_columns(t.steps) if t.steps[c].iloc[-1] == "suspended")),
+    Outcome("signal_counts", "Number of signals of each kind, scripted and decided.",
+            lambda t: _counts(t.events["kind"])),
+    Outcome("response_counts", "Number of signals of each kind that rules decided (not scripted).",
+            lambda t: _counts(t.events.loc[~t.events["scripted"], "kind"])),
+    Outcome("n_signals", "Total number of signals.", lambda t: len(t.events)),
+    Outcome("alignment_shift", "Each regional state's alignment change, last day minus first (+ towards the US).",
+            _alignment_shift),
+)  # fmt: skip
+
+
+def summarize(events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: float) -> dict[str, Any]:
+    """Compute every declared outcome."""
+    t = RunTables(events, steps, crisis_threshold)
+    return {o.name: o.compute(t) for o in OUTCOMES}

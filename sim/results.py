@@ -1,0 +1,79 @@
+"""Turn a finished model into the two tables a researcher analyses.
+
+* ``events``: one row per signal (the event log, CAMEO-coded).
+* ``steps``: one row per simulated day (tension, hostility, trust, pressure,
+  channel status, alignment). Column meanings are listed in the README.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.model import SignalingModel
+from sim.vocabulary import load_vocabulary
+
+EVENT_COLUMNS = (
+    "id", "date", "step", "sender", "receiver", "kind", "channel", "intensity", "cameo_code",
+    "goldstein", "cause", "scripted", "note", "host", "magnitude",
+)  # fmt: skip
+
+
+def events_frame(model: SignalingModel) -> pd.DataFrame:
+    """The event log: one row per signal, in the order signals were sent."""
+    kinds = load_vocabulary().kinds
+    ev = model.events
+    start = np.datetime64(model.scenario.start, "D")
+    step = np.fromiter((s.day for s in ev), dtype=np.int64, count=len(ev))
+    return pd.DataFrame(
+        {
+            "id": np.fromiter((s.id for s in ev), dtype=np.int64, count=len(ev)),
+            "date": (start + step).astype("datetime64[ns]"),
+            "step": step,
+            "sender": [s.sender for s in ev],
+            "receiver": [s.receiver for s in ev],
+            "kind": [s.kind for s in ev],
+            "channel": [s.channel for s in ev],
+            "intensity": np.fromiter((s.intensity for s in ev), dtype=float, count=len(ev)),
+            "cameo_code": [kinds[s.kind].cameo_code for s in ev],
+            "goldstein": np.fromiter((kinds[s.kind].goldstein for s in ev), dtype=float, count=len(ev)),
+            "cause": pd.array([s.cause for s in ev], dtype="Int64"),
+            "scripted": np.fromiter((s.scripted for s in ev), dtype=bool, count=len(ev)),
+            "note": [s.note for s in ev],
+            "host": [s.host for s in ev],
+            "magnitude": np.array([np.nan if s.magnitude is None else s.magnitude for s in ev], dtype=float),
+        },
+        columns=list(EVENT_COLUMNS),
+    )
+
+
+def channel_status(model: SignalingModel) -> dict[str, np.ndarray]:
+    """Per channel, a boolean array over days: True where suspended at day's end."""
+    n = model.n_days
+    out = {c: np.zeros(n, dtype=bool) for c in model.board.channels}
+    for spell in model.board.history:
+        end = n if spell.resumed_day is None else spell.resumed_day
+        out[spell.channel][spell.suspended_day : end] = True
+    return out
+
+
+def steps_frame(model: SignalingModel) -> pd.DataFrame:
+    """The daily state table."""
+    n = model.n_days
+    days = np.arange(n)
+    cols: dict[str, object] = {
+        "step": days,
+        "date": (np.datetime64(model.scenario.start, "D") + days).astype("datetime64[ns]"),
+    }
+    a, b = model.poles
+    series: dict[str, np.ndarray] = {}
+    for agent in (*model.governments.values(), *model.regional.values()):
+        values = agent.state.daily(n)
+        for i, name in enumerate(agent.state.names):
+            series[name] = values[:, i]
+    cols[f"tension_{a}_{b}"] = (series[f"hostility_{a}_{b}"] + series[f"hostility_{b}_{a}"]) / 2
+    cols.update(series)
+    status = pd.CategoricalDtype(["open", "suspended"])
+    for c, susp in channel_status(model).items():
+        cols[f"channel_{a}_{b}_{c}"] = pd.Categorical.from_codes(susp.astype(np.int8), dtype=status)
+    return pd.DataFrame(cols)

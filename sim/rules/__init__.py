@@ -1,0 +1,32 @@
+"""Retaliation and thaw rules, one class per rule, selectable from configs/rules/."""
+
+from sim.rules.base import Context, Rule, Rung
+from sim.rules.retaliation import (
+    RETALIATION_RULES,
+    GenerousTitForTat,
+    GraduatedLadder,
+    GrimTrigger,
+    NoRetaliation,
+    RetaliationRule,
+    TitForTat,
+)
+from sim.rules.thaw import THAW_RULES, ConditionalReciprocity, NoThaw, SummitReset, ThawRule, TimeDecay
+
+__all__ = [
+    "RETALIATION_RULES",
+    "THAW_RULES",
+    "ConditionalReciprocity",
+    "Context",
+    "GenerousTitForTat",
+    "GraduatedLadder",
+    "GrimTrigger",
+    "NoRetaliation",
+    "NoThaw",
+    "RetaliationRule",
+    "Rule",
+    "Rung",
+    "SummitReset",
+    "ThawRule",
+    "TimeDecay",
+    "TitForTat",
+]

@@ -1,0 +1,202 @@
+"""Thaw rules: when a government reopens the dialogue channels it suspended.
+
+A thaw rule proposes resumptions (``channel_resumption`` intents). When a
+proposed resumption falls due, the model checks three gates, and if one is
+shut it asks again ``retry_days`` later:
+
+1. the rule's own :meth:`ThawRule.ready` condition;
+2. the government's retaliation rule (``permits_reopening``);
+3. if ``hold_while_sanctioned``: no post the channel runs through is vacant
+   or held by an official the other side sanctions. This is the
+   sanctioned-official rule every thaw rule carries: China kept the
+   defence channels shut while Gen. Li Shangfu, under US sanctions since
+   2018, was defence minister (March-October 2023; seed 002).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.errors import ParameterError, check_lag, check_range
+from sim.rules.base import Context, Rule, draw_lag
+from sim.signals import Intent, Perception
+
+
+class ThawRule(Rule):
+    """Base class.
+
+    Args:
+        hold_while_sanctioned: Keep a channel shut while a post it runs through
+            is vacant or held by an official the other side sanctions.
+        retry_days: Days until a blocked resumption is tried again.
+    """
+
+    memory_depth = 0
+
+    def __init__(self, hold_while_sanctioned: bool = True, retry_days: float = 14) -> None:
+        if not isinstance(hold_while_sanctioned, bool):
+            raise ParameterError("hold_while_sanctioned", hold_while_sanctioned, "must be true or false")
+        self.hold_while_sanctioned = hold_while_sanctioned
+        self.retry_days = int(check_range("retry_days", retry_days, 1, 3650))
+
+    def reset(self) -> None:
+        """Forget any state from an earlier run."""
+
+    def on_perception(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
+        """Proposals prompted by a signal from the rival (a summit, a gesture)."""
+        return []
+
+    def on_suspension(self, channel: str, ctx: Context, rng: np.random.Generator) -> list[Intent]:
+        """Proposals made when I suspend ``channel``."""
+        return []
+
+    def ready(self, channel: str, ctx: Context) -> bool:
+        """The rule's own condition for a due resumption to go ahead."""
+        return True
+
+
+def _resume(ctx: Context, channel: str, delay: int, cause: int | None) -> Intent:
+    return Intent("channel_resumption", ctx.rival, channel, delay, 1.0, cause)
+
+
+class NoThaw(ThawRule):
+    """Never reopens a channel: the null model's rule."""
+
+    name = "none"
+
+
+class TimeDecay(ThawRule):
+    """Each suspension lapses after a random spell, once hostility has cooled.
+
+    The spell is exponential with mean ``mean_days``; when it ends the channel
+    reopens if my hostility is below ``reopen_below``, otherwise the rule
+    tries again every ``retry_days``. Grievances fade with time, as in the
+    fatigue term of Richardson's arms-race equations.
+
+    References: Richardson, L. F. (1960), *Arms and Insecurity*, Boxwood;
+    Goldstein, J. S. & Freeman, J. R. (1990), *Three-Way Street: Strategic
+    Reciprocity in World Politics*, Chicago.
+
+    Args:
+        mean_days: Mean length of a suspension before the first reopening try.
+        reopen_below: Hostility below which a channel may reopen.
+    """
+
+    name = "time_decay"
+    stochastic = True
+
+    def __init__(
+        self,
+        hold_while_sanctioned: bool = True,
+        retry_days: float = 14,
+        mean_days: float = 120,
+        reopen_below: float = 0.5,
+    ) -> None:
+        super().__init__(hold_while_sanctioned, retry_days)
+        self.mean_days = check_range("mean_days", mean_days, 1.0, 3650.0)
+        self.reopen_below = check_range("reopen_below", reopen_below, 0.0, 1.0)
+
+    def on_suspension(self, channel: str, ctx: Context, rng: np.random.Generator) -> list[Intent]:
+        return [_resume(ctx, channel, max(1, math.ceil(rng.exponential(self.mean_days))), None)]
+
+    def ready(self, channel: str, ctx: Context) -> bool:
+        return ctx.hostility < self.reopen_below
+
+
+class SummitReset(ThawRule):
+    """A leaders' summit restarts the channels I cut: civilian first, military one by one.
+
+    After a ``leader_summit`` with the rival every channel I suspended is
+    scheduled to reopen: civilian channels after ``civil_lag`` days, military
+    channels afterwards in turn, each an exponential gap of mean
+    ``military_gap_days`` after the one before. This is the pattern of the
+    Bali (2022) and Woodside (2023) thaws, where leaders agreed to restore
+    communication and working levels followed.
+
+    References: Reynolds, D. (2007), *Summits: Six Meetings That Shaped the
+    Twentieth Century*, Allen Lane; Putnam, R. (1988), "Diplomacy and domestic
+    politics: the logic of two-level games", *International Organization* 42(3).
+
+    Args:
+        civil_lag: ``[min, max]`` days from the summit to civilian reopenings.
+        military_gap_days: Mean days between successive military reopenings.
+    """
+
+    name = "summit_reset"
+    stochastic = True
+
+    def __init__(
+        self,
+        hold_while_sanctioned: bool = True,
+        retry_days: float = 14,
+        civil_lag: tuple[int, int] | list[int] = (1, 7),
+        military_gap_days: float = 60,
+    ) -> None:
+        super().__init__(hold_while_sanctioned, retry_days)
+        self.civil_lag = check_lag("civil_lag", civil_lag)
+        self.military_gap_days = check_range("military_gap_days", military_gap_days, 1.0, 3650.0)
+
+    def on_perception(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
+        if p.signal.kind != "leader_summit" or p.responsible != ctx.rival or p.subject is not None:
+            return []
+        out: list[Intent] = []
+        last = 0
+        for c in ctx.reopening_order():
+            if c in ctx.military:
+                last += max(1, math.ceil(rng.exponential(self.military_gap_days)))
+            else:
+                last = max(last, draw_lag(self.civil_lag, rng))
+            out.append(_resume(ctx, c, last, p.signal.id))
+        return out
+
+
+class ConditionalReciprocity(ThawRule):
+    """Reopen one channel for each cooperative gesture, while trust allows.
+
+    Every cooperative signal from the rival at least as large as
+    ``min_gesture`` (a visit, a ministerial meeting, a working group) earns
+    the reopening of the next channel I suspended, civilian before military,
+    after ``lag`` days, provided my trust in the rival is at least
+    ``min_trust`` when it falls due.
+
+    References: Osgood, C. E. (1962), *An Alternative to War or Surrender*,
+    Illinois (GRIT); Keohane, R. O. (1986), "Reciprocity in international
+    relations", *International Organization* 40(1).
+
+    Args:
+        min_gesture: Smallest cooperative severity that counts as a gesture.
+        lag: ``[min, max]`` days from a gesture to the reopening.
+        min_trust: Trust needed for a reopening to go ahead.
+    """
+
+    name = "reciprocity"
+    stochastic = True
+
+    def __init__(
+        self,
+        hold_while_sanctioned: bool = True,
+        retry_days: float = 14,
+        min_gesture: float = 0.2,
+        lag: tuple[int, int] | list[int] = (3, 14),
+        min_trust: float = 0.3,
+    ) -> None:
+        super().__init__(hold_while_sanctioned, retry_days)
+        self.min_gesture = check_range("min_gesture", min_gesture, 0.0, 10.0)
+        self.lag = check_lag("lag", lag)
+        self.min_trust = check_range("min_trust", min_trust, 0.0, 1.0)
+
+    def on_perception(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
+        if p.responsible != ctx.rival or -p.severity < self.min_gesture:
+            return []
+        order = ctx.reopening_order()
+        return [_resume(ctx, order[0], draw_lag(self.lag, rng), p.signal.id)] if order else []
+
+    def ready(self, channel: str, ctx: Context) -> bool:
+        return ctx.trust >= self.min_trust
+
+
+THAW_RULES: dict[str, type[ThawRule]] = {
+    cls.name: cls for cls in (NoThaw, TimeDecay, SummitReset, ConditionalReciprocity)
+}

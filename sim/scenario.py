@@ -1,0 +1,255 @@
+"""Scenario files: a date range, who holds which post, and the scripted events.
+
+Scenarios are YAML data read with ``yaml.safe_load`` and checked field by
+field against the vocabulary; they cannot import or call code. The format is
+documented in ``scenarios/README.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import SimInputError
+from sim.vocabulary import load_vocabulary
+
+SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+
+_TOP_KEYS = {"name", "description", "start", "end", "spontaneous", "posts", "events"}
+_POST_KEYS = {"actor", "post", "official", "sanctioned_by", "source"}
+_EVENT_KEYS = {
+    "date", "sender", "receiver", "kind", "channel", "intensity", "magnitude", "unit",
+    "venue", "host", "note", "post", "official", "sanctioned_by", "source",
+}  # fmt: skip
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class PostHolder:
+    """Who holds a post at the start (``official`` None: vacant)."""
+
+    actor: str
+    post: str
+    official: str | None
+    sanctioned_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptedEvent:
+    """One event the scenario injects on its date."""
+
+    date: dt.date
+    sender: str
+    receiver: str
+    kind: str
+    channel: str
+    intensity: float
+    magnitude: float | None
+    note: str
+    host: str
+    post: str
+    official: str | None
+    sanctioned_by: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario."""
+
+    name: str
+    description: str
+    path: str
+    start: dt.date
+    end: dt.date
+    spontaneous: bool
+    posts: tuple[PostHolder, ...]
+    events: tuple[ScriptedEvent, ...]
+
+    @property
+    def n_days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def day_of(self, date: dt.date) -> int:
+        return (date - self.start).days
+
+
+def resolve_scenario(ref: str) -> Path:
+    """A scenario name (``historical_2022_2024``) or a path to a YAML file."""
+    ref = str(ref)
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        path = Path(ref).expanduser()
+    else:
+        path = SCENARIOS_DIR / f"{ref}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
+        raise SimInputError(str(path), "scenario", ref, f"no such scenario file (known scenarios: {known})")
+    return path
+
+
+def load_scenario(ref: str) -> Scenario:
+    """Read and validate a scenario; raise :class:`SimInputError` on the first problem."""
+    path = resolve_scenario(ref)
+    src = str(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise SimInputError(src, "yaml", where, f"not valid scenario YAML: {problem}") from None
+    except OSError as e:
+        raise SimInputError(src, "scenario", ref, f"cannot be read: {e.strerror}") from None
+    return parse_scenario(doc, src, default_name=path.stem)
+
+
+def parse_scenario(doc: Any, src: str, default_name: str = "scenario") -> Scenario:
+    """Validate a scenario already parsed from YAML (``src`` names it in errors)."""
+    if not isinstance(doc, dict):
+        raise SimInputError(src, "(top level)", type(doc).__name__, "must be a mapping of scenario fields")
+    _no_unknown(doc, _TOP_KEYS, src, "")
+    start = _date(doc.get("start"), src, "start")
+    end = _date(doc.get("end"), src, "end")
+    if end < start:
+        raise SimInputError(src, "end", str(end), f"is before start {start}")
+    spontaneous = doc.get("spontaneous", True)
+    if not isinstance(spontaneous, bool):
+        raise SimInputError(src, "spontaneous", spontaneous, "must be true or false")
+    posts = tuple(_post(p, src, i) for i, p in enumerate(_list(doc.get("posts"), src, "posts")))
+    events = tuple(
+        _event(e, src, i, start, end) for i, e in enumerate(_list(doc.get("events"), src, "events"))
+    )
+    events = tuple(sorted(events, key=lambda e: e.date))  # stable: same-day order kept
+    return Scenario(
+        name=str(doc.get("name", default_name)),
+        description=str(doc.get("description", "")),
+        path=src,
+        start=start,
+        end=end,
+        spontaneous=spontaneous,
+        posts=posts,
+        events=events,
+    )
+
+
+def _no_unknown(d: dict, allowed: set[str], src: str, prefix: str) -> None:
+    for k in d:
+        if k not in allowed:
+            raise SimInputError(src, f"{prefix}{k}", d[k], f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+
+def _list(v: Any, src: str, field: str) -> list:
+    if v is None:
+        return []
+    if not isinstance(v, list):
+        raise SimInputError(src, field, v, "must be a list")
+    return v
+
+
+def _date(v: Any, src: str, field: str) -> dt.date:
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
+    raise SimInputError(src, field, v, "must be a date written YYYY-MM-DD")
+
+
+def _actor(v: Any, src: str, field: str) -> str:
+    if v not in load_vocabulary().actors:
+        known = ", ".join(load_vocabulary().actors)
+        raise SimInputError(src, field, v, f"unknown actor (known: {known})")
+    return v
+
+
+def _sanctioned_by(v: Any, src: str, field: str) -> tuple[str, ...]:
+    return tuple(_actor(a, src, f"{field}[{j}]") for j, a in enumerate(_list(v, src, field)))
+
+
+def _post(p: Any, src: str, i: int) -> PostHolder:
+    f = f"posts[{i}]"
+    if not isinstance(p, dict):
+        raise SimInputError(src, f, p, "must be a mapping")
+    _no_unknown(p, _POST_KEYS, src, f + ".")
+    official = p.get("official")
+    if official is not None and not isinstance(official, str):
+        raise SimInputError(src, f + ".official", official, "must be a name or null (vacant)")
+    return PostHolder(
+        actor=_actor(p.get("actor"), src, f + ".actor"),
+        post=_post_name(p.get("post"), src, f + ".post"),
+        official=official,
+        sanctioned_by=_sanctioned_by(p.get("sanctioned_by"), src, f + ".sanctioned_by"),
+    )
+
+
+def _post_name(v: Any, src: str, field: str) -> str:
+    posts = {c.post for c in load_vocabulary().channels.values() if c.post}
+    if v not in posts:
+        raise SimInputError(src, field, v, f"unknown post (known: {', '.join(sorted(posts))})")
+    return v
+
+
+def _number(v: Any, src: str, field: str, lo: float, hi: float) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (lo <= v <= hi) or math.isnan(v):
+        raise SimInputError(src, field, v, f"must be a number in [{lo:g}, {hi:g}]")
+    return float(v)
+
+
+def _event(e: Any, src: str, i: int, start: dt.date, end: dt.date) -> ScriptedEvent:
+    f = f"events[{i}]"
+    if not isinstance(e, dict):
+        raise SimInputError(src, f, e, "must be a mapping")
+    _no_unknown(e, _EVENT_KEYS, src, f + ".")
+    vocab = load_vocabulary()
+    date = _date(e.get("date"), src, f + ".date")
+    if not start <= date <= end:
+        raise SimInputError(src, f + ".date", str(date), f"is outside the scenario's dates {start}..{end}")
+    kind = e.get("kind")
+    if kind not in vocab.kinds:
+        raise SimInputError(src, f + ".kind", kind, f"unknown signal kind (known: {', '.join(vocab.kinds)})")
+    channel = e.get("channel") or ""
+    if channel and channel not in vocab.channels:
+        raise SimInputError(src, f + ".channel", channel, f"unknown channel (known: {', '.join(vocab.channels)})")
+    if kind in ("channel_suspension", "channel_resumption", "meeting_request") and not channel:
+        raise SimInputError(src, f + ".channel", e.get("channel"), f"is required for kind {kind}")
+    sender = _actor(e.get("sender"), src, f + ".sender")
+    receiver = _actor(e.get("receiver"), src, f + ".receiver")
+    if kind == "meeting_request" and sender == receiver:
+        raise SimInputError(src, f + ".receiver", receiver, "a meeting request needs two different actors")
+    host = e.get("host") or ""
+    if host and not (isinstance(host, str) and _ISO3.match(host)):
+        raise SimInputError(src, f + ".host", host, "must be an ISO3 country code")
+    post, official = "", None
+    if kind == "personnel_change":
+        post = _post_name(e.get("post"), src, f + ".post")
+        official = e.get("official")
+        if official is not None and not isinstance(official, str):
+            raise SimInputError(src, f + ".official", official, "must be a name or null (vacant)")
+    elif "post" in e or "official" in e:
+        raise SimInputError(src, f + ".post", e.get("post"), "only personnel_change events name a post")
+    magnitude = e.get("magnitude")
+    note = str(e.get("note", ""))
+    venue = e.get("venue")
+    return ScriptedEvent(
+        date=date,
+        sender=sender,
+        receiver=receiver,
+        kind=kind,
+        channel=channel,
+        intensity=_number(e.get("intensity", 1.0), src, f + ".intensity", 0.01, 10.0),
+        magnitude=None if magnitude is None else _number(magnitude, src, f + ".magnitude", 0, 1e12),
+        note=f"{venue}: {note}" if venue and note else str(venue or note),
+        host=host,
+        post=post,
+        official=official,
+        sanctioned_by=_sanctioned_by(e.get("sanctioned_by"), src, f + ".sanctioned_by"),
+        source=str(e.get("source", "")),
+    )

@@ -83,10 +83,10 @@ def execute(
     model.run()
     events, steps = events_frame(model), steps_frame(model)
     summary = {
-        "scenario": model.scenario.name,
+        "scenario": model.scenario_spec.name,
         "seed": model.seed_value,
-        "start": str(model.scenario.start),
-        "end": str(model.scenario.end),
+        "start": str(model.scenario_spec.start),
+        "end": str(model.scenario_spec.end),
         "rules": {
             code: {"retaliation": g.retaliation.name, "thaw": g.thaw.name} for code, g in model.governments.items()
         },
@@ -95,7 +95,7 @@ def execute(
     if output_dir is not None:
         draw = None
         if cfg.get("figures", True):
-            label = f"{model.scenario.name}, seed {model.seed_value}"
+            label = f"{model.scenario_spec.name}, seed {model.seed_value}"
 
             def draw(folder: Path) -> None:
                 write_figures(events, steps, threshold, folder, label)

@@ -78,7 +78,7 @@ class SignalingModel(mesa.Model):
     ) -> None:
         super().__init__(rng=seed)
         self.seed_value = seed
-        self.scenario = scenario
+        self.scenario_spec = scenario
         self.n_days = scenario.n_days
         self.day = 0
         vocab = load_vocabulary()
@@ -147,7 +147,7 @@ class SignalingModel(mesa.Model):
 
     # -- the shared world ----------------------------------------------------
     def date_of(self, day: int) -> dt.date:
-        return self.scenario.start + dt.timedelta(days=day)
+        return self.scenario_spec.start + dt.timedelta(days=day)
 
     def blocked_channels(self) -> frozenset[str]:
         """Channels that a vacant post, or one held by an official the other side sanctions, blocks."""

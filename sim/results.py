@@ -23,7 +23,7 @@ def events_frame(model: SignalingModel) -> pd.DataFrame:
     """The event log: one row per signal, in the order signals were sent."""
     kinds = load_vocabulary().kinds
     ev = model.events
-    start = np.datetime64(model.scenario.start, "D")
+    start = np.datetime64(model.scenario_spec.start, "D")
     step = np.fromiter((s.day for s in ev), dtype=np.int64, count=len(ev))
     return pd.DataFrame(
         {
@@ -63,7 +63,7 @@ def steps_frame(model: SignalingModel) -> pd.DataFrame:
     days = np.arange(n)
     cols: dict[str, object] = {
         "step": days,
-        "date": (np.datetime64(model.scenario.start, "D") + days).astype("datetime64[ns]"),
+        "date": (np.datetime64(model.scenario_spec.start, "D") + days).astype("datetime64[ns]"),
     }
     a, b = model.poles
     series: dict[str, np.ndarray] = {}

@@ -15,6 +15,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.api import CONFIG_DIR, execute, format_summary
+from sim.cli_checks import check_overrides
 from sim.errors import SimInputError
 
 # What Hydra puts in a run folder before the job runs.
@@ -40,5 +41,15 @@ def main(cfg: DictConfig) -> None:
     print(format_summary(result))
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """Check the overrides, then hand over to Hydra."""
+    try:
+        check_overrides(sys.argv[1:])
+    except SimInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
     main()
+
+
+if __name__ == "__main__":
+    cli()

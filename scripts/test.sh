@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up and run the full test suite on every supported interpreter found:
+# Python 3.11 (Mesa 3.3.x) and Python 3.12 (Mesa 3.5.x). Each gets its own
+# virtual environment in .venv-py3.X; extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_python() {  # find_python 3.11 -> path of a python3.11, or nothing
+  local v=$1 p
+  for p in "$(command -v "python$v" 2>/dev/null)" \
+           "$(pyenv root 2>/dev/null)"/versions/"$v".*/bin/"python$v" \
+           /root/.pyenv/versions/"$v".*/bin/"python$v" /usr/bin/"python$v" /usr/local/bin/"python$v"; do
+    if [ -n "$p" ] && [ -x "$p" ] && "$p" -c 'import sys' >/dev/null 2>&1; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+versions=${SIM_PYTHONS:-"3.11 3.12"}
+status=0
+ran=0
+for v in $versions; do
+  if ! py=$(find_python "$v"); then
+    echo "error: python$v not found (set SIM_PYTHONS to test other versions)" >&2
+    exit 1
+  fi
+  venv=".venv-py$v"
+  echo "=== Python $v ($py) -> $venv"
+  [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null
+  "$venv/bin/python" -m pip install --quiet -e ".[dev]"
+  "$venv/bin/python" -c 'import mesa, sys; print(f"mesa {mesa.__version__} on python {sys.version.split()[0]}")'
+  "$venv/bin/python" -m pytest -p no:cacheprovider "$@" || status=$?
+  ran=$((ran + 1))
+done
+echo "=== tested on $ran interpreter(s)"
+exit $status

@@ -1,0 +1,28 @@
+"""Run folders are written atomically: a failure leaves no half-written results."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sim.io import is_complete, write_run
+
+
+def test_failure_while_writing_leaves_nothing_behind(tmp_path, historical):
+    def broken_figures(folder):
+        folder.mkdir()
+        (folder / "half.png").write_bytes(b"x")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_run(tmp_path, historical.events, historical.steps, historical.summary, broken_figures)
+    assert list(tmp_path.iterdir()) == []
+    assert not is_complete(tmp_path)
+
+
+def test_rewrite_replaces_a_complete_run(tmp_path, historical):
+    write_run(tmp_path, historical.events, historical.steps, {"n": 1})
+    write_run(tmp_path, historical.events.head(3), historical.steps, {"n": 2})
+    assert is_complete(tmp_path)
+    assert len(pd.read_parquet(tmp_path / "events.parquet")) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "steps.parquet", "summary.json"]

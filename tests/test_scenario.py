@@ -1,0 +1,89 @@
+"""Scenario files: validation errors name the file, the field and the value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sim.errors import SimInputError
+from sim.scenario import SCENARIOS_DIR, load_scenario
+
+from .conftest import minimal_scenario
+
+
+def test_shipped_scenarios_load():
+    names = {p.stem for p in SCENARIOS_DIR.glob("*.yaml")}
+    assert {"historical_2022_2024", "baseline"} <= names
+    for name in names:
+        sc = load_scenario(name)
+        assert sc.start <= sc.end
+        assert all(sc.start <= e.date <= sc.end for e in sc.events)
+
+
+def test_historical_scripts_only_triggers_not_chinese_responses():
+    sc = load_scenario("historical_2022_2024")
+    assert not sc.spontaneous
+    chinese = [e for e in sc.events if e.sender == "CHN"]
+    # China's only scripted acts are the balloon (a trigger) and personnel changes.
+    assert {e.kind for e in chinese} == {"surveillance_incident", "personnel_change"}
+    decided_kinds = {"channel_suspension", "channel_resumption", "meeting_rejection", "ministerial_meeting", "rhetoric_condemnation"}
+    assert not decided_kinds & {e.kind for e in sc.events}
+    li = [e for e in sc.events if e.official == "Li Shangfu"]
+    assert len(li) == 1 and li[0].date == dt.date(2023, 3, 12) and li[0].sanctioned_by == ("USA",)
+    removal = [e for e in sc.events if e.kind == "personnel_change" and e.official is None]
+    assert removal[0].date == dt.date(2023, 10, 24)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "value_text"),
+    [
+        (lambda d: d["events"][0].update(kind="invade"), "events[0].kind", "'invade'"),
+        (lambda d: d["events"][0].update(sender="XXX"), "events[0].sender", "'XXX'"),
+        (lambda d: d["events"][0].update(date="2022-13-45"), "events[0].date", "'2022-13-45'"),
+        (lambda d: d["events"][0].update(date="2023-01-01"), "events[0].date", "2023-01-01"),
+        (lambda d: d["events"][0].update(channel="backchannel"), "events[0].channel", "'backchannel'"),
+        (lambda d: d["events"][0].update(intensity=-2), "events[0].intensity", "-2"),
+        (lambda d: d["events"][0].update(colour="red"), "events[0].colour", "'red'"),
+        (lambda d: d.update(end="2022-07-01"), "end", "2022-07-01"),
+        (lambda d: d.update(start="soon"), "start", "'soon'"),
+        (lambda d: d.update(spontaneous="yes"), "spontaneous", "'yes'"),
+        (lambda d: d.update(_target_="os.system"), "_target_", "'os.system'"),
+        (lambda d: d["events"].append({"date": "2022-08-03", "sender": "USA", "receiver": "CHN", "kind": "meeting_request"}),
+         "events[1].channel", "None"),
+    ],
+)
+def test_bad_scenarios_give_one_line_errors(write_scenario, change, field, value_text):
+    doc = minimal_scenario()
+    change(doc)
+    path = write_scenario(doc)
+    with pytest.raises(SimInputError) as info:
+        load_scenario(str(path))
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert msg.startswith(f"{path}: {field}=")
+    assert value_text in msg
+
+
+def test_yaml_cannot_run_code(write_scenario, tmp_path):
+    marker = tmp_path / "pwned"
+    path = write_scenario(f"start: 2022-08-01\nend: !!python/object/apply:os.system ['touch {marker}']\n")
+    with pytest.raises(SimInputError, match="not valid scenario YAML"):
+        load_scenario(str(path))
+    assert not marker.exists()
+
+
+def test_missing_scenario_names_the_file():
+    with pytest.raises(SimInputError, match=r"no_such_episode\.yaml: scenario='no_such_episode': no such scenario file"):
+        load_scenario("no_such_episode")
+
+
+def test_same_day_events_keep_file_order(write_scenario):
+    doc = minimal_scenario()
+    doc["events"] = [
+        {"date": "2022-08-05", "sender": "USA", "receiver": "CHN", "kind": "export_control"},
+        {"date": "2022-08-03", "sender": "USA", "receiver": "CHN", "kind": "sanction"},
+        {"date": "2022-08-05", "sender": "USA", "receiver": "CHN", "kind": "sanction"},
+    ]
+    sc = load_scenario(str(write_scenario(doc)))
+    assert [(e.date.day, e.kind) for e in sc.events] == [(3, "sanction"), (5, "export_control"), (5, "sanction")]

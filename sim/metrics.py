@@ -6,8 +6,10 @@ a run folder on disk and a run in memory give the same summary.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -22,16 +24,17 @@ class RunTables:
     steps: pd.DataFrame
     crisis_threshold: float
 
-    @property
+    @cached_property
     def tension(self) -> np.ndarray:
         return self.steps[tension_column(self.steps)].to_numpy()
 
+    @cached_property
     def spells(self) -> list[tuple[str, int, int, bool]]:
         """Suspension spells as ``(channel, first_day, end_day, resumed)``, from day-end status."""
         out = []
         n = len(self.steps)
         for col in channel_columns(self.steps):
-            susp = (self.steps[col].to_numpy() == "suspended").astype(np.int8)
+            susp = suspended_mask(self.steps[col]).astype(np.int8)
             edges = np.diff(np.concatenate(([0], susp, [0])))
             starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
             out += [(col, int(s), int(e), bool(e < n)) for s, e in zip(starts, ends)]
@@ -43,6 +46,13 @@ def tension_column(steps: pd.DataFrame) -> str:
     if not cols:
         raise KeyError("steps table has no tension_ column")
     return cols[0]
+
+
+def suspended_mask(column: pd.Series) -> np.ndarray:
+    """Boolean array: True where a channel-status column says "suspended"."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return (column.cat.codes == column.cat.categories.get_loc("suspended")).to_numpy()
+    return (column.astype(str) == "suspended").to_numpy()
 
 
 def channel_columns(steps: pd.DataFrame) -> list[str]:
@@ -59,12 +69,12 @@ def _first_crisis(t: RunTables) -> str | None:
 
 
 def _mean_resumption(t: RunTables) -> float | None:
-    done = [e - s for _, s, e, resumed in t.spells() if resumed]
+    done = [e - s for _, s, e, resumed in t.spells if resumed]
     return float(np.mean(done)) if done else None
 
 
-def _counts(series: pd.Series) -> dict[str, int]:
-    return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
+def _counts(values: pd.Series) -> dict[str, int]:
+    return dict(sorted(Counter(map(str, values.tolist())).items()))
 
 
 def _alignment_shift(t: RunTables) -> dict[str, float]:
@@ -95,13 +105,13 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("days_above_crisis", "Number of days with tension at or above the crisis threshold.",
             lambda t: int((t.tension >= t.crisis_threshold).sum())),
     Outcome("channel_suspensions", "Number of suspension spells over all channels (status at day's end).",
-            lambda t: len(t.spells())),
+            lambda t: len(t.spells)),
     Outcome("channel_days_suspended", "Total channel-days spent suspended, summed over channels.",
-            lambda t: int(sum(e - s for _, s, e, _ in t.spells()))),
+            lambda t: int(sum(e - s for _, s, e, _ in t.spells))),
     Outcome("mean_days_to_resumption", "Mean days from a suspension to its resumption, over spells that ended (null if none).",
             _mean_resumption),
     Outcome("suspensions_unresolved", "Suspension spells still in force on the last day.",
-            lambda t: sum(1 for *_, resumed in t.spells() if not resumed)),
+            lambda t: sum(1 for *_, resumed in t.spells if not resumed)),
     Outcome("channels_suspended_at_end", "Channels suspended on the last day.",
             lambda t: sorted(c.split("_", 3)[3] for c in channel_columns(t.steps) if t.steps[c].iloc[-1] == "suspended")),
     Outcome("signal_counts", "Number of signals of each kind, scripted and decided.",

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.metrics import channel_columns, tension_column
+from sim.metrics import channel_columns, suspended_mask, tension_column
 
 _KIND_COLORS = {
     "rhetoric_condemnation": "#9e9e9e",
@@ -26,9 +26,12 @@ _KIND_COLORS = {
     "channel_suspension": "#000000",
     "meeting_rejection": "#5d4037",
     "channel_resumption": "#2e7d32",
-    "ministerial_meeting": "#43a047",
+    "ministerial_meeting": "#00897b",
     "defense_cooperation": "#1565c0",
 }
+
+
+_QUIET_SCRIPTED = {"meeting_request", "personnel_change"}
 
 
 def _dates(steps: pd.DataFrame) -> np.ndarray:
@@ -46,11 +49,14 @@ def tension_figure(events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: 
     ax.plot(dates, steps[f"hostility_{a}_{b}"], color="#1f77b4", lw=1, alpha=0.8, label=f"hostility {a}→{b}")
     ax.plot(dates, steps[f"hostility_{b}_{a}"], color="#d62728", lw=1, alpha=0.8, label=f"hostility {b}→{a}")
     ax.axhline(crisis_threshold, color="grey", ls="--", lw=1, label="crisis threshold")
-    scripted = events[events["scripted"] & (events["kind"] != "personnel_change")]
+    scripted = events[events["scripted"]]
     for _, ev in scripted.iterrows():
+        if ev["kind"] in _QUIET_SCRIPTED:  # venues and appointments: a faint line, no label
+            ax.axvline(ev["date"], color="#9e9e9e", lw=0.6, ls=":", alpha=0.8)
+            continue
         ax.axvline(ev["date"], color="#ff9800", lw=0.8, alpha=0.6)
-        ax.text(ev["date"], 1.01, ev["kind"].replace("_", " "), rotation=90, fontsize=6,
-                va="bottom", ha="center", transform=ax.get_xaxis_transform())  # fmt: skip
+        ax.text(ev["date"], 1.01, f"{ev['sender']}→{ev['receiver']} {ev['kind'].replace('_', ' ')}", rotation=90,
+                fontsize=6, va="bottom", ha="center", transform=ax.get_xaxis_transform())  # fmt: skip
     decided = events[~events["scripted"]]
     tension_by_day = steps[tcol].to_numpy()
     handles = []
@@ -65,7 +71,8 @@ def tension_figure(events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: 
     ax.add_artist(first)
     if handles:
         ax.legend(handles=handles, loc="upper right", fontsize=7, title="decided signals", title_fontsize=8, ncol=2)
-    ax.set_title(title or "Tension over time (orange lines: scripted events)", pad=60)
+    fig.suptitle(title or "Tension over time")
+    ax.set_xlabel("orange: scripted events; dotted: meeting requests at venues and appointments; dots: decided signals")
     return fig
 
 
@@ -76,7 +83,7 @@ def channel_figure(events: pd.DataFrame, steps: pd.DataFrame, title: str = "") -
     ax = fig.add_subplot()
     start = mdates.date2num(pd.Timestamp(steps["date"].iloc[0]))
     for row, col in enumerate(cols):
-        susp = (steps[col].to_numpy() == "suspended").astype(np.int8)
+        susp = suspended_mask(steps[col]).astype(np.int8)
         edges = np.flatnonzero(np.diff(np.concatenate(([-1], susp, [-1]))) != 0)
         for s, e in zip(edges[:-1], edges[1:]):
             color = "#c62828" if susp[s] else "#66bb6a"

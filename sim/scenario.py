@@ -222,8 +222,10 @@ def _event(e: Any, src: str, i: int, start: dt.date, end: dt.date) -> ScriptedEv
         raise SimInputError(src, f + ".channel", e.get("channel"), f"is required for kind {kind}")
     sender = _actor(e.get("sender"), src, f + ".sender")
     receiver = _actor(e.get("receiver"), src, f + ".receiver")
-    if kind == "meeting_request" and sender == receiver:
-        raise SimInputError(src, f + ".receiver", receiver, "a meeting request needs two different actors")
+    if kind == "personnel_change" and sender != receiver:
+        raise SimInputError(src, f + ".receiver", receiver, f"a personnel change is internal: receiver must be the sender {sender}")
+    if kind != "personnel_change" and sender == receiver:
+        raise SimInputError(src, f + ".receiver", receiver, f"a {kind} needs two different actors")
     host = e.get("host") or ""
     if host and not (isinstance(host, str) and _ISO3.match(host)):
         raise SimInputError(src, f + ".host", host, "must be an ISO3 country code")

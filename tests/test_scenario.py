@@ -45,6 +45,7 @@ def test_historical_scripts_only_triggers_not_chinese_responses():
         (lambda d: d["events"][0].update(channel="backchannel"), "events[0].channel", "'backchannel'"),
         (lambda d: d["events"][0].update(intensity=-2), "events[0].intensity", "-2"),
         (lambda d: d["events"][0].update(colour="red"), "events[0].colour", "'red'"),
+        (lambda d: d["events"][0].update(receiver="USA"), "events[0].receiver", "'USA'"),
         (lambda d: d.update(end="2022-07-01"), "end", "2022-07-01"),
         (lambda d: d.update(start="soon"), "start", "'soon'"),
         (lambda d: d.update(spontaneous="yes"), "spontaneous", "'yes'"),

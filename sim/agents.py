@@ -221,7 +221,7 @@ class Government(mesa.Agent):
         rng = self.model.rng
         if s.sender == self.code:
             if s.kind == "channel_suspension" and s.receiver == self.rival:
-                return self.thaw.on_suspension(s.channel, self.context(s.day, board), rng)
+                return self.thaw.on_suspension(s.channel, self.context(s.day, board), rng, cause=s.id)
             return []
         p = self.perceive(s)
         if p is None:

@@ -98,6 +98,7 @@ class SignalingModel(mesa.Model):
         self.posts: dict[tuple[str, str], Official] = {
             (p.actor, p.post): Official(p.official, p.sanctioned_by) for p in scenario.posts
         }
+        self._blocked = self._compute_blocked()  # changes only with personnel changes
         self.events: list[Signal] = []
         self._queue: list[tuple[int, int, int, object]] = []
         self._seq = itertools.count()
@@ -151,6 +152,9 @@ class SignalingModel(mesa.Model):
 
     def blocked_channels(self) -> frozenset[str]:
         """Channels that a vacant post, or one held by an official the other side sanctions, blocks."""
+        return self._blocked
+
+    def _compute_blocked(self) -> frozenset[str]:
         a, b = self.poles
         out = []
         for channel, post in self._posts_of.items():
@@ -198,7 +202,8 @@ class SignalingModel(mesa.Model):
             self.board.resume(s.channel, s.day, s.id)
         elif s.kind == "personnel_change" and s.post:
             self.posts[(s.sender, s.post)] = Official(s.official or None, s.sanctioned_by)
-        blocked = self.blocked_channels()
+            self._blocked = self._compute_blocked()
+        blocked = self._blocked
         for code, gov in self.governments.items():
             for it in gov.receive(s, self.board, blocked):
                 self._push(s.day + it.delay, _DECIDED, (code, it))

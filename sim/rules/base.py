@@ -102,7 +102,7 @@ class Context:
         for p in reversed(self.memory):
             if self.day - p.signal.day > within_days:
                 return None
-            if p.severity >= threshold:
+            if p.severity >= threshold - 1e-9:
                 return p
         return None
 
@@ -164,8 +164,9 @@ def suspension_intents(
     return out
 
 
-def positive_int(name: str, value: object) -> int:
-    v = check_range(name, value, 1, math.inf)  # type: ignore[arg-type]
+def positive_int(name: str, value: object, hi: float = math.inf) -> int:
+    """``value`` as an int in ``[1, hi]``; a fractional value is an error, not truncated."""
+    v = check_range(name, value, 1, hi)  # type: ignore[arg-type]
     if v != int(v):
         raise ParameterError(name, value, "must be a whole number")
     return int(v)

@@ -20,10 +20,16 @@ from sim.vocabulary import load_vocabulary
 
 _DEFAULT_LAG = (0, 1)
 _PROTEST = Rung("rhetoric_condemnation", 0.0, _DEFAULT_LAG)
+# Severities are products of floats: compare thresholds with a little slack so
+# that 0.6 * 3 counts as reaching 1.8.
+_EPS = 1e-9
 
 
 class RetaliationRule(Rule):
     """Base class.
+
+    Rules that answer draw each answer's lag from the repertoire's
+    ``[min, max]`` range with the model's generator, so they are stochastic.
 
     Args:
         trigger: Smallest severity (perceived hostility times intensity) the
@@ -33,6 +39,7 @@ class RetaliationRule(Rule):
     """
 
     memory_depth: float = math.inf
+    stochastic = True
 
     def __init__(self, trigger: float = 0.3, grievance_days: float = 30) -> None:
         self.trigger = check_range("trigger", trigger, 0.0, 10.0)
@@ -60,6 +67,7 @@ class NoRetaliation(RetaliationRule):
 
     name = "none"
     memory_depth = 0
+    stochastic = False
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
         return []
@@ -102,16 +110,22 @@ class TitForTat(RetaliationRule):
     memory_depth = 1
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        if p.severity < self.trigger:
+        if p.severity < self.trigger - _EPS:
             return []
         return _mirror_intents(p, ctx, rng)
 
+    def _last_was_hostile(self, ctx: Context, skip: int | None = None) -> bool:
+        """Whether the rival's last signal (other than ``skip``) was hostile and recent."""
+        for q in reversed(ctx.memory):
+            if q.signal.id != skip:
+                return q.severity >= self.trigger - _EPS and ctx.day - q.signal.day <= self.grievance_days
+        return False
+
     def accepts(self, request: Perception, ctx: Context, rng: np.random.Generator) -> bool:
-        earlier = [q for q in ctx.memory if q.signal.id != request.signal.id]
-        if not earlier:
-            return True
-        last = earlier[-1]
-        return not (last.severity >= self.trigger and ctx.day - last.signal.day <= self.grievance_days)
+        return not self._last_was_hostile(ctx, skip=request.signal.id)
+
+    def permits_reopening(self, channel: str, ctx: Context) -> bool:
+        return channel not in ctx.military or not self._last_was_hostile(ctx)
 
 
 class GenerousTitForTat(TitForTat):
@@ -137,16 +151,20 @@ class GenerousTitForTat(TitForTat):
         super().__init__(trigger, grievance_days)
         self.generosity = check_range("generosity", generosity, 0.0, 1.0)
 
+    def _forgives(self, rng: np.random.Generator) -> bool:
+        # No draw when generosity is 0, so that the rule is then exactly TitForTat.
+        return self.generosity > 0 and rng.random() < self.generosity
+
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        if p.severity < self.trigger:
+        if p.severity < self.trigger - _EPS or not load_vocabulary().kinds[p.signal.kind].mirror:
             return []
-        if rng.random() < self.generosity:
+        if self._forgives(rng):
             rung = Rung("rhetoric_condemnation", 0.0, (ctx.rung("rhetoric_condemnation") or _PROTEST).lag)
             return [rung_intent(rung, p, 1.0, rng)]  # type: ignore[list-item]
         return _mirror_intents(p, ctx, rng)
 
     def accepts(self, request: Perception, ctx: Context, rng: np.random.Generator) -> bool:
-        return super().accepts(request, ctx, rng) or rng.random() < self.generosity
+        return super().accepts(request, ctx, rng) or self._forgives(rng)
 
 
 class GraduatedLadder(RetaliationRule):
@@ -172,7 +190,7 @@ class GraduatedLadder(RetaliationRule):
         hostility_gain: How much current hostility amplifies a response.
         pressure_gain: How much domestic pressure amplifies a response.
         channel_step: Severity per additional channel cut.
-        refuse_above: Hostility above which every meeting is refused.
+        refuse_above: Hostility at or above which every meeting is refused.
     """
 
     name = "graduated"
@@ -197,7 +215,7 @@ class GraduatedLadder(RetaliationRule):
         return p.severity * max(0.0, gain + self.pressure_gain * ctx.pressure)
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        eff = self.effective(p, ctx)
+        eff = self.effective(p, ctx) + _EPS
         if eff < self.trigger:
             return []
         out: list[Intent] = []
@@ -219,8 +237,10 @@ class GrimTrigger(RetaliationRule):
     """Cooperate until one hostile signal reaches ``threshold``; then defect for good.
 
     On triggering it cuts every channel and climbs the whole ladder; from then
-    on it answers any hostile signal with every rung, refuses every meeting and
-    never lets a channel reopen.
+    on it answers any hostile signal of at least ``trigger`` with every rung,
+    refuses every meeting and never lets a channel reopen. Until then it
+    cooperates fully: it answers nothing, accepts every meeting and lets
+    every channel reopen.
 
     Reference: Friedman, J. W. (1971), "A non-cooperative equilibrium for
     supergames", *Review of Economic Studies* 38(1): 1-12.
@@ -245,10 +265,10 @@ class GrimTrigger(RetaliationRule):
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
         if not self.triggered:
-            if p.severity < self.threshold:
+            if p.severity < self.threshold - _EPS:
                 return []
             self._triggered_on = p.signal.id
-        elif p.severity < self.trigger:
+        elif p.severity < self.trigger - _EPS:
             return []
         out: list[Intent] = []
         for rung in ctx.repertoire:
@@ -259,10 +279,10 @@ class GrimTrigger(RetaliationRule):
         return out
 
     def accepts(self, request: Perception, ctx: Context, rng: np.random.Generator) -> bool:
-        return not self.triggered and super().accepts(request, ctx, rng)
+        return not self.triggered
 
     def permits_reopening(self, channel: str, ctx: Context) -> bool:
-        return not self.triggered and super().permits_reopening(channel, ctx)
+        return not self.triggered
 
 
 RETALIATION_RULES: dict[str, type[RetaliationRule]] = {

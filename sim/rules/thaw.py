@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from sim.errors import ParameterError, check_lag, check_range
-from sim.rules.base import Context, Rule, draw_lag
+from sim.rules.base import Context, Rule, draw_lag, positive_int
 from sim.signals import Intent, Perception
 
 
@@ -39,7 +39,7 @@ class ThawRule(Rule):
         if not isinstance(hold_while_sanctioned, bool):
             raise ParameterError("hold_while_sanctioned", hold_while_sanctioned, "must be true or false")
         self.hold_while_sanctioned = hold_while_sanctioned
-        self.retry_days = int(check_range("retry_days", retry_days, 1, 3650))
+        self.retry_days = positive_int("retry_days", retry_days, 3650)
 
     def reset(self) -> None:
         """Forget any state from an earlier run."""
@@ -48,8 +48,10 @@ class ThawRule(Rule):
         """Proposals prompted by a signal from the rival (a summit, a gesture)."""
         return []
 
-    def on_suspension(self, channel: str, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        """Proposals made when I suspend ``channel``."""
+    def on_suspension(
+        self, channel: str, ctx: Context, rng: np.random.Generator, cause: int | None = None
+    ) -> list[Intent]:
+        """Proposals made when I suspend ``channel`` (``cause``: the suspension signal's id)."""
         return []
 
     def ready(self, channel: str, ctx: Context) -> bool:
@@ -98,8 +100,10 @@ class TimeDecay(ThawRule):
         self.mean_days = check_range("mean_days", mean_days, 1.0, 3650.0)
         self.reopen_below = check_range("reopen_below", reopen_below, 0.0, 1.0)
 
-    def on_suspension(self, channel: str, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        return [_resume(ctx, channel, max(1, math.ceil(rng.exponential(self.mean_days))), None)]
+    def on_suspension(
+        self, channel: str, ctx: Context, rng: np.random.Generator, cause: int | None = None
+    ) -> list[Intent]:
+        return [_resume(ctx, channel, max(1, math.ceil(rng.exponential(self.mean_days))), cause)]
 
     def ready(self, channel: str, ctx: Context) -> bool:
         return ctx.hostility < self.reopen_below
@@ -186,12 +190,26 @@ class ConditionalReciprocity(ThawRule):
         self.min_gesture = check_range("min_gesture", min_gesture, 0.0, 10.0)
         self.lag = check_lag("lag", lag)
         self.min_trust = check_range("min_trust", min_trust, 0.0, 1.0)
+        self._promised: set[str] = set()
+
+    def reset(self) -> None:
+        self._promised = set()
+
+    def on_suspension(
+        self, channel: str, ctx: Context, rng: np.random.Generator, cause: int | None = None
+    ) -> list[Intent]:
+        self._promised.discard(channel)  # a fresh cut needs a fresh gesture
+        return []
 
     def on_perception(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        if p.responsible != ctx.rival or -p.severity < self.min_gesture:
+        if p.responsible != ctx.rival or -p.severity < self.min_gesture - 1e-9:
             return []
-        order = ctx.reopening_order()
-        return [_resume(ctx, order[0], draw_lag(self.lag, rng), p.signal.id)] if order else []
+        # One channel per gesture: skip channels an earlier gesture already earned.
+        for channel in ctx.reopening_order():
+            if channel not in self._promised:
+                self._promised.add(channel)
+                return [_resume(ctx, channel, draw_lag(self.lag, rng), p.signal.id)]
+        return []
 
     def ready(self, channel: str, ctx: Context) -> bool:
         return ctx.trust >= self.min_trust

@@ -1,0 +1,410 @@
+"""Time one default historical run in-process, and a naive per-day Mesa model of it.
+
+Run from the repository root::
+
+    python bench/bench_run.py [--repeats 50] [--warmup 5] [--out results/bench]
+
+Every measurement is taken with ``time.perf_counter`` after warm-up; the
+measurements are interleaved repeat by repeat (so drift on a noisy machine hits
+them all alike) and reported as median and interquartile range in
+milliseconds. What each one covers is described in ``bench/README.md``.
+
+Results go to ``<out>/run_time.json`` and ``<out>/run_time.md`` (the latest run)
+and to copies tagged with the Python and Mesa versions, so runs on both
+interpreters are kept side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig
+
+from sim.api import compose_config, quiet_mesa
+from sim.build import build
+from sim.metrics import summarize
+from sim.model import GovernmentSpec, RegionalSpec, SignalingModel
+from sim.results import events_frame, steps_frame
+from sim.scenario import Scenario
+
+try:  # run as a script (python bench/bench_run.py): bench/ is on sys.path
+    from naive_model import run_naive
+except ImportError:  # imported as bench.bench_run
+    from bench.naive_model import run_naive
+
+REPO = Path(__file__).resolve().parents[1]
+LIMIT_MS = 10.0  # the requirement: the default run in-process, after warm-up
+TARGET_RATIO = 3.0  # ... about 3 times less than a naive per-day Mesa model
+
+# Reported measurements, in table order, with what each one times.
+MEASUREMENTS: dict[str, str] = {
+    "compose": "one-off: Hydra composes configs/config.yaml (compose_config)",
+    "build": "one-off: build(cfg) - parse and check config and scenario YAML, build rules, construct the model",
+    "model": "SignalingModel(scenario, specs, seed) + model.run()",
+    "tables": "events_frame + steps_frame",
+    "summary": "summarize(events, steps, threshold)",
+    "in_process_total": "model + tables + summary (the figure the 10 ms requirement refers to)",
+    "naive": "naive Mesa model: construct, step() every day (shuffle_do + DataCollector), get_model_vars_dataframe",
+    "naive_total": "naive + events_frame + summarize on its table (like-for-like with in_process_total)",
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a run needs, composed and parsed once."""
+
+    cfg: DictConfig
+    choices: dict[str, str]
+    scenario: Scenario
+    governments: tuple[GovernmentSpec, ...]
+    regional: tuple[RegionalSpec, ...]
+    seed: int
+    threshold: float
+
+
+def prepare(overrides: Sequence[str] = ()) -> Inputs:
+    """Compose the config and build a model once; keep its scenario and specs for reuse.
+
+    The specs are read back from the built model's agents, so this follows
+    whatever ``sim.build.build`` does. Reusing rule objects across sequential
+    runs is safe: each ``Government`` resets its rules when constructed.
+    """
+    cfg, choices = compose_config(overrides)
+    model, threshold = build(cfg, choices)
+    governments = tuple(
+        GovernmentSpec(g.code, g.rival, g.params, g.retaliation, g.thaw) for g in model.governments.values()
+    )
+    regional = tuple(RegionalSpec(r.code, r.params) for r in model.regional.values())
+    return Inputs(cfg, choices, model.scenario_spec, governments, regional, model.seed_value, threshold)
+
+
+def new_model(inp: Inputs) -> SignalingModel:
+    """A fresh event-driven model from the prebuilt specs (no parsing)."""
+    return SignalingModel(inp.scenario, inp.governments, inp.regional, inp.seed)
+
+
+# -- equivalence checks ------------------------------------------------------
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise AssertionError(message)
+
+
+def _event_keys(model: SignalingModel) -> list[tuple[Any, ...]]:
+    return [(s.id, s.day, s.kind, s.sender, s.receiver, s.channel, s.cause) for s in model.events]
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    return a == b
+
+
+def check_equivalence(inp: Inputs) -> dict[str, Any]:
+    """Check the naive model reproduces the event-driven run exactly; raise AssertionError if not.
+
+    Compares the events (ids, days, kinds, senders, receivers, channels,
+    causes), every column of the daily table and the summary. Also checks
+    that a model built by ``build()`` and one built from the reused specs give
+    the same events.
+
+    Returns:
+        A few facts about the run (days, signals, agents) for the report.
+    """
+    built, _ = build(inp.cfg, inp.choices)
+    built.run()
+    model = new_model(inp)
+    model.run()
+    _check(_event_keys(built) == _event_keys(model), "a model from reused specs differs from build()'s model")
+    naive, table = run_naive(inp.scenario, inp.governments, inp.regional, inp.seed)
+    _check(_event_keys(naive) == _event_keys(model), "naive model's events differ from the event-driven run")
+    events, steps = events_frame(model), steps_frame(model)
+    expected = steps.drop(columns="step")
+    _check(list(table.columns) == list(expected.columns), "naive daily table has different columns")
+    _check(len(table) == len(expected), "naive daily table has a different number of days")
+    _check(bool((pd.to_datetime(table["date"]).to_numpy() == expected["date"].to_numpy()).all()), "dates differ")
+    for col in expected.columns.drop("date"):
+        if col.startswith("channel_"):
+            same = table[col].tolist() == expected[col].astype(str).tolist()
+        else:
+            diff = np.abs(table[col].to_numpy(dtype=float) - expected[col].to_numpy()).max()
+            same = bool(diff <= 1e-12)
+        _check(same, f"naive daily table differs from steps_frame in {col}")
+    s_fast = summarize(events, steps, inp.threshold)
+    s_naive = summarize(events_frame(naive), table, inp.threshold)
+    _check(_same_value(s_fast, s_naive), "summary of the naive run differs")
+    return {
+        "scenario": inp.scenario.name,
+        "seed": inp.seed,
+        "n_days": model.n_days,
+        "n_signals": len(model.events),
+        "n_agents": len(model.agents),
+        "n_step_columns": len(steps.columns),
+    }
+
+
+# -- timed bodies --------------------------------------------------------------
+def time_compose(inp: Inputs) -> dict[str, float]:
+    t0 = time.perf_counter()
+    compose_config(())
+    return {"compose": time.perf_counter() - t0}
+
+
+def time_build(inp: Inputs) -> dict[str, float]:
+    t0 = time.perf_counter()
+    model, _ = build(inp.cfg, inp.choices)
+    return {"build": time.perf_counter() - t0}
+
+
+def time_in_process(inp: Inputs) -> dict[str, float]:
+    """One run from prebuilt inputs, timed in its three parts."""
+    t0 = time.perf_counter()
+    model = new_model(inp)
+    model.run()
+    t1 = time.perf_counter()
+    events, steps = events_frame(model), steps_frame(model)
+    t2 = time.perf_counter()
+    summarize(events, steps, inp.threshold)
+    t3 = time.perf_counter()
+    return {"model": t1 - t0, "tables": t2 - t1, "summary": t3 - t2, "in_process_total": t3 - t0}
+
+
+def time_naive(inp: Inputs) -> dict[str, float]:
+    """One naive run; then the events table and summary a user would still need."""
+    t0 = time.perf_counter()
+    model, table = run_naive(inp.scenario, inp.governments, inp.regional, inp.seed)
+    t1 = time.perf_counter()
+    summarize(events_frame(model), table, inp.threshold)
+    t2 = time.perf_counter()
+    return {"naive": t1 - t0, "naive_total": t2 - t0}
+
+
+Timer = Callable[[Inputs], dict[str, float]]
+
+
+def measure(inp: Inputs, repeats: int, warmup: int, compose_repeats: int) -> dict[str, list[float]]:
+    """Warm up, then run every timer once per repeat, interleaved; return samples in seconds."""
+    timers: list[Timer] = [time_build, time_in_process, time_naive]
+    for _ in range(warmup):
+        time_compose(inp)
+        for timer in timers:
+            timer(inp)
+    samples: dict[str, list[float]] = {name: [] for name in MEASUREMENTS}
+    for i in range(repeats):
+        chosen = [time_compose, *timers] if i < compose_repeats else timers
+        for timer in chosen:
+            for name, seconds in timer(inp).items():
+                samples[name].append(seconds)
+    return samples
+
+
+# -- statistics and report -------------------------------------------------------
+def describe(values: Sequence[float], scale: float = 1e3) -> dict[str, float | int]:
+    """Median, quartiles (inclusive method), minimum and count of ``values * scale`` (default: s -> ms)."""
+    ms = [v * scale for v in values]
+    q1, median, q3 = statistics.quantiles(ms, n=4, method="inclusive") if len(ms) > 1 else (ms[0],) * 3
+    return {"median": median, "q1": q1, "q3": q3, "iqr": q3 - q1, "min": min(ms), "n": len(ms)}
+
+
+def ratios(samples: Mapping[str, Sequence[float]], stats: Mapping[str, Mapping[str, float]]) -> dict[str, Any]:
+    """Naive over event-driven: ratio of medians, and the spread of per-repeat ratios."""
+    out: dict[str, Any] = {}
+    for naive in ("naive", "naive_total"):
+        paired = [n / f for n, f in zip(samples[naive], samples["in_process_total"])]
+        out[f"{naive}/in_process_total"] = {
+            "ratio_of_medians": stats[naive]["median"] / stats["in_process_total"]["median"],
+            "paired": describe(paired, scale=1.0),
+        }
+    return out
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def _git(*args: str) -> str | None:
+    """Read-only git query; None if git is unavailable."""
+    try:
+        out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode in (0, 1) else None
+
+
+def source_digest(folders: Sequence[str] = ("sim", "configs", "scenarios")) -> str:
+    """SHA-256 over the model's source, config and scenario files as they are on disk now.
+
+    The working tree may differ from the commit; this identifies exactly what was timed.
+    """
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".yaml", ".csv", ".tsv"}:
+                digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def machine_info() -> dict[str, Any]:
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    dirty = _git("diff", "--no-ext-diff", "--stat", "HEAD", "--", "sim", "configs", "scenarios")
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "executable": sys.executable,
+        "mesa": _version("mesa"),
+        "numpy": _version("numpy"),
+        "pandas": _version("pandas"),
+        "hydra-core": _version("hydra-core"),
+        "omegaconf": _version("omegaconf"),
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": affinity,
+        "cpu_model": _cpu_model(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_model_code_modified": None if dirty is None else bool(dirty),
+        "source_sha256": source_digest(),
+    }
+
+
+def build_report(samples: Mapping[str, Sequence[float]], info: Mapping[str, Any], args: argparse.Namespace,
+                 run: Mapping[str, Any]) -> dict[str, Any]:  # fmt: skip
+    stats = {name: describe(samples[name]) for name in MEASUREMENTS if samples[name]}
+    total = stats["in_process_total"]["median"]
+    rat = ratios(samples, stats)
+    return {
+        "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": dict(info),
+        "settings": {"repeats": args.repeats, "warmup": args.warmup, "compose_repeats": args.compose_repeats},
+        "run": dict(run),
+        "unit": "ms",
+        "measurements": {name: {**stats[name], "what": MEASUREMENTS[name]} for name in stats},
+        "ratios": rat,
+        "requirement": {
+            "limit_ms": LIMIT_MS,
+            "in_process_total_median_ms": total,
+            "met": total <= LIMIT_MS,
+            "target_ratio": TARGET_RATIO,
+            "naive/in_process_total": rat["naive/in_process_total"]["ratio_of_medians"],
+        },
+    }
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """A short table of the report."""
+    m, run, req = report["machine"], report["run"], report["requirement"]
+    lines = [
+        f"# Run time: {run['scenario']}, seed {run['seed']} ({run['n_days']} days, {run['n_signals']} signals)",
+        "",
+        f"Python {m['python']}, Mesa {m['mesa']}, numpy {m['numpy']}, pandas {m['pandas']}; "
+        f"{m['cpu_count']} CPUs ({m['cpu_model']}); {report['timestamp']}; "
+        f"{report['settings']['repeats']} repeats after {report['settings']['warmup']} warm-up.",
+        "",
+        "| measurement | median ms | q1 ms | q3 ms | IQR ms | n |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in report["measurements"].items():
+        lines.append(f"| {name} | {s['median']:.2f} | {s['q1']:.2f} | {s['q3']:.2f} | {s['iqr']:.2f} | {s['n']} |")
+    lines += ["", "| ratio | of medians | paired median | paired q1-q3 |", "|---|---:|---:|---:|"]
+    for name, r in report["ratios"].items():
+        p = r["paired"]
+        lines.append(f"| {name} | {r['ratio_of_medians']:.2f} | {p['median']:.2f} | {p['q1']:.2f}-{p['q3']:.2f} |")
+    verdict = "met" if req["met"] else "NOT met"
+    lines += [
+        "",
+        f"Requirement: in_process_total median {req['in_process_total_median_ms']:.2f} ms "
+        f"<= {req['limit_ms']:g} ms: {verdict}; naive/in_process_total {req['naive/in_process_total']:.1f}x "
+        f"(target about {req['target_ratio']:g}x).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(report: Mapping[str, Any], out: Path) -> list[Path]:
+    """Write the JSON and Markdown reports, latest and tagged with the interpreter."""
+    m = report["machine"]
+    tag = f"py{m['python']}_mesa{m['mesa']}"
+    text_json = json.dumps(report, indent=2) + "\n"
+    text_md = render_markdown(report)
+    paths = []
+    for stem in ("run_time", f"run_time_{tag}"):
+        for suffix, text in ((".json", text_json), (".md", text_md)):
+            write_atomic(out / f"{stem}{suffix}", text)
+            paths.append(out / f"{stem}{suffix}")
+    return paths
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=50, help="timed repeats of each measurement (default 50)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed warm-up runs (default 5)")
+    parser.add_argument("--compose-repeats", type=int, default=10,
+                        help="repeats of the slow one-off Hydra compose (default 10)")  # fmt: skip
+    parser.add_argument("--out", type=Path, default=Path("results/bench"), help="output folder (default results/bench)")
+    args = parser.parse_args(argv)
+    if args.repeats < 1 or args.warmup < 0 or args.compose_repeats < 0:
+        parser.error("--repeats must be >= 1, --warmup and --compose-repeats >= 0")
+    args.compose_repeats = min(args.compose_repeats, args.repeats)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    quiet_mesa()
+    inp = prepare()
+    run = check_equivalence(inp)
+    samples = measure(inp, args.repeats, args.warmup, args.compose_repeats)
+    report = build_report(samples, machine_info(), args, run)
+    paths = write_outputs(report, args.out)
+    print(render_markdown(report), end="")
+    print(f"\nwrote {', '.join(str(p) for p in paths)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

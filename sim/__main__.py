@@ -15,7 +15,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.api import CONFIG_DIR, execute, format_summary
-from sim.cli_checks import check_overrides
+from sim.cli_checks import validate_runs
 from sim.errors import SimInputError
 
 # What Hydra puts in a run folder before the job runs.
@@ -38,13 +38,16 @@ def main(cfg: DictConfig) -> None:
         _discard_if_empty(out)
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
+    except Exception:
+        _discard_if_empty(out)  # a bug, not bad input: leave no folder, show Hydra's report
+        raise
     print(format_summary(result))
 
 
 def cli() -> None:
-    """Check the overrides, then hand over to Hydra."""
+    """Check every run's config (before Hydra writes anything), then hand over to Hydra."""
     try:
-        check_overrides(sys.argv[1:])
+        validate_runs(sys.argv[1:])
     except SimInputError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)

@@ -240,7 +240,7 @@ class Government(mesa.Agent):
 
     def resumption_blocker(self, channel: str, ctx: Context, blocked: frozenset[str]) -> str:
         """Why a due resumption of ``channel`` cannot go ahead now ("" if it can)."""
-        if self.thaw.hold_while_sanctioned and channel in blocked:
+        if self.thaw.holds(channel, blocked):
             return "a post the channel runs through is vacant or held by a sanctioned official"
         if not self.retaliation.permits_reopening(channel, ctx):
             return "a recent grievance"
@@ -258,7 +258,7 @@ class Government(mesa.Agent):
         s = request.signal
         if s.channel and s.channel in ctx.suspended_channels:
             reason = "the channel is suspended"
-        elif s.channel in blocked:
+        elif self.thaw.holds(s.channel, blocked):
             reason = "a post the channel runs through is vacant or held by a sanctioned official"
         elif not self.retaliation.accepts(request, ctx, self.model.rng):
             reason = "the retaliation rule refused"

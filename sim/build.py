@@ -48,7 +48,7 @@ class ConfigSource:
             package = package or group.replace("/", ".")
             if option and (path == package or path.startswith(package + ".")) and len(package) > len(best):
                 best, name = package, f"configs/{group}/{option}.yaml"
-        return f"config ({name} or an override)" if best else "config"
+        return f"config ({name if best else 'configs/config.yaml'} or an override)"
 
 
 def build_rule(node: Any, path: str, family: str, source: ConfigSource | None = None) -> Rule:
@@ -62,6 +62,9 @@ def build_rule(node: Any, path: str, family: str, source: ConfigSource | None = 
         names = ", ".join(sorted(c.name for c in registry.values()))
         raise SimInputError(source(path), f"{path}._target_", target, f"is not a {family} rule (rules: {names})")
     kwargs = {k: v for k, v in node.items() if k != "_target_"}
+    for k, v in kwargs.items():  # a rule wrapping another rule (SanctionedPostHold.inner)
+        if isinstance(v, Mapping) and "_target_" in v:
+            kwargs[k] = build_rule(v, f"{path}.{k}", family, source)
     try:
         return registry[target](**kwargs)
     except ParameterError as e:
@@ -112,6 +115,17 @@ def _regional(code: str, node: Mapping[str, Any], source: ConfigSource) -> Regio
         raise SimInputError(source(path), f"{path}.{e.name}", e.value, e.problem) from None
 
 
+_PAIR_KINDS = ("channel_suspension", "channel_resumption", "meeting_request")
+
+
+def _check_scripted_pairs(scenario: Scenario, governments: list[str]) -> None:
+    """Channel moves and meeting requests only exist between the two governments."""
+    for ev in scenario.events:
+        if ev.kind in _PAIR_KINDS and {ev.sender, ev.receiver} != set(governments):
+            raise SimInputError(scenario.path, f"events[{ev.index}].receiver", ev.receiver,
+                                f"a {ev.kind} must be between the governments {' and '.join(governments)}")  # fmt: skip
+
+
 def build(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> tuple[SignalingModel, float]:
     """Build the model a config describes; return it with the crisis threshold.
 
@@ -130,14 +144,18 @@ def build(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> tuple[Si
             raise SimInputError(source(f"governments.{code}"), f"governments.{code}.rival", rival,
                                 f"must name the other government ({', '.join(codes)})")  # fmt: skip
     if len(codes) != 2:
-        raise SimInputError("config", "governments", codes, "the model needs exactly two governments")
+        raise SimInputError(source("governments"), "governments", codes, "the model needs exactly two governments")
     seed = data.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SimInputError("config", "seed", seed, "must be a non-negative whole number")
+        raise SimInputError(source("seed"), "seed", seed, "must be a non-negative whole number")
     try:
         threshold = check_range("crisis_threshold", data.get("crisis_threshold"), 0, 1)
     except ParameterError as e:
-        raise SimInputError("config", e.name, e.value, e.problem) from None
+        raise SimInputError(source(e.name), e.name, e.value, e.problem) from None
+    _check_scripted_pairs(scenario, codes)
+    figures = data.get("figures", True)
+    if not isinstance(figures, bool):
+        raise SimInputError(source("figures"), "figures", figures, "must be true or false")
     model = SignalingModel(
         scenario,
         [_government(c, govs[c], source) for c in codes],

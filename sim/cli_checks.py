@@ -14,6 +14,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 
 from sim.api import CONFIG_DIR, compose_config
+from sim.build import build
 from sim.errors import SimInputError
 
 _FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir", "--experimental-rerun"}
@@ -34,9 +35,13 @@ def override_args(argv: Sequence[str]) -> list[str]:
     return out
 
 
-def _values(ov) -> list[str]:
+def _values(ov) -> list[str] | None:
+    """The values an override takes (None for sweeps that need Hydra to expand, e.g. glob)."""
     if ov.is_sweep_override():
-        return [str(v) for v in ov.sweep_string_iterator()]
+        try:
+            return [str(v) for v in ov.sweep_string_iterator()]
+        except HydraException:
+            return None
     return [ov.get_value_element_as_str()]
 
 
@@ -58,21 +63,68 @@ def check_overrides(argv: Sequence[str]) -> DictConfig | None:
         key = ov.key_or_group
         if key.startswith("hydra") or ov.is_delete() or ov.is_add() or ov.is_force_add():
             continue
+        values = _values(ov)
+        if values is None:
+            continue
         if (CONFIG_DIR / key).is_dir():
-            for v in _values(ov):
+            for v in values:
                 if not (CONFIG_DIR / key / f"{v}.yaml").is_file():
                     known = ", ".join(sorted(p.stem for p in (CONFIG_DIR / key).glob("*.yaml")))
                     name = f"{key}@{ov.package}" if ov.package else key
                     raise SimInputError(SOURCE, name, v, f"no such option in configs/{key}/ (options: {known})")
-            group_choices.append(f"{ov.input_line.split('=', 1)[0]}={_values(ov)[0]}")
+            group_choices.append(f"{ov.input_line.split('=', 1)[0]}={values[0]}")
         else:
-            keys.append(ov)
+            keys.append((ov, values))
     cfg, _ = compose_config(group_choices)
-    for ov in keys:
+    for ov, values in keys:
         if OmegaConf.select(cfg, ov.key_or_group, default=_MISSING) is _MISSING:
             parent, _, leaf = ov.key_or_group.rpartition(".")
             node = OmegaConf.select(cfg, parent) if parent else cfg
             known = ", ".join(sorted(map(str, node.keys()))) if isinstance(node, DictConfig) else ""
-            raise SimInputError(SOURCE, ov.key_or_group, _values(ov)[0],
+            raise SimInputError(SOURCE, ov.key_or_group, values[0],
                                 "unknown config key" + (f" (keys here: {known})" if known else ""))  # fmt: skip
     return cfg
+
+
+def _probes(values: list[str]) -> list[str]:
+    """The values of a sweep worth building: all of a short list; the ends and extremes of a long one."""
+    if len(values) <= 20:
+        return values
+    picked = {values[0], values[-1]}
+    try:
+        numbers = sorted(values, key=float)
+        picked |= {numbers[0], numbers[-1]}
+    except ValueError:
+        picked |= set(values)
+    return [v for v in values if v in picked]
+
+
+def validate_runs(argv: Sequence[str]) -> None:
+    """Build the model of every run the command line asks for (sweeps: a few probes per value list).
+
+    Called before Hydra creates any folder, so bad values stop the command
+    before anything is written.
+
+    Raises:
+        SimInputError: the first bad value found, naming its file or override.
+    """
+    check_overrides(argv)
+    args = [a for a in override_args(argv) if not a.split("=", 1)[0].lstrip("+~").startswith("hydra")]
+    try:
+        parsed = OverridesParser.create().parse_overrides(args)
+    except HydraException:
+        return
+    base: list[str] = []
+    variants: list[tuple[int, list[str]]] = []
+    for ov in parsed:
+        values = _values(ov)
+        key = ov.input_line.split("=", 1)[0]
+        if values is None:  # left to Hydra's own expansion
+            continue
+        base.append(f"{key}={values[0]}")
+        if len(values) > 1:
+            variants.append((len(base) - 1, [f"{key}={v}" for v in _probes(values)[1:]]))
+    combos = [base] + [base[:i] + [v] + base[i + 1 :] for i, vs in variants for v in vs]
+    for combo in combos:
+        cfg, choices = compose_config(combo)
+        build(cfg, choices)

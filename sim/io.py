@@ -44,20 +44,32 @@ def write_run(
     steps: pd.DataFrame,
     summary: Mapping[str, Any],
     draw_figures: Callable[[Path], None] | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> None:
-    """Write a run's tables, figures and summary into ``out_dir`` atomically."""
+    """Write a run's tables, figures, extra text files and summary into ``out_dir`` atomically.
+
+    Args:
+        out_dir: The run folder (created if missing).
+        events, steps: The run's tables.
+        summary: Written last, as ``summary.json``.
+        draw_figures: Called with a folder to draw the figures into, or None for no figures
+            (old figures in ``out_dir`` are then removed, not left beside new tables).
+        texts: Extra text files by name (e.g. ``config.yaml``).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
         events.to_parquet(stage / "events.parquet", index=False)
         steps.to_parquet(stage / "steps.parquet", index=False)
+        for name, text in (texts or {}).items():
+            (stage / name).write_text(text, encoding="utf-8")
         if draw_figures is not None:
             draw_figures(stage / "figures")
         (out_dir / "summary.json").unlink(missing_ok=True)  # the folder is incomplete from here on
-        for name in ("events.parquet", "steps.parquet"):
+        for name in ("events.parquet", "steps.parquet", *(texts or {})):
             os.replace(stage / name, out_dir / name)
+        shutil.rmtree(out_dir / "figures", ignore_errors=True)
         if (stage / "figures").exists():
-            shutil.rmtree(out_dir / "figures", ignore_errors=True)
             os.replace(stage / "figures", out_dir / "figures")
         write_json(out_dir / "summary.json", dict(summary))
     finally:

@@ -30,9 +30,11 @@ from sim.scenario import Scenario, ScriptedEvent
 from sim.signals import Intent, Signal
 from sim.vocabulary import load_vocabulary
 
-# Order of work within one day: scripted events, then decided signals, then
-# spontaneous initiatives. Ties keep insertion order (a sequence number).
-_SCRIPTED, _DECIDED, _INITIATIVE = 0, 1, 2
+# Order of work within one day: signals decided on earlier days go out first
+# (overnight), then the day's scripted events, then spontaneous initiatives;
+# answers decided today follow in the order they were decided (a sequence
+# number breaks ties).
+_DECIDED, _SCRIPTED, _INITIATIVE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ class SignalingModel(mesa.Model):
         }
         self._blocked = self._compute_blocked()  # changes only with personnel changes
         self.events: list[Signal] = []
+        # Latest resumption proposal per (government, channel): a blocked proposal
+        # that is retried gives way to a newer one, so a reopening is credited to
+        # the decision that produced it (Woodside, not Bali a year earlier).
+        self._latest_proposal: dict[tuple[str, str], int] = {}
         self._queue: list[tuple[int, int, int, object]] = []
         self._seq = itertools.count()
         self._ids = itertools.count()
@@ -136,15 +142,26 @@ class SignalingModel(mesa.Model):
             if kind == _SCRIPTED:
                 self._emit(self._scripted_signal(day, item))  # type: ignore[arg-type]
             elif kind == _DECIDED:
-                sender, intent = item  # type: ignore[misc]
-                self._fire(day, sender, intent)
+                sender, intent, proposal = item  # type: ignore[misc]
+                self._fire(day, sender, intent, proposal)
             else:
                 gov, ini = item  # type: ignore[misc]
                 self._initiative(day, gov, ini)
 
-    def _push(self, day: int, kind: int, item: object) -> None:
+    def _push(self, day: int, kind: int, item: object) -> int:
+        seq = next(self._seq)
         if day < self.n_days:
-            heapq.heappush(self._queue, (day, kind, next(self._seq), item))
+            heapq.heappush(self._queue, (day, kind, seq, item))
+        return seq
+
+    def _decide(self, day: int, sender: str, it: Intent) -> None:
+        """Schedule a signal ``sender`` decided to send, ``it.delay`` days after ``day``."""
+        if it.kind == "channel_resumption":
+            proposal = next(self._seq)
+            self._latest_proposal[(sender, it.channel)] = proposal
+            self._push(day + it.delay, _DECIDED, (sender, it, proposal))
+        else:
+            self._push(day + it.delay, _DECIDED, (sender, it, None))
 
     # -- the shared world ----------------------------------------------------
     def date_of(self, day: int) -> dt.date:
@@ -170,11 +187,11 @@ class SignalingModel(mesa.Model):
         return Signal(
             id=next(self._ids), day=day, sender=ev.sender, receiver=ev.receiver, kind=ev.kind,
             channel=ev.channel, intensity=ev.intensity, cause=None, scripted=True, note=ev.note,
-            host=ev.host, magnitude=ev.magnitude, post=ev.post, official=ev.official or "",
+            host=ev.host, magnitude=ev.magnitude, unit=ev.unit, post=ev.post, official=ev.official or "",
             sanctioned_by=ev.sanctioned_by,
         )  # fmt: skip
 
-    def _fire(self, day: int, sender: str, it: Intent) -> None:
+    def _fire(self, day: int, sender: str, it: Intent, proposal: int | None = None) -> None:
         """A decided signal falls due: check it still makes sense, then send it."""
         board = self.board
         if it.kind == "channel_suspension" and not board.is_open(it.channel):
@@ -182,10 +199,12 @@ class SignalingModel(mesa.Model):
         if it.kind == "channel_resumption":
             if board.is_open(it.channel):
                 return
+            if proposal is not None and self._latest_proposal.get((sender, it.channel)) != proposal:
+                return  # superseded by a newer decision to reopen this channel
             gov = self.governments[sender]
             blocker = gov.resumption_blocker(it.channel, gov.context(day, board), self.blocked_channels())
             if blocker:
-                self._push(day + gov.thaw.retry_days, _DECIDED, (sender, it))
+                self._push(day + gov.thaw.retry_days, _DECIDED, (sender, it, proposal))
                 return
         self._emit(
             Signal(next(self._ids), day, sender, it.receiver, it.kind, it.channel, it.intensity,
@@ -206,10 +225,10 @@ class SignalingModel(mesa.Model):
         blocked = self._blocked
         for code, gov in self.governments.items():
             for it in gov.receive(s, self.board, blocked):
-                self._push(s.day + it.delay, _DECIDED, (code, it))
+                self._decide(s.day, code, it)
         for code, reg in self.regional.items():
             for it in reg.receive(s):
-                self._push(s.day + it.delay, _DECIDED, (code, it))
+                self._decide(s.day, code, it)
 
     # -- initiatives (Poisson processes, sampled by thinning) ----------------
     def _schedule_initiative(self, gov: Government, ini: Initiative, day: int) -> None:

@@ -19,7 +19,7 @@ from sim.metrics import channel_columns, suspended_mask, tension_column
 _KIND_COLORS = {
     "rhetoric_condemnation": "#9e9e9e",
     "sanction": "#8e24aa",
-    "export_control": "#6a1b9a",
+    "export_control": "#283593",
     "military_drill": "#d32f2f",
     "interception": "#b71c1c",
     "surveillance_incident": "#e65100",

@@ -15,7 +15,7 @@ from sim.vocabulary import load_vocabulary
 
 EVENT_COLUMNS = (
     "id", "date", "step", "sender", "receiver", "kind", "channel", "intensity", "cameo_code",
-    "goldstein", "cause", "scripted", "note", "host", "magnitude",
+    "goldstein", "cause", "scripted", "note", "host", "magnitude", "unit",
 )  # fmt: skip
 
 
@@ -42,6 +42,7 @@ def events_frame(model: SignalingModel) -> pd.DataFrame:
             "note": [s.note for s in ev],
             "host": [s.host for s in ev],
             "magnitude": np.array([np.nan if s.magnitude is None else s.magnitude for s in ev], dtype=float),
+            "unit": [s.unit for s in ev],
         },
         columns=list(EVENT_COLUMNS),
     )

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,31 @@ _EVENT_KEYS = {
     "venue", "host", "note", "post", "official", "sanctioned_by", "source",
 }  # fmt: skip
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+# Dates outside this range are refused: the event log uses nanosecond timestamps.
+_FIRST_DATE, _LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
+class _ScenarioLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that keeps dates as text (checked by :func:`_date`) and refuses duplicate keys."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# Without the implicit timestamp resolver, `2022-13-45` stays a string and gets
+# a proper one-line error instead of a ValueError from inside the YAML parser.
+_ScenarioLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +68,9 @@ class PostHolder:
 
 @dataclass(frozen=True, slots=True)
 class ScriptedEvent:
-    """One event the scenario injects on its date."""
+    """One event the scenario injects on its date (``index``: its place in the file)."""
 
+    index: int
     date: dt.date
     sender: str
     receiver: str
@@ -51,6 +78,7 @@ class ScriptedEvent:
     channel: str
     intensity: float
     magnitude: float | None
+    unit: str
     note: str
     host: str
     post: str
@@ -94,16 +122,28 @@ def resolve_scenario(ref: str) -> Path:
 
 
 def load_scenario(ref: str) -> Scenario:
-    """Read and validate a scenario; raise :class:`SimInputError` on the first problem."""
+    """Read and validate a scenario; raise :class:`SimInputError` on the first problem.
+
+    Parsed scenarios are cached per file and modification time, so runs that
+    share a scenario (seeds, sweeps, calibration trials) parse it once.
+    """
     path = resolve_scenario(ref)
-    src = str(path)
+    st = path.stat()
+    return _load_cached(str(path.resolve()), ref, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(src: str, ref: str, mtime_ns: int, size: int) -> Scenario:
+    path = Path(src)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_ScenarioLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise SimInputError(src, "yaml", where, f"not valid scenario YAML: {problem}") from None
+    except UnicodeDecodeError as e:
+        raise SimInputError(src, "encoding", f"byte {e.start}", "the file is not UTF-8 text") from None
     except OSError as e:
         raise SimInputError(src, "scenario", ref, f"cannot be read: {e.strerror}") from None
     return parse_scenario(doc, src, default_name=path.stem)
@@ -118,6 +158,8 @@ def parse_scenario(doc: Any, src: str, default_name: str = "scenario") -> Scenar
     end = _date(doc.get("end"), src, "end")
     if end < start:
         raise SimInputError(src, "end", str(end), f"is before start {start}")
+    if (end - start).days > 36_500:
+        raise SimInputError(src, "end", str(end), "the scenario may span at most 100 years")
     spontaneous = doc.get("spontaneous", True)
     if not isinstance(spontaneous, bool):
         raise SimInputError(src, "spontaneous", spontaneous, "must be true or false")
@@ -127,8 +169,8 @@ def parse_scenario(doc: Any, src: str, default_name: str = "scenario") -> Scenar
     )
     events = tuple(sorted(events, key=lambda e: e.date))  # stable: same-day order kept
     return Scenario(
-        name=str(doc.get("name", default_name)),
-        description=str(doc.get("description", "")),
+        name=_text(doc.get("name", default_name), src, "name"),
+        description=_text(doc.get("description", ""), src, "description"),
         path=src,
         start=start,
         end=end,
@@ -152,19 +194,32 @@ def _list(v: Any, src: str, field: str) -> list:
     return v
 
 
+def _text(v: Any, src: str, field: str) -> str:
+    if v is None:
+        return ""
+    if not isinstance(v, (str, int, float)) or isinstance(v, bool):
+        raise SimInputError(src, field, v, "must be text")
+    return str(v)
+
+
 def _date(v: Any, src: str, field: str) -> dt.date:
+    date = None
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, str):
+        date = v
+    elif isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
         try:
-            return dt.date.fromisoformat(v)
+            date = dt.date.fromisoformat(v)
         except ValueError:
             pass
-    raise SimInputError(src, field, v, "must be a date written YYYY-MM-DD")
+    if date is None:
+        raise SimInputError(src, field, v, "must be a date written YYYY-MM-DD")
+    if not _FIRST_DATE <= date <= _LAST_DATE:
+        raise SimInputError(src, field, str(date), f"must lie between {_FIRST_DATE} and {_LAST_DATE}")
+    return date
 
 
 def _actor(v: Any, src: str, field: str) -> str:
-    if v not in load_vocabulary().actors:
+    if not isinstance(v, str) or v not in load_vocabulary().actors:
         known = ", ".join(load_vocabulary().actors)
         raise SimInputError(src, field, v, f"unknown actor (known: {known})")
     return v
@@ -192,7 +247,7 @@ def _post(p: Any, src: str, i: int) -> PostHolder:
 
 def _post_name(v: Any, src: str, field: str) -> str:
     posts = {c.post for c in load_vocabulary().channels.values() if c.post}
-    if v not in posts:
+    if not isinstance(v, str) or v not in posts:
         raise SimInputError(src, field, v, f"unknown post (known: {', '.join(sorted(posts))})")
     return v
 
@@ -213,10 +268,10 @@ def _event(e: Any, src: str, i: int, start: dt.date, end: dt.date) -> ScriptedEv
     if not start <= date <= end:
         raise SimInputError(src, f + ".date", str(date), f"is outside the scenario's dates {start}..{end}")
     kind = e.get("kind")
-    if kind not in vocab.kinds:
+    if not isinstance(kind, str) or kind not in vocab.kinds:
         raise SimInputError(src, f + ".kind", kind, f"unknown signal kind (known: {', '.join(vocab.kinds)})")
     channel = e.get("channel") or ""
-    if channel and channel not in vocab.channels:
+    if channel and (not isinstance(channel, str) or channel not in vocab.channels):
         raise SimInputError(src, f + ".channel", channel, f"unknown channel (known: {', '.join(vocab.channels)})")
     if kind in ("channel_suspension", "channel_resumption", "meeting_request") and not channel:
         raise SimInputError(src, f + ".channel", e.get("channel"), f"is required for kind {kind}")
@@ -238,9 +293,10 @@ def _event(e: Any, src: str, i: int, start: dt.date, end: dt.date) -> ScriptedEv
     elif "post" in e or "official" in e:
         raise SimInputError(src, f + ".post", e.get("post"), "only personnel_change events name a post")
     magnitude = e.get("magnitude")
-    note = str(e.get("note", ""))
-    venue = e.get("venue")
+    note = _text(e.get("note"), src, f + ".note")
+    venue = _text(e.get("venue"), src, f + ".venue")
     return ScriptedEvent(
+        index=i,
         date=date,
         sender=sender,
         receiver=receiver,
@@ -248,10 +304,11 @@ def _event(e: Any, src: str, i: int, start: dt.date, end: dt.date) -> ScriptedEv
         channel=channel,
         intensity=_number(e.get("intensity", 1.0), src, f + ".intensity", 0.01, 10.0),
         magnitude=None if magnitude is None else _number(magnitude, src, f + ".magnitude", 0, 1e12),
-        note=f"{venue}: {note}" if venue and note else str(venue or note),
+        unit=_text(e.get("unit"), src, f + ".unit"),
+        note=f"{venue}: {note}" if venue and note else (venue or note),
         host=host,
         post=post,
         official=official,
         sanctioned_by=_sanctioned_by(e.get("sanctioned_by"), src, f + ".sanctioned_by"),
-        source=str(e.get("source", "")),
+        source=_text(e.get("source"), src, f + ".source"),
     )

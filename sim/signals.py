@@ -20,8 +20,8 @@ class Signal:
         scripted: True when the scenario injected it.
         note: Free text (venue, official, reason for a refusal).
         host: ISO3 code of the state hosting the venue, if any.
-        magnitude: The size of the underlying act in its own unit (an arms
-            sale's value in USD bn), where the scenario gives one.
+        magnitude, unit: The size of the underlying act in its own unit (an
+            arms sale's value, ``usd_bn``), where the scenario gives one.
         post, sanctioned_by: For ``personnel_change``: the post filled and the
             governments sanctioning its new holder.
         official: For ``personnel_change``: the new holder of the post ("" if vacant).
@@ -39,6 +39,7 @@ class Signal:
     note: str = ""
     host: str = ""
     magnitude: float | None = None
+    unit: str = ""
     post: str = ""
     official: str = ""
     sanctioned_by: tuple[str, ...] = ()

@@ -67,3 +67,21 @@ def test_malformed_scenario_file_is_refused(tmp_path, write_scenario):
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: {bad}: events[0].receiver='MARS': unknown actor (known: USA, CHN, TWN, JPN, PHL, AUS, ASN)"
     assert not out.exists()
+
+
+def test_bad_input_leaves_an_existing_complete_run_untouched(tmp_path):
+    out = tmp_path / "run"
+    assert sim(f"hydra.run.dir={out}", "seed=1", "figures=false").returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    proc = sim(f"hydra.run.dir={out}", "seed=abc")
+    assert proc.returncode == 2 and "seed='abc'" in proc.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_a_sweep_with_one_bad_value_fails_before_any_run(tmp_path):
+    out = tmp_path / "sweep"
+    proc = sim("-m", "seed=0,1", "governments.CHN.retaliation.trigger=0.2,30", f"hydra.sweep.dir={out}")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1].endswith("governments.CHN.retaliation.trigger=30: must be in [0, 10]")
+    assert not out.exists()

@@ -26,3 +26,15 @@ def test_rewrite_replaces_a_complete_run(tmp_path, historical):
     assert is_complete(tmp_path)
     assert len(pd.read_parquet(tmp_path / "events.parquet")) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "steps.parquet", "summary.json"]
+
+
+def test_rerun_without_figures_removes_old_figures(tmp_path, historical):
+    def draw(folder):
+        folder.mkdir()
+        (folder / "tension.png").write_bytes(b"png")
+
+    write_run(tmp_path, historical.events, historical.steps, {"n": 1}, draw)
+    assert (tmp_path / "figures" / "tension.png").exists()
+    write_run(tmp_path, historical.events, historical.steps, {"n": 2}, None, {"config.yaml": "seed: 1\n"})
+    assert not (tmp_path / "figures").exists()
+    assert (tmp_path / "config.yaml").read_text() == "seed: 1\n"

@@ -98,13 +98,26 @@ def _resumption_day(result, channel):
 
 
 def test_channel_stays_shut_while_a_sanctioned_official_holds_its_post(write_scenario):
-    overrides = ["rules/thaw@governments.CHN.thaw=summit_reset", "governments.CHN.thaw.military_gap_days=5"]
-    held = scenario_run(write_scenario, _gate_doc(), *overrides)
+    held = scenario_run(write_scenario, _gate_doc(), "rules/thaw@governments.CHN.thaw=sanctioned_post_hold",
+                        "governments.CHN.thaw.inner.military_gap_days=5")  # fmt: skip
     day = _resumption_day(held, "defense_ministers")
     assert day is not None and day >= pd.Timestamp("2023-09-01"), day
-    free = scenario_run(write_scenario, _gate_doc(), *overrides, "governments.CHN.thaw.hold_while_sanctioned=false")
+    free = scenario_run(write_scenario, _gate_doc(), "rules/thaw@governments.CHN.thaw=summit_reset",
+                        "governments.CHN.thaw.military_gap_days=5")  # fmt: skip
     early = _resumption_day(free, "defense_ministers")
     assert early is not None and early < pd.Timestamp("2023-09-01")
+
+
+def test_without_the_post_rule_a_sanctioned_minister_meets(write_scenario):
+    doc = minimal_scenario(start="2023-01-01", end="2023-03-31")
+    doc["posts"] = [{"actor": "CHN", "post": "defense_minister", "official": "Sanctioned General", "sanctioned_by": ["USA"]}]
+    doc["events"] = [{"date": "2023-02-01", "sender": "USA", "receiver": "CHN", "kind": "meeting_request",
+                      "channel": "defense_ministers"}]  # fmt: skip
+    answers = {}
+    for thaw in ("sanctioned_post_hold", "summit_reset"):
+        ev = scenario_run(write_scenario, doc, f"rules/thaw@governments.CHN.thaw={thaw}").events
+        answers[thaw] = ev.loc[ev["cause"] == 0, "kind"].tolist()
+    assert answers == {"sanctioned_post_hold": ["meeting_rejection"], "summit_reset": ["ministerial_meeting"]}
 
 
 def test_meeting_requests_are_answered_and_refused_on_suspended_or_blocked_channels(write_scenario):
@@ -161,3 +174,22 @@ def test_every_rule_runs_the_historical_scenario(retaliation):
         assert decided["kind"].isin(["sanction", "military_drill", "rhetoric_condemnation"]).any()
     if retaliation == "grim_trigger":
         assert result.summary["suspensions_unresolved"] == 7
+
+
+def test_a_reopening_is_credited_to_the_latest_decision(historical):
+    """Blocked proposals are retried, but a newer decision to reopen a channel supersedes them."""
+    ev = historical.events.set_index("id")
+    summits = ev[ev["kind"] == "leader_summit"]
+    for rid, row in ev[ev["kind"] == "channel_resumption"].iterrows():
+        cause = ev.loc[int(row["cause"])]
+        later = summits[(summits["step"] > cause["step"]) & (summits["step"] <= row["step"])]
+        assert later.empty or cause["kind"] != "leader_summit", (rid, row["channel"], row["date"])
+
+
+def test_balloon_call_request_is_refused_after_the_shootdown(historical):
+    """Signals decided on earlier days go out before the day's scripted events: the
+    US shoot-down (a rule's answer to the balloon) precedes the scripted call request."""
+    ev = historical.events
+    request = ev[(ev["kind"] == "meeting_request") & (ev["date"] == pd.Timestamp("2023-02-04"))].iloc[0]
+    answer = ev[ev["cause"] == request["id"]].iloc[0]
+    assert answer["kind"] == "meeting_rejection" and answer["step"] == request["step"]

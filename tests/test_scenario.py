@@ -88,3 +88,60 @@ def test_same_day_events_keep_file_order(write_scenario):
     ]
     sc = load_scenario(str(write_scenario(doc)))
     assert [(e.date.day, e.kind) for e in sc.events] == [(3, "sanction"), (5, "export_control"), (5, "sanction")]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "problem"),
+    [
+        ("start: 2022-13-02\nend: 2022-12-31\n", "start", "must be a date written YYYY-MM-DD"),
+        ("start: 2022-02-30\nend: 2022-12-31\n", "start", "must be a date written YYYY-MM-DD"),
+        ("start: 2022-01-01\nend: 2022-12-31\nstart: 2022-02-01\n", "yaml", "duplicate key 'start'"),
+        ("start: 0001-01-01\nend: 2022-12-31\n", "start", "must lie between"),
+        ("start: 2022-01-01\nend: 2022-12-31\nevents:\n  - {date: 2022-02-01, sender: USA, receiver: CHN, kind: [sanction]}\n",
+         "events[0].kind", "unknown signal kind"),
+        ("start: 2022-01-01\nend: 2022-12-31\nevents:\n  - {date: 2022-02-01, sender: [USA], receiver: CHN, kind: sanction}\n",
+         "events[0].sender", "unknown actor"),
+        ("start: 2022-01-01\nend: 2022-12-31\nevents:\n  - {date: 2022-02-01, sender: USA, receiver: CHN, kind: sanction, channel: {a: 1}}\n",
+         "events[0].channel", "unknown channel"),
+        ("name: [a, b]\nstart: 2022-01-01\nend: 2022-12-31\n", "name", "must be text"),
+        ("- start: 2022-01-01\n", "(top level)", "must be a mapping"),
+        ("", "(top level)", "must be a mapping"),
+    ],
+)
+def test_hand_typed_yaml_mistakes_give_one_line_errors(write_scenario, text, field, problem):
+    path = write_scenario(text)
+    with pytest.raises(SimInputError) as info:
+        load_scenario(str(path))
+    msg = str(info.value)
+    assert "\n" not in msg and msg.startswith(f"{path}: {field}=") and problem in msg
+
+
+def test_non_utf8_file_is_refused(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("name: caf\xe9\nstart: 2022-01-01\nend: 2022-02-01\n".encode("latin-1"))
+    with pytest.raises(SimInputError, match=r"encoding=.*not UTF-8"):
+        load_scenario(str(path))
+
+
+def test_unit_and_magnitude_reach_the_event_log(write_scenario):
+    from sim import run
+
+    doc = minimal_scenario()
+    doc["events"][0] = {"date": "2022-08-02", "sender": "USA", "receiver": "TWN", "kind": "arms_sale",
+                        "magnitude": 1.988, "unit": "usd_bn"}  # fmt: skip
+    ev = run([f"scenario={write_scenario(doc)}"]).events
+    row = ev[ev["scripted"]].iloc[0]
+    assert row["magnitude"] == 1.988 and row["unit"] == "usd_bn"
+
+
+def test_channel_moves_must_be_between_the_two_governments(write_scenario):
+    from sim.api import compose_config
+    from sim.build import build
+
+    doc = minimal_scenario()
+    doc["events"].append({"date": "2022-08-05", "sender": "TWN", "receiver": "JPN", "kind": "channel_suspension",
+                          "channel": "climate"})  # fmt: skip
+    path = write_scenario(doc)
+    cfg, choices = compose_config([f"scenario={path}"])
+    with pytest.raises(SimInputError, match=r"events\[1\]\.receiver='JPN': a channel_suspension must be between"):
+        build(cfg, choices)

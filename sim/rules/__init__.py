@@ -10,7 +10,15 @@ from sim.rules.retaliation import (
     RetaliationRule,
     TitForTat,
 )
-from sim.rules.thaw import THAW_RULES, ConditionalReciprocity, NoThaw, SummitReset, ThawRule, TimeDecay
+from sim.rules.thaw import (
+    THAW_RULES,
+    ConditionalReciprocity,
+    NoThaw,
+    SanctionedPostHold,
+    SummitReset,
+    ThawRule,
+    TimeDecay,
+)
 
 __all__ = [
     "RETALIATION_RULES",
@@ -23,6 +31,7 @@ __all__ = [
     "NoRetaliation",
     "NoThaw",
     "RetaliationRule",
+    "SanctionedPostHold",
     "Rule",
     "Rung",
     "SummitReset",

@@ -121,6 +121,12 @@ class Rule:
     stochastic: ClassVar[bool] = False
     memory_depth: ClassVar[float] = 0
 
+    @property
+    def label(self) -> str:
+        """The name, with any wrapped rule's: ``sanctioned_post_hold(summit_reset)``."""
+        inner = getattr(self, "inner", None)
+        return f"{self.name}({inner.label})" if isinstance(inner, Rule) else self.name
+
     def params(self) -> dict[str, object]:
         """The rule's parameters, for records and the dashboard."""
         return {k: v for k, v in vars(self).items() if not k.startswith("_")}

@@ -6,11 +6,9 @@ shut it asks again ``retry_days`` later:
 
 1. the rule's own :meth:`ThawRule.ready` condition;
 2. the government's retaliation rule (``permits_reopening``);
-3. if ``hold_while_sanctioned``: no post the channel runs through is vacant
-   or held by an official the other side sanctions. This is the
-   sanctioned-official rule every thaw rule carries: China kept the
-   defence channels shut while Gen. Li Shangfu, under US sanctions since
-   2018, was defence minister (March-October 2023; seed 002).
+3. the rule's :meth:`ThawRule.holds`: only :class:`SanctionedPostHold` holds a
+   channel, while a post it runs through is vacant or held by an official the
+   other side sanctions.
 """
 
 from __future__ import annotations
@@ -28,18 +26,23 @@ class ThawRule(Rule):
     """Base class.
 
     Args:
-        hold_while_sanctioned: Keep a channel shut while a post it runs through
-            is vacant or held by an official the other side sanctions.
         retry_days: Days until a blocked resumption is tried again.
     """
 
     memory_depth = 0
 
-    def __init__(self, hold_while_sanctioned: bool = True, retry_days: float = 14) -> None:
-        if not isinstance(hold_while_sanctioned, bool):
-            raise ParameterError("hold_while_sanctioned", hold_while_sanctioned, "must be true or false")
-        self.hold_while_sanctioned = hold_while_sanctioned
+    def __init__(self, retry_days: float = 14) -> None:
         self.retry_days = positive_int("retry_days", retry_days, 3650)
+
+    def holds(self, channel: str, blocked: frozenset[str]) -> bool:
+        """Whether ``channel`` must stay shut (and meetings on it be refused) for a reason of posts.
+
+        Args:
+            channel: The channel.
+            blocked: Channels a post that is vacant, or held by an official the
+                other side sanctions, currently blocks.
+        """
+        return False
 
     def reset(self) -> None:
         """Forget any state from an earlier run."""
@@ -91,12 +94,11 @@ class TimeDecay(ThawRule):
 
     def __init__(
         self,
-        hold_while_sanctioned: bool = True,
         retry_days: float = 14,
         mean_days: float = 120,
         reopen_below: float = 0.5,
     ) -> None:
-        super().__init__(hold_while_sanctioned, retry_days)
+        super().__init__(retry_days)
         self.mean_days = check_range("mean_days", mean_days, 1.0, 3650.0)
         self.reopen_below = check_range("reopen_below", reopen_below, 0.0, 1.0)
 
@@ -133,12 +135,11 @@ class SummitReset(ThawRule):
 
     def __init__(
         self,
-        hold_while_sanctioned: bool = True,
         retry_days: float = 14,
         civil_lag: tuple[int, int] | list[int] = (1, 7),
         military_gap_days: float = 60,
     ) -> None:
-        super().__init__(hold_while_sanctioned, retry_days)
+        super().__init__(retry_days)
         self.civil_lag = check_lag("civil_lag", civil_lag)
         self.military_gap_days = check_range("military_gap_days", military_gap_days, 1.0, 3650.0)
 
@@ -180,13 +181,12 @@ class ConditionalReciprocity(ThawRule):
 
     def __init__(
         self,
-        hold_while_sanctioned: bool = True,
         retry_days: float = 14,
         min_gesture: float = 0.2,
         lag: tuple[int, int] | list[int] = (3, 14),
         min_trust: float = 0.3,
     ) -> None:
-        super().__init__(hold_while_sanctioned, retry_days)
+        super().__init__(retry_days)
         self.min_gesture = check_range("min_gesture", min_gesture, 0.0, 10.0)
         self.lag = check_lag("lag", lag)
         self.min_trust = check_range("min_trust", min_trust, 0.0, 1.0)
@@ -215,6 +215,57 @@ class ConditionalReciprocity(ThawRule):
         return ctx.trust >= self.min_trust
 
 
+class SanctionedPostHold(ThawRule):
+    """A channel stays shut while a sanctioned official holds the post it runs through.
+
+    Wraps another thaw rule (``inner``), which decides when channels reopen;
+    this rule keeps any channel shut, and refuses meetings on it, while a post
+    the channel runs through (``sim/data/channels.csv``) is vacant or held by
+    an official the other side sanctions. China kept the defence channels
+    shut while Gen. Li Shangfu, under US sanctions since 2018, was defence
+    minister (2023-03-12 to 2023-10-24), citing the sanctions (seed 002), and
+    reopened them once a successor was named after Woodside. Targeted
+    sanctions on individuals as a barrier to engagement: Drezner, D. W. (2011),
+    "Sanctions sometimes smart: targeted sanctions in theory and practice",
+    *International Studies Review* 13(1): 96-108.
+
+    Args:
+        inner: The thaw rule that proposes reopenings (default: SummitReset()).
+        retry_days: Days until a held resumption is tried again.
+    """
+
+    name = "sanctioned_post_hold"
+
+    def __init__(self, inner: ThawRule | None = None, retry_days: float = 14) -> None:
+        super().__init__(retry_days)
+        if inner is None:
+            inner = SummitReset()
+        if not isinstance(inner, ThawRule) or isinstance(inner, SanctionedPostHold):
+            raise ParameterError("inner", inner, "must be another thaw rule")
+        self.inner = inner
+
+    @property  # type: ignore[override]
+    def stochastic(self) -> bool:  # the wrapper draws nothing itself
+        return self.inner.stochastic
+
+    def reset(self) -> None:
+        self.inner.reset()
+
+    def holds(self, channel: str, blocked: frozenset[str]) -> bool:
+        return channel in blocked
+
+    def on_perception(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
+        return self.inner.on_perception(p, ctx, rng)
+
+    def on_suspension(
+        self, channel: str, ctx: Context, rng: np.random.Generator, cause: int | None = None
+    ) -> list[Intent]:
+        return self.inner.on_suspension(channel, ctx, rng, cause=cause)
+
+    def ready(self, channel: str, ctx: Context) -> bool:
+        return self.inner.ready(channel, ctx)
+
+
 THAW_RULES: dict[str, type[ThawRule]] = {
-    cls.name: cls for cls in (NoThaw, TimeDecay, SummitReset, ConditionalReciprocity)
+    cls.name: cls for cls in (NoThaw, TimeDecay, SummitReset, ConditionalReciprocity, SanctionedPostHold)
 }

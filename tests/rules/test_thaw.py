@@ -27,7 +27,15 @@ from scripted_rival import (
 )
 
 from sim.errors import ParameterError
-from sim.rules.thaw import THAW_RULES, ConditionalReciprocity, NoThaw, SummitReset, ThawRule, TimeDecay
+from sim.rules.thaw import (
+    THAW_RULES,
+    ConditionalReciprocity,
+    NoThaw,
+    SanctionedPostHold,
+    SummitReset,
+    ThawRule,
+    TimeDecay,
+)
 from sim.vocabulary import load_vocabulary
 
 SEEDS = range(5)
@@ -107,7 +115,7 @@ class ThawContract:
     def test_stochastic_trait_matches_behaviour(self) -> None:
         """A rule declared deterministic decides alike for every seed; a stochastic one does not."""
         runs = [self.transcripts(seed) for seed in SEEDS]
-        if self.rule_class.stochastic:
+        if self.make_rule().stochastic:
             assert any(r != runs[0] for r in runs[1:]), "declared stochastic, but the seed never matters"
         else:
             assert all(r == runs[0] for r in runs)
@@ -143,7 +151,7 @@ class ThawContract:
     # -- parameters -------------------------------------------------------
     def test_out_of_range_parameters_raise_parameter_error_naming_them(self) -> None:
         """Every out-of-range parameter raises ParameterError carrying the parameter's name."""
-        bad = {"retry_days": [0, 3651, "soon"], "hold_while_sanctioned": ["yes", 1, None], **self.bad_params}
+        bad = {"retry_days": [0, 3651, "soon", 14.5], **self.bad_params}
         for name, values in bad.items():
             for value in values:
                 with pytest.raises(ParameterError) as err:
@@ -162,12 +170,13 @@ class ThawContract:
         for k, v in params.items():
             assert f"{k}={v!r}" in text
 
-    def test_defaults_hold_while_sanctioned_and_retry_in_two_weeks(self) -> None:
-        """Every thaw rule carries the sanctioned-official hold and a 14-day retry by default."""
+    def test_retries_in_two_weeks_and_holds_only_if_it_is_the_post_rule(self) -> None:
+        """A 14-day retry by default; only the sanctioned-post rule holds a blocked channel."""
         rule = self.make_rule()
-        assert rule.hold_while_sanctioned is True
         assert rule.retry_days == 14
-        assert self.make_rule(hold_while_sanctioned=False).hold_while_sanctioned is False
+        holds = isinstance(rule, SanctionedPostHold)
+        assert rule.holds("defense_ministers", frozenset({"defense_ministers", "mil_mil"})) is holds
+        assert rule.holds("climate", frozenset({"defense_ministers"})) is False
 
 
 # ---------------------------------------------------------------------------
@@ -382,3 +391,30 @@ class TestConditionalReciprocity(ThawContract):
         (second,) = rule.on_perception(seen("ministerial_meeting", 101, 2), make_context(day=101, suspended_by_me=ctx.suspended_by_me), rng)
         assert first.delay > 1  # the first resumption is still pending on day 101
         assert {first.channel, second.channel} == {"climate", "working_groups"}
+
+
+class TestSanctionedPostHold(ThawContract):
+    """The wrapper thaws exactly as its inner rule does, and holds channels whose posts are blocked."""
+
+    rule_class = SanctionedPostHold
+    expected_name = "sanctioned_post_hold"
+    bad_params = {"inner": [NoThaw, "summit_reset", SanctionedPostHold()]}
+
+    def make_rule(self, **kw: Any) -> ThawRule:
+        kw.setdefault("inner", SummitReset())
+        return SanctionedPostHold(**kw)
+
+    @pytest.mark.parametrize("inner", [SummitReset, TimeDecay, ConditionalReciprocity, NoThaw])
+    def test_proposes_exactly_what_the_inner_rule_proposes(self, inner: type[ThawRule]) -> None:
+        """Against every scripted rival, the wrapped rule's transcript equals the inner rule's."""
+        for name, script in RIVALS.items():
+            wrapped = play_thaw(SanctionedPostHold(inner=inner()), script(), 3)
+            bare = play_thaw(inner(), script(), 3)
+            assert wrapped == bare, name
+
+    def test_stochastic_follows_the_inner_rule(self) -> None:
+        assert SanctionedPostHold(inner=NoThaw()).stochastic is False
+        assert SanctionedPostHold(inner=TimeDecay()).stochastic is True
+
+    def test_defaults_to_summit_reset(self) -> None:
+        assert isinstance(SanctionedPostHold().inner, SummitReset)

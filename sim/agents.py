@@ -113,6 +113,33 @@ class GovernmentParams:
             check_range(f"initiatives[{i}].per_year", ini.per_year, 0, 365)
 
 
+def read_signal(s: Signal, me: str, rival: str, watch: Mapping[str, float], hostility: float) -> Perception | None:
+    """How government ``me`` reads signal ``s`` (of a kind with the given hostility).
+
+    A signal aimed at me is read at the kind's hostility. Dealings between my
+    rival and an actor I watch (weight ``w``) are read as aimed at me, with
+    my rival responsible: its support for that actor (an arms sale to Taiwan)
+    at ``-hostility * w``, its coercion of that actor at ``hostility * w``.
+    Anything else does not concern me (None).
+    """
+    if s.sender == me:
+        return None
+    if s.receiver == me:
+        return Perception(s, hostility, s.sender, None)
+    if s.sender == rival and s.receiver in watch:
+        other = s.receiver
+    elif s.receiver == rival and s.sender in watch:
+        other = s.sender
+    else:
+        return None
+    w = watch[other]
+    if hostility < 0:  # my rival drawing closer to an actor I watch
+        return Perception(s, -hostility * w, rival, other)
+    if s.sender == rival:  # my rival coercing an actor I watch
+        return Perception(s, hostility * w, rival, other)
+    return None
+
+
 class Government(mesa.Agent):
     """A government that reads signals, retaliates and thaws through its rules.
 
@@ -167,24 +194,7 @@ class Government(mesa.Agent):
     # -- reading -----------------------------------------------------------
     def perceive(self, s: Signal) -> Perception | None:
         """How this government reads ``s``, or None if it does not concern it."""
-        if s.sender == self.code:
-            return None
-        h = self._kinds[s.kind].hostility
-        if s.receiver == self.code:
-            return Perception(s, h, s.sender, None)
-        rival, watch = self.rival, self.params.watch
-        if s.sender == rival and s.receiver in watch:
-            other = s.receiver
-        elif s.receiver == rival and s.sender in watch:
-            other = s.sender
-        else:
-            return None
-        w = watch[other]
-        if h < 0:  # my rival drawing closer to an actor I watch
-            return Perception(s, -h * w, rival, other)
-        if s.sender == rival:  # my rival coercing an actor I watch
-            return Perception(s, h * w, rival, other)
-        return None
+        return read_signal(s, self.code, self.rival, self.params.watch, self._kinds[s.kind].hostility)
 
     def hostility(self, towards: str, day: int) -> float:
         return self.state.get(self._h[towards], day)

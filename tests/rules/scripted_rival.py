@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.agents import read_signal
 from sim.rules.base import Context, Rung
 from sim.signals import Intent, Perception, Signal
 from sim.vocabulary import load_vocabulary
@@ -112,24 +113,8 @@ def sig(
 
 
 def perceive(s: Signal, me: str = ME, rival: str = RIVAL, watch: dict[str, float] = WATCH) -> Perception | None:
-    """How ``me`` reads ``s`` (same logic as ``Government.perceive``)."""
-    if s.sender == me:
-        return None
-    h = load_vocabulary().kinds[s.kind].hostility
-    if s.receiver == me:
-        return Perception(s, h, s.sender, None)
-    if s.sender == rival and s.receiver in watch:
-        other = s.receiver
-    elif s.receiver == rival and s.sender in watch:
-        other = s.sender
-    else:
-        return None
-    w = watch[other]
-    if h < 0:
-        return Perception(s, -h * w, rival, other)
-    if s.sender == rival:
-        return Perception(s, h * w, rival, other)
-    return None
+    """How ``me`` reads ``s``: the model's own reading (``sim.agents.read_signal``)."""
+    return read_signal(s, me, rival, watch, load_vocabulary().kinds[s.kind].hostility)
 
 
 def seen(kind: str, day: int = 100, id: int = 1, **kw: Any) -> Perception:

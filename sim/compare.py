@@ -160,23 +160,27 @@ def _status(steps: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _reopening_order_ok(ev: pd.DataFrame, status: Mapping[str, np.ndarray], dates: pd.Series, summit) -> bool | None:
-    """After ``summit``: did the first civilian reopening come no later than the first military one?"""
-    day = np.searchsorted(dates.to_numpy(), summit.to_datetime64())
-    if day >= len(dates):
-        return None
+    """After ``summit``: were the civilian channels open again before the first military reopening?
+
+    None when no military channel is suspended on the summit's day (nothing to
+    order). Civilian channels already open at the summit count as reopened first.
+    """
+    day = int(np.searchsorted(dates.to_numpy(), summit.to_datetime64()))
+    if day >= len(dates) or summit < dates.iloc[0]:
+        return None  # the summit falls outside the run
     military = {c for c, s in load_vocabulary().channels.items() if s.military}
+
+    def reopening(c: str) -> float:
+        after = np.flatnonzero(~status[c][day:])
+        return float(after[0]) if after.size else math.inf
+
     shut = [c for c, s in status.items() if s[day]]
-    firsts: dict[bool, int] = {}
-    for c in shut:
-        reopened = np.flatnonzero(~status[c][day:])
-        if reopened.size:
-            mil = c in military
-            firsts[mil] = min(firsts.get(mil, reopened[0]), reopened[0])
-    if not any(c in military for c in shut) or not any(c not in military for c in shut):
-        return None  # nothing to order
-    if False not in firsts:
-        return False
-    return True if True not in firsts else firsts[False] <= firsts[True]
+    mil = [reopening(c) for c in shut if c in military]
+    if not mil:
+        return None
+    first_military = min(mil)
+    # Every civilian channel shut at the summit must reopen, and no later than the first military one.
+    return all(reopening(c) <= first_military and reopening(c) < math.inf for c in shut if c not in military)
 
 
 def assess(run: Run, doc: Documented) -> dict[str, Any]:
@@ -265,8 +269,11 @@ def _checks(
         "check.woodside_civilian_before_military": out.get("order.woodside"),
     }
     # ADMM-Plus 2024: the refusal documented for the NASAMS episode, on its documented day.
-    refusal_day = doc.triggers["E2024_NASAMS"].date + pd.Timedelta(days=doc.lags["nasams_refuses_defense_ministers"] or 0)
-    request = ev[(ev["kind"] == "meeting_request") & (ev["channel"] == "defense_ministers") & (ev["date"] == refusal_day)]
+    nasams, lag = doc.triggers.get("E2024_NASAMS"), doc.lags.get("nasams_refuses_defense_ministers")
+    request = ev.iloc[0:0]
+    if nasams is not None and lag is not None and present.get("nasams_first_response"):
+        refusal_day = nasams.date + pd.Timedelta(days=lag)
+        request = ev[(ev["kind"] == "meeting_request") & (ev["channel"] == "defense_ministers") & (ev["date"] == refusal_day)]
     if request.empty:
         res["check.admm_2024_refused_others_open"] = None
     else:
@@ -275,7 +282,8 @@ def _checks(
         others_open = all(not s[day] for c, s in status.items() if c != "defense_ministers")
         res["check.admm_2024_refused_others_open"] = bool((answers["kind"] == "meeting_rejection").any() and others_open)
     start, end = doc.li_tenure
-    if pd.isna(start) or pd.isna(end) or not (dates[0] <= start and end <= dates[-1]):
+    if not present.get("lishangfu_refuses_defense_ministers") or pd.isna(start) or pd.isna(end) \
+            or not (dates[0] <= start and end <= dates[-1]):  # fmt: skip
         res["check.defense_shut_under_li"] = None
     else:
         during = ev[(ev["date"] >= start) & (ev["date"] < end) & (ev["channel"] == "defense_ministers")]

@@ -124,7 +124,7 @@ def documented_spells(timeline: pd.DataFrame) -> list[Spell]:
             is_start |= (rows["kind"] == "meeting_rejection") & (rows["date"] < resumptions.max())
         reopen = rows.loc[rows["kind"].isin(_REOPENING_KINDS), "date"].sort_values()
         for start in sorted(rows.loc[is_start, "date"]):
-            if spells and spells[-1].channel == channel and (spells[-1].end is None or spells[-1].end >= start):
+            if spells and spells[-1].channel == channel and (spells[-1].end is None or spells[-1].end > start):
                 continue  # inside the previous spell
             later = reopen[reopen > start]
             spells.append(Spell(str(channel), pd.Timestamp(start), None if later.empty else pd.Timestamp(later.iloc[0])))
@@ -137,10 +137,9 @@ def documented_status(spells: list[Spell], channel: str, dates: pd.DatetimeIndex
     values = dates.to_numpy()
     for s in spells:
         if s.channel == channel:
-            end = np.datetime64("NaT") if s.end is None else s.end.to_datetime64()
             mask = values >= s.start.to_datetime64()
             if s.end is not None:
-                mask &= values < end
+                mask &= values < s.end.to_datetime64()
             out |= mask
     return out
 

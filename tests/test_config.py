@@ -18,9 +18,18 @@ def options(group: str) -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
 
 
+def plain_options(group: str) -> list[str]:
+    """Options of a rule group, less the calibrated copies that sim.calibrate writes."""
+    return [o for o in options(group) if "Calibrated by" not in (CONFIG_DIR / group / f"{o}.yaml").read_text()]
+
+
 def test_every_rule_class_has_a_config_file_and_vice_versa():
-    assert options("rules/retaliation") == sorted(RETALIATION_RULES)
-    assert options("rules/thaw") == sorted(THAW_RULES)
+    assert plain_options("rules/retaliation") == sorted(RETALIATION_RULES)
+    assert plain_options("rules/thaw") == sorted(THAW_RULES)
+    for family in ("retaliation", "thaw"):
+        for name in options(f"rules/{family}"):
+            node = OmegaConf.load(CONFIG_DIR / "rules" / family / f"{name}.yaml")
+            assert node["_target_"] in RULE_TARGETS[family], name
     assert len(RETALIATION_RULES) - 1 >= 4  # at least four besides the null rule
     assert len(THAW_RULES) - 1 >= 3
 
@@ -30,7 +39,7 @@ def test_every_rule_class_has_a_config_file_and_vice_versa():
 def test_each_retaliation_option_composes_and_builds(gov, name):
     cfg, choices = compose_config([f"rules/retaliation@governments.{gov}.retaliation={name}"])
     model, _ = build(cfg, choices)
-    assert model.governments[gov].retaliation.name == name
+    assert model.governments[gov].retaliation.name == rule_name("retaliation", name)
 
 
 @pytest.mark.parametrize("gov", ["USA", "CHN"])
@@ -38,7 +47,13 @@ def test_each_retaliation_option_composes_and_builds(gov, name):
 def test_each_thaw_option_composes_and_builds(gov, name):
     cfg, choices = compose_config([f"rules/thaw@governments.{gov}.thaw={name}"])
     model, _ = build(cfg, choices)
-    assert model.governments[gov].thaw.name == name
+    assert model.governments[gov].thaw.name == rule_name("thaw", name)
+
+
+def rule_name(family: str, option: str) -> str:
+    """The rule an option file builds (a calibrated copy builds the rule it copies)."""
+    target = OmegaConf.load(CONFIG_DIR / "rules" / family / f"{option}.yaml")["_target_"]
+    return RULE_TARGETS[family][target].name
 
 
 @pytest.mark.parametrize("group", ["government", "regional"])
@@ -61,7 +76,7 @@ def test_parameter_override_reaches_the_rule():
 
 
 def test_out_of_range_parameter_names_file_field_and_value():
-    cfg, choices = compose_config(["governments.CHN.retaliation.trigger=-3"])
+    cfg, choices = compose_config(["~calibration", "governments.CHN.retaliation.trigger=-3"])
     with pytest.raises(SimInputError) as info:
         build(cfg, choices)
     msg = str(info.value)

@@ -146,6 +146,7 @@ def test_regional_states_realign_and_deepen_ties_that_china_answers(write_scenar
     result = scenario_run(
         write_scenario, doc, "regional.PHL.ties_probability=1.0", "regional.PHL.ties_lag=[5,5]",
         "rules/retaliation@governments.USA.retaliation=none",  # isolate the regional channel
+        "~calibration",
     )
     st, ev = result.steps, result.events
     assert st["alignment_PHL"].iloc[4] > st["alignment_PHL"].iloc[3], "a drill aimed at PHL moves it towards the US"

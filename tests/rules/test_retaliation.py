@@ -480,7 +480,7 @@ class TestGraduatedLadder(RetaliationContract):
         """Drills (a 'subject' rung) follow an arms sale to Taiwan, aimed at Taiwan, but never a
         signal aimed at China itself, however severe."""
         assert "military_drill" not in self.kinds(self.answer(2.0))
-        p = seen("arms_sale", receiver="TWN", intensity=1.5, id=5)  # 0.6 * 1.5 * 1.5 = 1.35
+        p = seen("arms_sale", receiver="TWN", intensity=2.0, id=5)  # 0.4 * 1.5 * 2.0 = 1.2
         intents = GraduatedLadder().respond(p, make_context(), np.random.default_rng(0))
         drills = [i for i in intents if i.kind == "military_drill"]
         assert [(d.receiver, d.cause) for d in drills] == [("TWN", 5)]

@@ -13,12 +13,15 @@ This module is imported by the test modules next to it (pytest's default
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
+import pytest
 
 from sim.agents import read_signal
+from sim.errors import ParameterError
 from sim.rules.base import Context, Rung
 from sim.signals import Intent, Perception, Signal
 from sim.vocabulary import load_vocabulary
@@ -281,3 +284,35 @@ def play_thaw(
 
 def intents_of(steps: list[Step]) -> list[Intent]:
     return [it for st in steps for it in st.intents]
+
+
+class ParameterContract:
+    """Parameter tests every rule contract shares. Subclasses set ``rule_class``,
+    ``common_bad`` (the base class's out-of-range values) and ``bad_params`` (the rule's own)."""
+
+    rule_class: ClassVar[type]
+    common_bad: ClassVar[dict[str, list[Any]]] = {}
+    bad_params: ClassVar[dict[str, list[Any]]] = {}
+
+    def make_rule(self, **kw: Any) -> Any:
+        return self.rule_class(**kw)
+
+    def test_out_of_range_parameters_raise_parameter_error_naming_them(self) -> None:
+        """Every out-of-range parameter raises ParameterError carrying the parameter's name."""
+        for name, values in {**self.common_bad, **self.bad_params}.items():
+            for value in values:
+                with pytest.raises(ParameterError) as err:
+                    self.make_rule(**{name: value})
+                assert err.value.name == name
+                assert str(err.value).startswith(f"{name}=")
+
+    def test_params_and_repr(self) -> None:
+        """params() lists exactly the constructor's arguments, rebuilds an equal rule, and repr() shows them."""
+        rule = self.make_rule()
+        params = rule.params()
+        assert set(params) == set(inspect.signature(self.rule_class).parameters)
+        assert type(rule)(**params).params() == params
+        text = repr(rule)
+        assert text.startswith(f"{self.rule_class.__name__}(") and text.endswith(")")
+        for k, v in params.items():
+            assert f"{k}={v!r}" in text

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.api import CONFIG_DIR, execute, format_summary
 from sim.cli_checks import validate_runs
 from sim.errors import SimInputError
+from sim.sweep import run_job
 
 # What Hydra puts in a run folder before the job runs.
 _HYDRA_ARTIFACTS = {".hydra", "__main__.log", "main.log"}
@@ -32,8 +34,12 @@ def _discard_if_empty(out: Path) -> None:
 def main(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
+    choices = {k: str(v) for k, v in hc.runtime.choices.items() if v is not None}
+    if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: record its runs, aggregate at the end
+        run_job(cfg, choices, int(hc.job.num), list(hc.overrides.task), out, progress=sys.stderr.isatty())
+        return
     try:
-        result = execute(cfg, out, choices={k: str(v) for k, v in hc.runtime.choices.items() if v is not None})
+        result = execute(cfg, out, choices=choices)
     except SimInputError as e:
         _discard_if_empty(out)
         print(f"error: {e}", file=sys.stderr)

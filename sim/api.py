@@ -61,13 +61,23 @@ def compose_config(overrides: Sequence[str] = ()) -> tuple[DictConfig, dict[str,
     Composition costs ~80 ms, so results are cached per override list for as
     long as no config file changes; each call returns a fresh copy.
     """
-    stamp = max((p.stat().st_mtime_ns for p in CONFIG_DIR.rglob("*.yaml")), default=0)
-    cfg, choices = _compose_cached(tuple(overrides), stamp)
+    cfg, choices, _ = _compose_cached(tuple(overrides), _config_stamp())
     return copy.deepcopy(cfg), dict(choices)
 
 
+def sweep_params(overrides: Sequence[str] = ()) -> dict[str, str]:
+    """The sweep a config asks for itself (``hydra.sweeper.params``, e.g. from ``+sweep=...``)."""
+    return dict(_compose_cached(tuple(overrides), _config_stamp())[2])
+
+
+def _config_stamp() -> int:
+    return max((p.stat().st_mtime_ns for p in CONFIG_DIR.rglob("*.yaml")), default=0)
+
+
 @lru_cache(maxsize=256)
-def _compose_cached(overrides: tuple[str, ...], config_stamp: int) -> tuple[DictConfig, dict[str, str]]:
+def _compose_cached(
+    overrides: tuple[str, ...], config_stamp: int
+) -> tuple[DictConfig, dict[str, str], dict[str, str]]:
     backup = get_gh_backup()
     GlobalHydra.instance().clear()
     try:
@@ -76,9 +86,10 @@ def _compose_cached(overrides: tuple[str, ...], config_stamp: int) -> tuple[Dict
     finally:
         restore_gh_from_backup(backup)
     choices = {k: str(v) for k, v in cfg.hydra.runtime.choices.items() if v is not None}
+    params = {str(k): str(v) for k, v in (cfg.hydra.sweeper.get("params") or {}).items()}
     with open_dict(cfg):
         del cfg["hydra"]
-    return cfg, choices
+    return cfg, choices, params
 
 
 def execute(

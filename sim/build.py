@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
@@ -126,8 +127,28 @@ def _check_scripted_pairs(scenario: Scenario, governments: list[str]) -> None:
                                 f"a {ev.kind} must be between the governments {' and '.join(governments)}")  # fmt: skip
 
 
-def build(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> tuple[SignalingModel, float]:
-    """Build the model a config describes; return it with the crisis threshold.
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything a config describes, checked and turned into objects: build models from it.
+
+    Rules are stateful per run but reset by each new model's governments, so
+    one spec can build many models in turn (replicates, seeds), not at once.
+    """
+
+    scenario: Scenario
+    governments: tuple[GovernmentSpec, ...]
+    regional: tuple[RegionalSpec, ...]
+    seed: int
+    crisis_threshold: float
+    replicates: int
+
+    def model(self, seed: int | None = None) -> SignalingModel:
+        """A fresh model (with ``seed``, default the config's)."""
+        return SignalingModel(self.scenario, self.governments, self.regional, self.seed if seed is None else seed)
+
+
+def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> ModelSpec:
+    """Check a composed config and turn it into a :class:`ModelSpec`.
 
     Raises:
         SimInputError: on any bad value, naming its file, field and value.
@@ -145,9 +166,8 @@ def build(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> tuple[Si
                                 f"must name the other government ({', '.join(codes)})")  # fmt: skip
     if len(codes) != 2:
         raise SimInputError(source("governments"), "governments", codes, "the model needs exactly two governments")
-    seed = data.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SimInputError(source("seed"), "seed", seed, "must be a non-negative whole number")
+    seed = _whole(data.get("seed"), "seed", 0, source)
+    replicates = _whole(data.get("replicates", 1), "replicates", 1, source)
     try:
         threshold = check_range("crisis_threshold", data.get("crisis_threshold"), 0, 1)
     except ParameterError as e:
@@ -156,10 +176,27 @@ def build(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> tuple[Si
     figures = data.get("figures", True)
     if not isinstance(figures, bool):
         raise SimInputError(source("figures"), "figures", figures, "must be true or false")
-    model = SignalingModel(
+    return ModelSpec(
         scenario,
-        [_government(c, govs[c], source) for c in codes],
-        [_regional(c, n, source) for c, n in (data.get("regional") or {}).items()],
-        seed=seed,
+        tuple(_government(c, govs[c], source) for c in codes),
+        tuple(_regional(c, n, source) for c, n in (data.get("regional") or {}).items()),
+        seed,
+        threshold,
+        replicates,
     )
-    return model, threshold
+
+
+def _whole(value: Any, name: str, lowest: int, source: ConfigSource) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+        raise SimInputError(source(name), name, value, f"must be a whole number >= {lowest}")
+    return value
+
+
+def build(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> tuple[SignalingModel, float]:
+    """Build the model a config describes; return it with the crisis threshold.
+
+    Raises:
+        SimInputError: on any bad value, naming its file, field and value.
+    """
+    spec = build_spec(cfg, choices)
+    return spec.model(), spec.crisis_threshold

@@ -13,7 +13,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 
-from sim.api import CONFIG_DIR, compose_config
+from sim.api import CONFIG_DIR, compose_config, sweep_params
 from sim.build import build
 from sim.errors import SimInputError
 
@@ -103,28 +103,39 @@ def validate_runs(argv: Sequence[str]) -> None:
     """Build the model of every run the command line asks for (sweeps: a few probes per value list).
 
     Called before Hydra creates any folder, so bad values stop the command
-    before anything is written.
+    before anything is written. A named sweep's own values (``+sweep=...``,
+    ``hydra.sweeper.params``) are checked like command-line ones.
 
     Raises:
         SimInputError: the first bad value found, naming its file or override.
     """
     check_overrides(argv)
     args = [a for a in override_args(argv) if not a.split("=", 1)[0].lstrip("+~").startswith("hydra")]
-    try:
-        parsed = OverridesParser.create().parse_overrides(args)
-    except HydraException:
+    value_lists = _value_lists(args)
+    if value_lists is None:
         return
-    base: list[str] = []
-    variants: list[tuple[int, list[str]]] = []
-    for ov in parsed:
-        values = _values(ov)
-        key = ov.input_line.split("=", 1)[0]
-        if values is None:  # left to Hydra's own expansion
-            continue
-        base.append(f"{key}={values[0]}")
-        if len(values) > 1:
-            variants.append((len(base) - 1, [f"{key}={v}" for v in _probes(values)[1:]]))
-    combos = [base] + [base[:i] + [v] + base[i + 1 :] for i, vs in variants for v in vs]
+    base = [f"{k}={vs[0]}" for k, vs in value_lists.items()]
+    named = {k: v for k, v in sweep_params(base).items() if k not in value_lists}
+    more = _value_lists([f"{k}={v}" for k, v in named.items()])
+    value_lists.update(more or {})
+    base = [f"{k}={vs[0]}" for k, vs in value_lists.items()]
+    combos = [base]
+    for i, (key, values) in enumerate(value_lists.items()):
+        combos += [base[:i] + [f"{key}={v}"] + base[i + 1 :] for v in _probes(values)[1:]]
     for combo in combos:
         cfg, choices = compose_config(combo)
         build(cfg, choices)
+
+
+def _value_lists(args: Sequence[str]) -> dict[str, list[str]] | None:
+    """Each override's key (as written, with any @package) and the values it takes."""
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(args))
+    except HydraException:
+        return None
+    out: dict[str, list[str]] = {}
+    for ov in parsed:
+        values = _values(ov)
+        if values is not None:  # glob sweeps are left to Hydra's own expansion
+            out[ov.input_line.split("=", 1)[0]] = values
+    return out

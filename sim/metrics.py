@@ -1,7 +1,9 @@
 """Outcome metrics of one run, declared explicitly (name, meaning, computation).
 
-Every metric is computed from the two saved tables (``events``, ``steps``), so
-a run folder on disk and a run in memory give the same summary.
+Every metric reads a :class:`RunTables`, built either from the two saved
+tables (``events``, ``steps``) or straight from a finished model
+(``sim.results.run_arrays``, the fast path sweeps use); both give the same
+summary, and a test holds them to it.
 """
 
 from __future__ import annotations
@@ -18,24 +20,46 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class RunTables:
-    """What a metric may read: the two tables and the crisis threshold."""
+    """What a metric may read, as arrays: built from the two tables or straight from a model.
 
-    events: pd.DataFrame
-    steps: pd.DataFrame
+    Attributes:
+        start: The first simulated day.
+        tension: Daily US-China tension.
+        suspended: Per channel column name, daily True where suspended at day's end.
+        kinds: The kind of every signal, in order; ``scripted`` flags the scripted ones.
+        alignment: Per regional state, its (first-day, last-day) alignment.
+        crisis_threshold: The crisis level.
+    """
+
+    start: np.datetime64
+    tension: np.ndarray
+    suspended: dict[str, np.ndarray]
+    kinds: list[str]
+    scripted: np.ndarray
+    alignment: dict[str, tuple[float, float]]
     crisis_threshold: float
 
-    @cached_property
-    def tension(self) -> np.ndarray:
-        return self.steps[tension_column(self.steps)].to_numpy()
+    @classmethod
+    def from_tables(cls, events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: float) -> RunTables:
+        align = {c.removeprefix("alignment_"): (float(steps[c].iloc[0]), float(steps[c].iloc[-1]))
+                 for c in steps.columns if c.startswith("alignment_")}  # fmt: skip
+        return cls(
+            start=np.datetime64(pd.Timestamp(steps["date"].iloc[0]).date(), "D"),
+            tension=steps[tension_column(steps)].to_numpy(),
+            suspended={c: suspended_mask(steps[c]) for c in channel_columns(steps)},
+            kinds=[str(k) for k in events["kind"].tolist()],
+            scripted=events["scripted"].to_numpy(dtype=bool),
+            alignment=align,
+            crisis_threshold=crisis_threshold,
+        )
 
     @cached_property
     def spells(self) -> list[tuple[str, int, int, bool]]:
         """Suspension spells as ``(channel, first_day, end_day, resumed)``, from day-end status."""
         out = []
-        n = len(self.steps)
-        for col in channel_columns(self.steps):
-            susp = suspended_mask(self.steps[col]).astype(np.int8)
-            edges = np.diff(np.concatenate(([0], susp, [0])))
+        n = len(self.tension)
+        for col, susp in self.suspended.items():
+            edges = np.diff(np.concatenate(([0], susp.astype(np.int8), [0])))
             starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
             out += [(col, int(s), int(e), bool(e < n)) for s, e in zip(starts, ends)]
         return out
@@ -60,7 +84,7 @@ def channel_columns(steps: pd.DataFrame) -> list[str]:
 
 
 def _date(t: RunTables, i: int | None) -> str | None:
-    return None if i is None else str(pd.Timestamp(t.steps["date"].iloc[i]).date())
+    return None if i is None else str(t.start + np.timedelta64(i, "D"))
 
 
 def _first_crisis(t: RunTables) -> str | None:
@@ -73,13 +97,12 @@ def _mean_resumption(t: RunTables) -> float | None:
     return float(np.mean(done)) if done else None
 
 
-def _counts(values: pd.Series) -> dict[str, int]:
-    return dict(sorted(Counter(map(str, values.tolist())).items()))
+def _counts(kinds: list[str]) -> dict[str, int]:
+    return dict(sorted(Counter(kinds).items()))
 
 
 def _alignment_shift(t: RunTables) -> dict[str, float]:
-    cols = [c for c in t.steps.columns if c.startswith("alignment_")]
-    return {c.removeprefix("alignment_"): round(float(t.steps[c].iloc[-1] - t.steps[c].iloc[0]), 6) for c in cols}
+    return {code: round(last - first, 6) for code, (first, last) in t.alignment.items()}
 
 
 @dataclass(frozen=True)
@@ -113,18 +136,22 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("suspensions_unresolved", "Suspension spells still in force on the last day.",
             lambda t: sum(1 for *_, resumed in t.spells if not resumed)),
     Outcome("channels_suspended_at_end", "Channels suspended on the last day.",
-            lambda t: sorted(c.split("_", 3)[3] for c in channel_columns(t.steps) if t.steps[c].iloc[-1] == "suspended")),
+            lambda t: sorted(c.split("_", 3)[3] for c, susp in t.suspended.items() if susp[-1])),
     Outcome("signal_counts", "Number of signals of each kind, scripted and decided.",
-            lambda t: _counts(t.events["kind"])),
+            lambda t: _counts(t.kinds)),
     Outcome("response_counts", "Number of signals of each kind that rules decided (not scripted).",
-            lambda t: _counts(t.events.loc[~t.events["scripted"], "kind"])),
-    Outcome("n_signals", "Total number of signals.", lambda t: len(t.events)),
+            lambda t: _counts([k for k, s in zip(t.kinds, t.scripted) if not s])),
+    Outcome("n_signals", "Total number of signals.", lambda t: len(t.kinds)),
     Outcome("alignment_shift", "Each regional state's alignment change, last day minus first (+ towards the US).",
             _alignment_shift),
 )  # fmt: skip
 
 
 def summarize(events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: float) -> dict[str, Any]:
-    """Compute every declared outcome."""
-    t = RunTables(events, steps, crisis_threshold)
+    """Compute every declared outcome from a run's two tables."""
+    return summarize_arrays(RunTables.from_tables(events, steps, crisis_threshold))
+
+
+def summarize_arrays(t: RunTables) -> dict[str, Any]:
+    """Compute every declared outcome from a run's arrays."""
     return {o.name: o.compute(t) for o in OUTCOMES}

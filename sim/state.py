@@ -70,13 +70,20 @@ class RelaxingState:
         """Return an ``(n_days, n_vars)`` array of end-of-day values."""
         out = np.empty((n_days, len(self.names)))
         log = np.array(self._log, dtype=float).reshape(-1, 3)
-        days = np.arange(n_days)
         for i in range(len(self.names)):
-            rows = log[log[:, 1] == i]
-            d, v = rows[:, 0], rows[:, 2]
-            # Last change on or before each day; the log is in time order, so
-            # 'right' picks the final value of a day with several shocks.
-            k = np.searchsorted(d, days, side="right") - 1
-            base, tau = self._base[i], self._tau[i]
-            out[:, i] = base + (v[k] - base) * np.exp(-(days - d[k]) / tau)
+            out[:, i] = self._series(log, i, n_days)
         return out
+
+    def daily_of(self, name: str, n_days: int) -> np.ndarray:
+        """End-of-day values of one variable."""
+        return self._series(np.array(self._log, dtype=float).reshape(-1, 3), self.index[name], n_days)
+
+    def _series(self, log: np.ndarray, i: int, n_days: int) -> np.ndarray:
+        rows = log[log[:, 1] == i]
+        d, v = rows[:, 0], rows[:, 2]
+        days = np.arange(n_days)
+        # Last change on or before each day; the log is in time order, so
+        # 'right' picks the final value of a day with several shocks.
+        k = np.searchsorted(d, days, side="right") - 1
+        base, tau = self._base[i], self._tau[i]
+        return base + (v[k] - base) * np.exp(-(days - d[k]) / tau)

@@ -63,3 +63,21 @@ def test_every_outcome_is_documented():
     names = [o.name for o in OUTCOMES]
     assert len(names) == len(set(names))
     assert all(len(o.description) > 20 for o in OUTCOMES)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [[], ["seed=3"], ["scenario=baseline", "seed=2"], ["rules/retaliation@governments.CHN.retaliation=grim_trigger"],
+     ["~calibration", "seed=5"]],
+)
+def test_fast_path_from_the_model_equals_the_tables(overrides):
+    """Sweeps summarise straight from the model; that must equal summarising the saved tables."""
+    from sim.api import compose_config
+    from sim.build import build
+    from sim.metrics import summarize_arrays
+    from sim.results import events_frame, run_arrays, steps_frame
+
+    cfg, choices = compose_config(overrides)
+    model, threshold = build(cfg, choices)
+    model.run()
+    assert summarize_arrays(run_arrays(model, threshold)) == summarize(events_frame(model), steps_frame(model), threshold)

@@ -1,0 +1,146 @@
+"""One job of a sweep (``python -m sim -m ...``): its runs, recorded atomically, resumable.
+
+A job runs ``replicates`` models (seeds derived from the job's ``seed`` with
+numpy's ``SeedSequence``; with one replicate the seed itself), so Hydra's
+per-job cost is paid once for many runs. Each run becomes one row: the job's
+overrides (``p.<key>``), its seed, its status (``ok`` or ``failed`` with the
+error) and every outcome metric. The rows go to ``runs.part.parquet`` in the
+job's folder, then ``job.json`` marks the job complete; both are written
+atomically. A job whose folder already holds a complete record for the same
+overrides is skipped, so re-running an interrupted sweep into the same folder
+finishes only what is missing. ``sim.aggregate`` gathers the jobs into the
+sweep's ``runs.parquet``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig
+
+from sim.build import build_spec
+from sim.errors import SimInputError
+from sim.io import write_json
+from sim.metrics import summarize_arrays
+from sim.results import run_arrays
+
+FRAGMENT = "runs.part.parquet"
+JOB_RECORD = "job.json"
+# Overrides that are not parameters of a run: the seed is the replicate dimension.
+_NOT_PARAMETERS = ("seed", "replicates", "figures")
+
+
+def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
+    """The seeds of a job's runs: ``base_seed`` alone, or one independent child seed per replicate."""
+    if replicates == 1:
+        return [base_seed]
+    children = np.random.SeedSequence(base_seed).spawn(replicates)
+    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+
+
+def parameters(overrides: Iterable[str]) -> dict[str, str]:
+    """A job's overrides as ``p.<key>`` columns (Hydra's own and the seed left out)."""
+    out: dict[str, str] = {}
+    for ov in overrides:
+        key, _, value = ov.partition("=")
+        key = key.lstrip("+~")
+        if key.startswith("hydra") or key in _NOT_PARAMETERS:
+            continue
+        out[f"p.{key}"] = value
+    return out
+
+
+def flatten(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Outcome metrics as flat columns: dicts as ``name.key``, lists joined with commas."""
+    row: dict[str, Any] = {}
+    for k, v in summary.items():
+        if isinstance(v, dict):
+            row.update({f"{k}.{kk}": vv for kk, vv in v.items()})
+        elif isinstance(v, list):
+            row[k] = ",".join(map(str, v))
+        else:
+            row[k] = v
+    return row
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a job did: runs that succeeded and failed, and whether it was skipped as already complete."""
+
+    n_ok: int
+    n_failed: int
+    skipped: bool
+
+
+def is_complete(job_dir: Path, overrides: Sequence[str]) -> bool:
+    """Whether ``job_dir`` holds a complete record of a job with exactly these overrides."""
+    try:
+        record = json.loads((job_dir / JOB_RECORD).read_text())
+    except (OSError, ValueError):
+        return False
+    return record.get("overrides") == list(overrides) and (job_dir / FRAGMENT).is_file()
+
+
+def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Sequence[str], job_dir: Path,
+            progress: bool = False) -> JobOutcome:  # fmt: skip
+    """Run (or skip, if already complete) one sweep job and record its runs.
+
+    A bad config fails every run of the job; an exception in one run fails that
+    run only. Failures are recorded with their error, never dropped.
+    """
+    if is_complete(job_dir, overrides):
+        record = json.loads((job_dir / JOB_RECORD).read_text())
+        return JobOutcome(record["n_ok"], record["n_failed"], skipped=True)
+    base = {"job": job, **parameters(overrides)}
+    rows: list[dict[str, Any]] = []
+    try:
+        spec = build_spec(cfg, choices)
+    except SimInputError as e:
+        base_seed = cfg.get("seed")
+        rows.append({**base, "replicate": 0, "seed": base_seed, "base_seed": base_seed, "status": "failed", "error": str(e)})
+    else:
+        seeds = replicate_seeds(spec.seed, spec.replicates)
+        for r, seed in enumerate(_progress(seeds, progress, f"job {job}")):
+            row = {**base, "replicate": r, "seed": seed, "base_seed": spec.seed}
+            try:
+                model = spec.model(seed)
+                model.run()
+                summary = summarize_arrays(run_arrays(model, spec.crisis_threshold))
+            except Exception as e:  # recorded, not raised: one bad run must not sink the sweep
+                rows.append({**row, "status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]})
+            else:
+                rows.append({**row, "status": "ok", "error": "", **flatten(summary)})
+    write_fragment(job_dir, rows, overrides)
+    n_failed = sum(r["status"] == "failed" for r in rows)
+    return JobOutcome(len(rows) - n_failed, n_failed, skipped=False)
+
+
+def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequence[str]) -> None:
+    """Write the job's rows, then its completion record; each atomically."""
+    job_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{FRAGMENT}.", dir=job_dir)
+    os.close(fd)
+    try:
+        pd.DataFrame(rows).to_parquet(tmp, index=False)
+        os.replace(tmp, job_dir / FRAGMENT)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    n_failed = sum(r["status"] == "failed" for r in rows)
+    write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed})
+
+
+def _progress(items: Sequence[int], show: bool, desc: str) -> Iterable[int]:
+    if not show:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="run", leave=False, file=sys.stderr)

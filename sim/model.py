@@ -95,6 +95,10 @@ class SignalingModel(mesa.Model):
         self.regional: dict[str, RegionalState] = {
             r.code: RegionalState(self, r.code, self.poles, r.params) for r in regional
         }
+        # Mesa's Agent keeps a class-level id counter per model (Agent._ids), which keeps
+        # every model alive for the life of the process: 10,000 runs in a sweep would
+        # pile up 10,000 models. All agents exist now, so the counter can go.
+        getattr(mesa.Agent, "_ids", {}).pop(self, None)
         self.board = ChannelBoard(self.poles, vocab.channel_names)
         self._posts_of = {c: s.post for c, s in vocab.channels.items() if s.post}
         self.posts: dict[tuple[str, str], Official] = {

@@ -194,3 +194,23 @@ def test_balloon_call_request_is_refused_after_the_shootdown(historical):
     request = ev[(ev["kind"] == "meeting_request") & (ev["date"] == pd.Timestamp("2023-02-04"))].iloc[0]
     answer = ev[ev["cause"] == request["id"]].iloc[0]
     assert answer["kind"] == "meeting_rejection" and answer["step"] == request["step"]
+
+
+def test_finished_models_are_freed():
+    """Mesa keeps a per-model id counter on the Agent class; the model drops it, so sweeps
+    of thousands of runs do not keep every model alive."""
+    import gc
+    import weakref
+
+    from sim.build import build_spec
+
+    cfg, choices = compose_config([])
+    spec = build_spec(cfg, choices)
+    refs = []
+    for seed in range(3):
+        model = spec.model(seed)
+        model.run()
+        refs.append(weakref.ref(model))
+    del model
+    gc.collect()
+    assert all(r() is None for r in refs)

@@ -124,3 +124,16 @@ def test_aggregate_on_demand_and_bad_folders(basic_sweep, tmp_path):
     (tmp_path / "empty").mkdir()
     proc = subprocess.run([sys.executable, "-m", "sim.aggregate", str(tmp_path / "empty")], capture_output=True, text=True)
     assert proc.returncode == 2 and "holds no sweep jobs" in proc.stderr
+
+
+def test_the_slurm_launcher_config_composes():
+    from hydra import compose, initialize_config_dir
+
+    from sim.api import CONFIG_DIR
+
+    with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("config", overrides=["hydra/launcher=slurm", "hydra.launcher.partition=short"],
+                      return_hydra_config=True)  # fmt: skip
+    launcher = cfg.hydra.launcher
+    assert launcher._target_ == "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher"
+    assert launcher.partition == "short" and launcher.timeout_min == 60 and launcher.cpus_per_task == 1

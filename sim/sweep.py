@@ -15,10 +15,12 @@ sweep's ``runs.parquet``.
 from __future__ import annotations
 
 import json
+import math
+import multiprocessing as mp
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.build import build_spec
+from sim.build import ModelSpec, build_spec
 from sim.errors import SimInputError
 from sim.io import write_json
 from sim.metrics import summarize_arrays
@@ -36,7 +38,7 @@ from sim.results import run_arrays
 FRAGMENT = "runs.part.parquet"
 JOB_RECORD = "job.json"
 # Overrides that are not parameters of a run: the seed is the replicate dimension.
-_NOT_PARAMETERS = ("seed", "replicates", "figures")
+_NOT_PARAMETERS = ("seed", "replicates", "workers", "figures")
 
 
 def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
@@ -109,16 +111,9 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
         rows.append({**base, "replicate": 0, "seed": base_seed, "base_seed": base_seed, "status": "failed", "error": str(e)})
     else:
         seeds = replicate_seeds(spec.seed, spec.replicates)
-        for r, seed in enumerate(_progress(seeds, progress, f"job {job}")):
-            row = {**base, "replicate": r, "seed": seed, "base_seed": spec.seed}
-            try:
-                model = spec.model(seed)
-                model.run()
-                summary = summarize_arrays(run_arrays(model, spec.crisis_threshold))
-            except Exception as e:  # recorded, not raised: one bad run must not sink the sweep
-                rows.append({**row, "status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]})
-            else:
-                rows.append({**row, "status": "ok", "error": "", **flatten(summary)})
+        workers = int(cfg.get("workers", 1))
+        for r, result in enumerate(_progress(_results(spec, seeds, workers), progress, f"job {job}", len(seeds))):
+            rows.append({**base, "replicate": r, "seed": seeds[r], "base_seed": spec.seed, **result})
     write_fragment(job_dir, rows, overrides)
     n_failed = sum(r["status"] == "failed" for r in rows)
     return JobOutcome(len(rows) - n_failed, n_failed, skipped=False)
@@ -138,9 +133,51 @@ def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequenc
     write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed})
 
 
-def _progress(items: Sequence[int], show: bool, desc: str) -> Iterable[int]:
+def run_one(spec: ModelSpec, seed: int) -> dict[str, Any]:
+    """One run's status, error and flattened outcome metrics; an exception is recorded, not raised."""
+    try:
+        model = spec.model(seed)
+        model.run()
+        summary = summarize_arrays(run_arrays(model, spec.crisis_threshold))
+    except Exception as e:  # one bad run must not sink the sweep
+        return {"status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]}
+    return {"status": "ok", "error": "", **flatten(summary)}
+
+
+def _results(spec: ModelSpec, seeds: Sequence[int], workers: int) -> Iterator[dict[str, Any]]:
+    """Each seed's result, in seed order; with ``workers`` > 1 from forked worker processes.
+
+    Forked workers start with everything already imported, so two cores run a
+    job's replicates nearly twice as fast; results come back in order, so the
+    rows are the same as with one worker.
+    """
+    if workers <= 1 or len(seeds) < 2 * workers or "fork" not in mp.get_all_start_methods():
+        return (run_one(spec, s) for s in seeds)
+    chunk = max(1, math.ceil(len(seeds) / (workers * 8)))
+    return _pooled(spec, seeds, workers, chunk)
+
+
+def _pooled(spec: ModelSpec, seeds: Sequence[int], workers: int, chunk: int) -> Iterator[dict[str, Any]]:
+    with mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
+        yield from pool.imap(_run_in_worker, seeds, chunksize=chunk)
+
+
+_WORKER_SPEC: ModelSpec | None = None  # set once in each forked worker by _init_worker
+
+
+def _init_worker(spec: ModelSpec) -> None:
+    global _WORKER_SPEC
+    _WORKER_SPEC = spec
+
+
+def _run_in_worker(seed: int) -> dict[str, Any]:
+    assert _WORKER_SPEC is not None
+    return run_one(_WORKER_SPEC, seed)
+
+
+def _progress(items: Iterable[Any], show: bool, desc: str, total: int) -> Iterable[Any]:
     if not show:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit="run", leave=False, file=sys.stderr)
+    return tqdm(items, desc=desc, unit="run", total=total, leave=False, file=sys.stderr)

@@ -137,3 +137,14 @@ def test_the_slurm_launcher_config_composes():
     launcher = cfg.hydra.launcher
     assert launcher._target_ == "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher"
     assert launcher.partition == "short" and launcher.timeout_min == 60 and launcher.cpus_per_task == 1
+
+
+def test_workers_give_the_same_rows_in_the_same_order(tmp_path):
+    """workers=2 runs a job's replicates in forked processes; the record is identical."""
+    frames = []
+    for workers in (1, 2):
+        cfg, choices = compose_config(["replicates=40", f"workers={workers}"])
+        run_job(cfg, choices, 0, ["replicates=40"], tmp_path / str(workers))
+        frames.append(pd.read_parquet(tmp_path / str(workers) / FRAGMENT))
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert frames[0]["replicate"].tolist() == list(range(40))

@@ -26,7 +26,6 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from sim.build import build
 from sim.io import write_run
 from sim.metrics import summarize
-from sim.plots import write_figures
 from sim.results import events_frame, steps_frame
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
@@ -123,6 +122,8 @@ def execute(
             label = f"{model.scenario_spec.name}, seed {model.seed_value}"
 
             def draw(folder: Path) -> None:
+                from sim.plots import write_figures  # matplotlib costs 0.45 s to import: only when drawing
+
                 write_figures(events, steps, threshold, folder, label)
 
         texts = {"config.yaml": OmegaConf.to_yaml(cfg)} if save_config else None

@@ -30,6 +30,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from sim.errors import SimInputError
+from sim.io import atomic_write, write_text
 from sim.metrics import OUTCOMES
 from sim.sweep import FRAGMENT, is_complete
 
@@ -121,11 +122,11 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
 
     folder = Path(folder)
     runs, complete, incomplete = collect(folder, progress)
-    _atomic(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+    atomic_write(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
     if not runs.empty:
         table = metric_table(runs)
-        _atomic(folder / "summary.csv", lambda p: table.to_csv(p, index=False))
-        _atomic(folder / "summary.txt", lambda p: Path(p).write_text(format_table(table) + "\n", encoding="utf-8"))
+        atomic_write(folder / "summary.csv", lambda p: table.to_csv(p, index=False))
+        write_text(folder / "summary.txt", format_table(table) + "\n")
         if figures and (runs["status"] == "ok").any():
             stage = Path(tempfile.mkdtemp(prefix=".figures-", dir=folder))
             try:
@@ -137,16 +138,6 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
     n_failed = int((runs["status"] == "failed").sum()) if not runs.empty else 0
     return SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(complete) + len(incomplete),
                         tuple(d.name for d in incomplete))  # fmt: skip
-
-
-def _atomic(path: Path, write: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 class AggregateOnEnd(Callback):

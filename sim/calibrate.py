@@ -22,7 +22,6 @@ import logging
 import math
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +35,10 @@ from sim.api import CONFIG_DIR, compose_config, quiet_mesa
 from sim.build import build
 from sim.compare import CHECKS, Documented, Run, assess, summarize_comparison
 from sim.errors import SimInputError
-from sim.io import write_json
+from sim.io import write_json, write_text
 from sim.results import events_frame, steps_frame
+from sim.search_space import Param
+from sim.search_space import read_params as read_space
 
 REPO = CONFIG_DIR.parent
 UNCALIBRATED = "~calibration"
@@ -47,41 +48,11 @@ NULL_MODEL = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Param:
-    """One parameter to fit: a config key and its range."""
-
-    name: str
-    key: str
-    low: float
-    high: float
-    integer: bool = False
-    log: bool = False
-
-    def distribution(self):
-        import optuna
-
-        if self.integer:
-            return optuna.distributions.IntDistribution(int(self.low), int(self.high), log=self.log)
-        return optuna.distributions.FloatDistribution(self.low, self.high, log=self.log)
-
-
 def read_params(cfg: DictConfig) -> list[Param]:
-    """The parameters named in ``fit``, checked against ``params`` and the model config."""
+    """The parameters named in ``fit``, checked against ``params``."""
     space = OmegaConf.to_container(cfg.params, resolve=True)
     assert isinstance(space, dict)
-    out = []
-    for name in cfg.fit:
-        if name not in space:
-            raise SimInputError("configs/calibrate.yaml", "fit", name, f"not in params (known: {', '.join(space)})")
-        p = space[name]
-        extra = set(p) - {"key", "low", "high", "int", "log"}
-        if extra or "key" not in p or "low" not in p or "high" not in p:
-            raise SimInputError("configs/calibrate.yaml", f"params.{name}", p, "needs key, low, high (and optional int, log)")
-        if not float(p["low"]) < float(p["high"]) or (p.get("log") and float(p["low"]) <= 0):
-            raise SimInputError("configs/calibrate.yaml", f"params.{name}", p, "needs low < high (and low > 0 if log)")
-        out.append(Param(name, str(p["key"]), float(p["low"]), float(p["high"]), bool(p.get("int")), bool(p.get("log"))))
-    return out
+    return read_space(list(cfg.fit), space, "configs/calibrate.yaml", "fit")
 
 
 def overrides_for(values: Mapping[str, float], params: Sequence[Param]) -> list[str]:
@@ -195,10 +166,7 @@ def calibrated_files(cfg: DictConfig, best: Mapping[str, float], params: Sequenc
 
 def write_files(files: Mapping[Path, str]) -> None:
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_text(path, text)
 
 
 def report(cfg: DictConfig, study, params: Sequence[Param], doc: Documented, folder: Path) -> dict[str, Any]:
@@ -243,7 +211,7 @@ def report(cfg: DictConfig, study, params: Sequence[Param], doc: Documented, fol
         lines.append(f"- {col[4:-4]}: {_spread(groups['calibrated'][col])} vs {docd}")
     lines += ["", "Figures: `figures/fit.png`, `figures/channels.png`, `figures/lags.png`."]
     _figures(groups, calibrated_steps, doc, folder / "figures")
-    (folder / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(folder / "report.md", "\n".join(lines) + "\n")
     result = {"best_params": best, "median_fit": {k: float(np.median(v)) for k, v in fits.items()}, "margin": margin}
     write_json(folder / "summary.json", result)
     return result

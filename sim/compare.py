@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
 
-    from sim.io import write_json
+    from sim.io import atomic_write, write_json
 
     parser = argparse.ArgumentParser(prog="python -m sim.compare", description=__doc__.split("\n")[0])
     parser.add_argument("folders", nargs="+", help="run folders, or folders holding run folders (sweeps)")
@@ -391,12 +391,10 @@ def main(argv: list[str] | None = None) -> int:
     print(format_report(per_run))
     if args.out:
         out = Path(args.out)
-        tmp = out.with_name(f".{out.name}.tmp")
         if out.suffix == ".parquet":
-            per_run.to_parquet(tmp, index=False)
+            atomic_write(out, lambda p: per_run.to_parquet(p, index=False))
         else:
-            per_run.to_csv(tmp, index=False)
-        tmp.replace(out)
+            atomic_write(out, lambda p: per_run.to_csv(p, index=False))
         summary = summarize_comparison(per_run)
         write_json(out.with_suffix(".summary.json"), json_ready(summary.to_dict(orient="records")))
         print(f"\nwrote {out} and {out.with_suffix('.summary.json')}")

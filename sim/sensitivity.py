@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,8 +36,11 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.api import CONFIG_DIR, compose_config, quiet_mesa
 from sim.build import build
 from sim.errors import SimInputError
+from sim.io import atomic_write
 from sim.metrics import summarize
 from sim.results import events_frame, steps_frame
+from sim.search_space import Param
+from sim.search_space import read_params as read_space
 
 REPO = CONFIG_DIR.parent
 SOURCE = "configs/sensitivity.yaml"
@@ -48,28 +50,6 @@ OUTPUTS = (*ESCALATION, *FREEZE, "n_signals")
 # Per method: the columns SALib returns, and the index that ranks parameters (with its confidence).
 INDICES = {"morris": ("mu_star", "mu_star_conf", "sigma", "mu"), "sobol": ("S1", "S1_conf", "ST", "ST_conf")}
 RANK_BY = {"morris": ("mu_star", "mu_star_conf"), "sobol": ("ST", "ST_conf")}
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter to vary: a config key and its range (sampled in log space if ``log``)."""
-
-    name: str
-    key: str
-    low: float
-    high: float
-    integer: bool = False
-    log: bool = False
-
-    @property
-    def bounds(self) -> list[float]:
-        """The range in design coordinates (SALib's)."""
-        return [math.log(self.low), math.log(self.high)] if self.log else [self.low, self.high]
-
-    def value(self, x: float) -> float | int:
-        """The model value of design coordinate ``x``."""
-        v = math.exp(x) if self.log else float(x)
-        return int(round(v)) if self.integer else v
 
 
 @dataclass(frozen=True)
@@ -113,23 +93,7 @@ def read_settings(cfg: DictConfig) -> Settings:
 
 def read_params(use: Sequence[str], space: Mapping[str, Any]) -> list[Param]:
     """The parameters named in ``use``, checked against the space ``params``."""
-    if not use or len(set(use)) != len(use):
-        raise SimInputError(SOURCE, "use", list(use), "must name at least one parameter, each once")
-    out = []
-    for name in use:
-        if name not in space:
-            raise SimInputError(SOURCE, "use", name, f"not in params (known: {', '.join(space)})")
-        p = space[name]
-        if not isinstance(p, Mapping) or not {"key", "low", "high"} <= set(p) <= {"key", "low", "high", "int", "log"}:
-            raise SimInputError(SOURCE, f"params.{name}", p, "needs key, low, high (and optional int, log)")
-        try:
-            low, high = float(p["low"]), float(p["high"])
-        except (TypeError, ValueError):
-            raise SimInputError(SOURCE, f"params.{name}", p, "low and high must be numbers") from None
-        if not low < high or (p.get("log") and low <= 0):
-            raise SimInputError(SOURCE, f"params.{name}", p, "needs low < high (and low > 0 if log)")
-        out.append(Param(name, str(p["key"]), low, high, bool(p.get("int")), bool(p.get("log"))))
-    return out
+    return read_space(use, space, SOURCE, "use")
 
 
 def check_params(base: DictConfig, choices: Mapping[str, str], params: Sequence[Param]) -> None:
@@ -353,17 +317,6 @@ def figure(indices: pd.DataFrame, method: str, outputs: Sequence[str], title: st
     return fig
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through ``write(tmp)`` into a temporary file, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def run_sensitivity(cfg: DictConfig) -> dict[str, Any]:
     """The whole command: check, sample, run, analyse and write the study folder.
 
@@ -388,10 +341,10 @@ def run_sensitivity(cfg: DictConfig) -> dict[str, Any]:
     folder = REPO / str(cfg.results_dir) / str(cfg.study)
     text = report_text(str(cfg.study), s, params, overrides, table, indices, n_days, unresolved, seconds)
     fig = figure(indices, s.method, s.outputs, f"Sensitivity of the outcomes ({s.method}, study {cfg.study})")
-    write_atomic(folder / "design.csv", lambda p: table.rename_axis("point").to_csv(p))
-    write_atomic(folder / "indices.csv", lambda p: indices.to_csv(p, index=False))
-    write_atomic(folder / "sensitivity.png", lambda p: fig.savefig(p, format="png", dpi=110))
-    write_atomic(folder / "report.md", lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(folder / "design.csv", lambda p: table.rename_axis("point").to_csv(p))
+    atomic_write(folder / "indices.csv", lambda p: indices.to_csv(p, index=False))
+    atomic_write(folder / "sensitivity.png", lambda p: fig.savefig(p, format="png", dpi=110))
+    atomic_write(folder / "report.md", lambda p: p.write_text(text, encoding="utf-8"))
     return {"folder": folder, "points": len(table), "runs": len(table) * s.seeds, "seconds": seconds,
             "drivers": drivers_sentence(indices, s.method, s.outputs), "indices": indices}  # fmt: skip
 

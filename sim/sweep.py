@@ -17,9 +17,7 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing as mp
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +29,7 @@ from omegaconf import DictConfig
 
 from sim.build import ModelSpec, build_spec
 from sim.errors import SimInputError
-from sim.io import write_json
+from sim.io import atomic_write, write_json
 from sim.metrics import summarize_arrays
 from sim.results import run_arrays
 
@@ -121,14 +119,7 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
 
 def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequence[str]) -> None:
     """Write the job's rows, then its completion record; each atomically."""
-    job_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{FRAGMENT}.", dir=job_dir)
-    os.close(fd)
-    try:
-        pd.DataFrame(rows).to_parquet(tmp, index=False)
-        os.replace(tmp, job_dir / FRAGMENT)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write(job_dir / FRAGMENT, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
     n_failed = sum(r["status"] == "failed" for r in rows)
     write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed})
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import nbformat
 import pytest
+
+from tests.notebook_exec import execute
 
 from .conftest import REPO
 
@@ -25,7 +28,6 @@ def small_sweep(tmp_path_factory):
 
 
 def test_notebook_is_saved_clean():
-    nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -36,17 +38,9 @@ def test_notebook_is_saved_clean():
 
 
 def test_notebook_runs_on_a_sweep(small_sweep, monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
     monkeypatch.setenv("SIM_SWEEP_DIR", str(small_sweep))  # the kernel inherits the environment
     monkeypatch.setenv("SIM_NOTEBOOK_REPLICATES", "2")  # in case the folder were ignored: keep a sweep small
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    )
-    client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
-
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    nb, outputs = execute(NOTEBOOK, timeout=600)
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 3  # one figure per swept parameter, two heat maps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 from matplotlib.figure import Figure
 
@@ -10,6 +11,7 @@ from sim.compare import Documented, compare_runs
 from sim.history_plots import channel_comparison_figure, fit_figure, lag_figure
 from sim.metrics import channel_columns
 from sim.targets import LAG_MEASURES
+from tests.notebook_exec import execute
 
 from .conftest import REPO
 
@@ -79,7 +81,6 @@ def test_fit_figure_has_one_box_per_group(per_run, tmp_path):
 
 # -- the notebook ------------------------------------------------------------------
 def test_notebook_is_saved_clean():
-    nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -89,16 +90,8 @@ def test_notebook_is_saved_clean():
 
 
 def test_notebook_runs(monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
     monkeypatch.setenv("SIM_NOTEBOOK_SEEDS", "3")  # the kernel inherits the environment
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    )
-    client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
-
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    nb, outputs = execute(NOTEBOOK, timeout=300)
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 4  # lags, channels (model and null), fit

@@ -28,7 +28,6 @@ def sensitivity_cfg(*overrides: str):
 
 
 def test_morris_writes_study_and_reproduces(tmp_path: Path):
-    pytest.importorskip("SALib")
     common = [*MORRIS, f"results_dir={tmp_path}"]
     result = run_sensitivity(sensitivity_cfg(*common, "study=a"))
     folder = tmp_path / "a"
@@ -58,7 +57,6 @@ def test_morris_writes_study_and_reproduces(tmp_path: Path):
 
 
 def test_sobol_writes_total_indices(tmp_path: Path):
-    pytest.importorskip("SALib")
     cfg = sensitivity_cfg("method=sobol", "sobol_base_samples=8", f"use=[{INFLUENTIAL},chn_grievance_days]",
                           "seeds=1", f"results_dir={tmp_path}", "study=s")  # fmt: skip
     run_sensitivity(cfg)

@@ -7,7 +7,6 @@ Rules are played against scripted rivals from ``scripted_rival``.
 
 from __future__ import annotations
 
-import inspect
 import math
 from typing import Any, ClassVar
 
@@ -34,7 +33,6 @@ from scripted_rival import (
     taiwan_support,
 )
 
-from sim.errors import ParameterError
 from sim.rules.retaliation import (
     RETALIATION_RULES,
     GenerousTitForTat,

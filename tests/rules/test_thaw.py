@@ -8,7 +8,6 @@ some channels.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any, ClassVar
 
 import numpy as np
@@ -27,7 +26,6 @@ from scripted_rival import (
     seen,
 )
 
-from sim.errors import ParameterError
 from sim.rules.thaw import (
     THAW_RULES,
     ConditionalReciprocity,

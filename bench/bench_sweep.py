@@ -58,11 +58,17 @@ BUSY_RETRY_ABOVE = 0.10  # re-run a measurement once when other processes used m
 
 # The sweeps timed: name -> (launcher overrides, what it is).
 SWEEPS: dict[str, tuple[tuple[str, ...], str]] = {
-    "sweep_2core": (("hydra/launcher=joblib", "hydra.launcher.n_jobs=2"),
-                    "python -m sim +sweep=scale_10k hydra/launcher=joblib hydra.launcher.n_jobs=2"),
-    "sweep_1core_basic": ((), "python -m sim +sweep=scale_10k (Hydra's basic launcher: jobs in turn, in-process)"),
-    "sweep_1core_joblib": (("hydra/launcher=joblib", "hydra.launcher.n_jobs=1"),
-                           "same with hydra/launcher=joblib hydra.launcher.n_jobs=1 (joblib runs it in-process)"),
+    "sweep_2core": (("hydra.launcher.n_jobs=2",),
+                    "python -m sim +sweep=scale_10k hydra.launcher.n_jobs=2 (the default sim_pool launcher: "
+                    "jobs in 2 forked workers)"),
+    "sweep_1core_basic": (("hydra/launcher=basic",),
+                          "python -m sim +sweep=scale_10k hydra/launcher=basic (Hydra's basic launcher: jobs in turn, "
+                          "in-process)"),
+    "sweep_1core_pool": (("hydra.launcher.n_jobs=1",),
+                         "same with the default launcher on one worker (sim_pool runs it in-process)"),
+    "sweep_2core_joblib": (("hydra/launcher=joblib", "hydra.launcher.n_jobs=2"),
+                           "python -m sim +sweep=scale_10k hydra/launcher=joblib hydra.launcher.n_jobs=2 "
+                           "(fresh loky workers; for reference)"),
 }  # fmt: skip
 PLAINS: dict[str, str] = {
     "plain_loop": "the same runs in one plain loop, one fresh process: compose once, build_spec once, "
@@ -117,7 +123,8 @@ class TreeSampler(threading.Thread):
             return "child"
         if "resource_tracker" in cmd:
             return "resource_tracker"
-        return "worker" if ("loky" in cmd or "joblib" in cmd) else "child"
+        # loky's workers name themselves; sim_pool's are forks of the main process (same command line).
+        return "worker" if ("loky" in cmd or "joblib" in cmd or "sim" in cmd) else "child"
 
     def run(self) -> None:
         try:
@@ -359,9 +366,9 @@ def breakdown(tl: Mapping[str, Any], comp: Mapping[str, Any], plain: Mapping[str
             "by difference (noise can make it negative): primary config, callbacks, sweeper", 1)  # fmt: skip
     if tl["launch_s"] is not None:
         add("sweeper composes every job's config", tl["launch_s"] - tl["sweeper_start_s"],
-            "BasicSweeper.validate_batch_is_legal, serial")  # fmt: skip
+            "the sweeper's check that jobs compose, serial (sim: one per set of group choices)")  # fmt: skip
         add("launch to first job start", tl["first_job_start_s"] - tl["launch_s"],
-            "job 0's composition (+ worker spawn and imports with loky)")  # fmt: skip
+            "job 0's composition (+ worker start: a fork with sim_pool, spawn and imports with loky)")  # fmt: skip
     else:
         add("sweeper start to first job start", tl["first_job_start_s"] - tl["sweeper_start_s"])
     add("job phase (first job start to last job end)", tl["job_phase_s"],
@@ -692,7 +699,7 @@ def requirements(meas: Mapping[str, Any], n_runs: int) -> list[dict[str, Any]]:
                  "met": (max(peaks) * 1e6 < LIMIT_PEAK_BYTES) if full else None,
                  "how": "max over repeats of the summed RSS of main process + workers", "primary": True})  # fmt: skip
     rows[-1]["verdict"] = _verdict(rows[-1]["met"])
-    for one in ("sweep_1core_basic", "sweep_1core_joblib"):
+    for one in ("sweep_1core_basic", "sweep_1core_pool"):
         if one not in med:
             continue
         req(f"overhead, {one} vs plain-loop process", lambda w, o=one: (w[o] - w["plain_loop"]) / w[o],
@@ -716,12 +723,12 @@ def requirements(meas: Mapping[str, Any], n_runs: int) -> list[dict[str, Any]]:
         req("overhead, sweep_2core vs plain loop on 2 processes",
             lambda w: (w["sweep_2core"] - w["plain_loop_2proc"]) / w["sweep_2core"], f"< {LIMIT_OVERHEAD:.0%}",
             under_overhead, "(sweep_2core - plain_loop_2proc) / sweep_2core", primary=False)  # fmt: skip
-    for one in ("sweep_1core_basic", "sweep_1core_joblib"):
+    for one in ("sweep_1core_basic", "sweep_1core_pool"):
         if one in med:
             req(f"speed-up, 2 cores over {one}", lambda w, o=one: w[o] / w["sweep_2core"], f">= {TARGET_SPEEDUP:g}",
                 lambda v: v >= TARGET_SPEEDUP, f"{one} / sweep_2core wall (= throughput ratio)",
-                primary=one == "sweep_1core_basic")  # fmt: skip
-    for one in ("sweep_1core_basic", "sweep_1core_joblib"):
+                primary=one == "sweep_1core_pool")  # the same command on one core  # fmt: skip
+    for one in ("sweep_1core_basic", "sweep_1core_pool"):
         if one in med:
             req(f"speed-up of the job phase only, 2 cores over {one}",
                 lambda w, o=one: w[f"{o}.phase"] / w["sweep_2core.phase"], f">= {TARGET_SPEEDUP:g}", None,
@@ -872,7 +879,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                              "the 60 s and 1 GB verdicts apply to 10000 only)")  # fmt: skip
     parser.add_argument("--repeats", type=int, default=1, help="times each measurement is repeated (default 1)")
     parser.add_argument("--out", type=Path, default=Path("results/bench"), help="output folder (default results/bench)")
-    parser.add_argument("--no-joblib1", action="store_true", help="skip the joblib n_jobs=1 sweep (saves ~40 s)")
+    parser.add_argument("--no-pool1", action="store_true", help="skip the sim_pool n_jobs=1 sweep (saves ~35 s)")
+    parser.add_argument("--no-joblib", action="store_true", help="skip the joblib n_jobs=2 reference sweep")
     parser.add_argument("--no-plain2", action="store_true", help="skip the plain loop on two processes")
     parser.add_argument("--no-components", action="store_true", help="skip timing imports, validation, aggregation")
     parser.add_argument("--keep-sweeps", action="store_true", help="keep the sweep folders (printed at the end)")
@@ -914,7 +922,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     replicates = args.runs // len(seeds)
     extra = [] if replicates == default_reps else [f"replicates={replicates}"]
     reps_arg = None if replicates == default_reps else replicates
-    names = ["sweep_2core", "sweep_1core_basic"] + ([] if args.no_joblib1 else ["sweep_1core_joblib"])
+    names = (["sweep_2core", "sweep_1core_basic"] + ([] if args.no_pool1 else ["sweep_1core_pool"])
+             + ([] if args.no_joblib else ["sweep_2core_joblib"]))  # fmt: skip
     samples: dict[str, list[dict[str, Any]]] = {n: [] for n in [*names, "plain_loop", "plain_loop_2proc"]}
     out = args.out if args.out.is_absolute() else REPO / args.out
     out.mkdir(parents=True, exist_ok=True)

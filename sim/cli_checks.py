@@ -113,6 +113,7 @@ def validate_runs(argv: Sequence[str]) -> None:
         SimInputError: the first bad value found, naming its file or override.
     """
     check_overrides(argv)
+    check_pool_launcher(override_args(argv))
     args = [a for a in override_args(argv) if not a.split("=", 1)[0].lstrip("+~").startswith("hydra")]
     value_lists = _value_lists(args)
     if value_lists is None:
@@ -133,6 +134,22 @@ def validate_runs(argv: Sequence[str]) -> None:
                 c, ch = copy.deepcopy(cfg), choices
                 OmegaConf.update(c, key.lstrip("+~"), yaml.safe_load(v), force_add=key.startswith("+"))
             build_spec(c, ch)
+
+
+def check_pool_launcher(args: Sequence[str]) -> None:
+    """With the default launcher (``sim_pool``), ``hydra.launcher.n_jobs`` must be null or a whole number >= 1."""
+    given = dict(a.lstrip("+").split("=", 1) for a in args if "=" in a)
+    if given.get("hydra/launcher", "sim_pool") != "sim_pool" or "hydra.launcher.n_jobs" not in given:
+        return
+    value = given["hydra.launcher.n_jobs"]
+    if value.strip().lower() in ("null", "none", "~"):
+        return
+    try:
+        ok = int(value) >= 1
+    except ValueError:
+        ok = False
+    if not ok:
+        raise SimInputError(SOURCE, "hydra.launcher.n_jobs", value, "worker processes: a whole number >= 1, or null for every core")
 
 
 def _value_lists(args: Sequence[str]) -> dict[str, list[str]] | None:

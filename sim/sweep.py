@@ -18,6 +18,7 @@ import json
 import math
 import multiprocessing as mp
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,23 @@ FRAGMENT = "runs.part.parquet"
 JOB_RECORD = "job.json"
 # Overrides that are not parameters of a run: the seed is the replicate dimension.
 _NOT_PARAMETERS = ("seed", "replicates", "workers", "figures")
+
+# A launcher's sweep-wide run counter (a multiprocessing.Value shared with its forked
+# workers, see hydra_plugins/sim_sweeps), or None. Module state because Hydra calls the
+# task function with the job's config only; it is set and cleared by the launcher.
+_run_counter: Any = None
+
+
+def count_runs_into(counter: Any) -> None:
+    """Have :func:`run_job` add each finished run to ``counter`` (``.value`` and ``.get_lock()``); None stops it."""
+    global _run_counter
+    _run_counter = counter
+
+
+def _count(n: int) -> None:
+    if _run_counter is not None and n:
+        with _run_counter.get_lock():
+            _run_counter.value += n
 
 
 def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
@@ -99,6 +117,7 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
     """
     if is_complete(job_dir, overrides):
         record = json.loads((job_dir / JOB_RECORD).read_text())
+        _count(record["n_ok"] + record["n_failed"])
         return JobOutcome(record["n_ok"], record["n_failed"], skipped=True)
     base = {"job": job, **parameters(overrides)}
     rows: list[dict[str, Any]] = []
@@ -107,11 +126,14 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
     except SimInputError as e:
         base_seed = cfg.get("seed")
         rows.append({**base, "replicate": 0, "seed": base_seed, "base_seed": base_seed, "status": "failed", "error": str(e)})
+        _count(1)
     else:
         seeds = replicate_seeds(spec.seed, spec.replicates)
         workers = int(cfg.get("workers", 1))
-        for r, result in enumerate(_progress(_results(spec, seeds, workers), progress, f"job {job}", len(seeds))):
+        show = progress and _run_counter is None  # a launcher's sweep-wide bar replaces the job's own
+        for r, result in enumerate(_progress(_results(spec, seeds, workers), show, f"job {job}", len(seeds))):
             rows.append({**base, "replicate": r, "seed": seeds[r], "base_seed": spec.seed, **result})
+            _count(1)
     write_fragment(job_dir, rows, overrides)
     n_failed = sum(r["status"] == "failed" for r in rows)
     return JobOutcome(len(rows) - n_failed, n_failed, skipped=False)
@@ -136,20 +158,44 @@ def run_one(spec: ModelSpec, seed: int) -> dict[str, Any]:
 
 
 def _results(spec: ModelSpec, seeds: Sequence[int], workers: int) -> Iterator[dict[str, Any]]:
-    """Each seed's result, in seed order; with ``workers`` > 1 from forked worker processes.
+    """Each seed's result, in seed order; with ``workers`` > 1 from worker processes.
 
-    Forked workers start with everything already imported, so two cores run a
-    job's replicates nearly twice as fast; results come back in order, so the
-    rows are the same as with one worker.
+    Workers are forked when this process has a single thread, so they start with
+    everything already imported and two cores run a job's replicates nearly twice
+    as fast; otherwise (forking a multi-threaded process can deadlock the child)
+    they come from a forkserver. Results come back in order, so the rows are the
+    same whatever the number of workers.
     """
-    if workers <= 1 or len(seeds) < 2 * workers or "fork" not in mp.get_all_start_methods():
+    # A launcher's worker (a daemon process) may not start processes of its own; it is one of the cores already.
+    if workers <= 1 or len(seeds) < 2 * workers or mp.current_process().daemon:
         return (run_one(spec, s) for s in seeds)
     chunk = max(1, math.ceil(len(seeds) / (workers * 8)))
     return _pooled(spec, seeds, workers, chunk)
 
 
+def worker_context() -> mp.context.BaseContext:
+    """``fork`` for a single-threaded process on a POSIX system, else ``forkserver`` or ``spawn``."""
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and _threads() == 1:
+        return mp.get_context("fork")
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.sweep"])  # the server imports once; its children start warm
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included (Linux), else those Python knows of."""
+    try:
+        with open("/proc/self/status") as f:
+            return int(next(line for line in f if line.startswith("Threads:")).split()[1])
+    except (OSError, StopIteration, ValueError):
+        return threading.active_count()
+
+
 def _pooled(spec: ModelSpec, seeds: Sequence[int], workers: int, chunk: int) -> Iterator[dict[str, Any]]:
-    with mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
+    with worker_context().Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
         yield from pool.imap(_run_in_worker, seeds, chunksize=chunk)
 
 

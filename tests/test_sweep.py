@@ -7,8 +7,10 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
 from sim.api import compose_config
@@ -70,7 +72,7 @@ def test_a_failing_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def basic_sweep(tmp_path_factory) -> pd.DataFrame:
     out = tmp_path_factory.mktemp("sweeps") / "basic"
-    proc = sim("-m", *SWEEP, f"hydra.sweep.dir={out}")
+    proc = sim("-m", *SWEEP, "hydra/launcher=basic", f"hydra.sweep.dir={out}")
     assert proc.returncode == 0, proc.stderr
     assert "Sweep: 12 runs in 4 jobs: 12 ok, 0 failed" in proc.stdout
     return pd.read_parquet(out / "runs.parquet")
@@ -93,26 +95,69 @@ def test_sweep_writes_one_row_per_run_with_parameters_and_metrics(basic_sweep):
     assert single.summary["channel_days_suspended"] == row["channel_days_suspended"]
 
 
-@pytest.mark.parametrize("launcher", ["joblib", "submitit_local"])
+LAUNCHERS = {
+    "sim_pool": ["hydra.launcher.n_jobs=2"],  # the default: forked workers on every core
+    "sim_pool_1": ["hydra/launcher=sim_pool", "hydra.launcher.n_jobs=1"],  # one worker: in-process
+    "joblib": ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
+    "submitit_local": ["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=10"],
+}
+
+
+@pytest.mark.parametrize("launcher", list(LAUNCHERS))
 def test_other_launchers_give_the_same_runs(basic_sweep, tmp_path, launcher):
-    extra = ["hydra.launcher.n_jobs=2"] if launcher == "joblib" else ["hydra.launcher.timeout_min=10"]
-    proc = sim("-m", *SWEEP, f"hydra/launcher={launcher}", *extra, f"hydra.sweep.dir={tmp_path / launcher}")
+    proc = sim("-m", *SWEEP, *LAUNCHERS[launcher], f"hydra.sweep.dir={tmp_path / launcher}")
     assert proc.returncode == 0, proc.stderr
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / launcher / "runs.parquet"), basic_sweep)
+    if launcher.startswith("sim_pool"):  # the sweep-wide progress, one line per 10% when not on a terminal
+        assert "12/12 runs done (100%)" in proc.stdout
+        assert "Sweep: 12 runs in 4 jobs: 12 ok, 0 failed" in proc.stdout
 
 
-def test_an_interrupted_sweep_resumes_to_the_same_runs(basic_sweep, tmp_path):
-    out = tmp_path / "killed"
-    args = [sys.executable, "-m", "sim", "-m", *SWEEP, f"hydra.sweep.dir={out}"]
+def test_the_pool_launcher_shows_one_progress_bar_for_the_whole_sweep(tmp_path):
+    proc = sim("-m", *SWEEP, "hydra.launcher.n_jobs=2", "hydra.launcher.progress=true", f"hydra.sweep.dir={tmp_path}")
+    assert proc.returncode == 0, proc.stderr
+    bar = proc.stderr.replace("\r", "\n").splitlines()
+    assert any(line.startswith("sweep: 100%") and "12/12" in line for line in bar), proc.stderr
+    assert not any(line.startswith("job ") for line in bar)  # no per-job bars beside it
+
+
+def test_the_pool_launcher_rejects_a_bad_worker_count(tmp_path):
+    for bad in ("0", "two"):
+        proc = sim("-m", "seed=0,1", f"hydra.launcher.n_jobs={bad}", f"hydra.sweep.dir={tmp_path / bad}")
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+        assert proc.stderr.startswith("error: ") and f"hydra.launcher.n_jobs={bad!r}" in proc.stderr
+        assert not (tmp_path / bad).exists()
+
+
+def _kill_mid_way(args: list[str], whole_group: bool) -> list[int]:
+    """Start a sweep, SIGKILL it once a job is complete; return the pids of its processes at that moment."""
+    out = Path(args[-1].partition("=")[2])
     proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline and not list(out.glob(f"*/{JOB_RECORD}")):
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # killed mid-way: some jobs done, the rest not started
+    tree = [proc.pid, *(c.pid for c in psutil.Process(proc.pid).children(recursive=True))]
+    if whole_group:
+        os.killpg(proc.pid, signal.SIGKILL)  # killed mid-way: some jobs done, the rest not started
+    else:
+        os.kill(proc.pid, signal.SIGKILL)  # the main process only: its workers must not run on
     proc.wait()
+    return tree
+
+
+@pytest.mark.parametrize("launcher", ["basic", "sim_pool"])
+def test_an_interrupted_sweep_resumes_to_the_same_runs(basic_sweep, tmp_path, launcher):
+    out = tmp_path / "killed"
+    chosen = [f"hydra/launcher={launcher}"] + (["hydra.launcher.n_jobs=2"] if launcher == "sim_pool" else [])
+    args = [sys.executable, "-m", "sim", "-m", *SWEEP, *chosen, f"hydra.sweep.dir={out}"]
+    tree = _kill_mid_way(args, whole_group=launcher == "basic")
+    deadline = time.time() + 10  # the pool's workers die with the main process
+    while time.time() < deadline and any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in tree):
+        time.sleep(0.05)
+    assert not [p for p in tree if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
     done_before = {p.parent.name for p in out.glob(f"*/{JOB_RECORD}")}
     assert 1 <= len(done_before) < 4 and not (out / "runs.parquet").exists()
-    resumed = sim("-m", *SWEEP, f"hydra.sweep.dir={out}")
+    resumed = sim("-m", *SWEEP, *chosen, f"hydra.sweep.dir={out}")
     assert resumed.returncode == 0, resumed.stderr
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), basic_sweep)
 

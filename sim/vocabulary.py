@@ -8,6 +8,7 @@ CAMEO code and that code's Goldstein score.
 from __future__ import annotations
 
 import csv
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,10 @@ class KindSpec:
             hostility of ``-hostility`` from the sender.
         mirror: The kind a tit-for-tat answer uses, or "" for none.
         military: Whether the signal is a military act.
+        verb: What the sender does, in the present tense without its subject, for
+            narrated runs (``sim.narrate``): a template that may use ``{receiver}``,
+            ``{receiver_adjective}`` and ``{channel}``.
+        noun: The same act as a noun phrase, the template of "answering the US ...".
     """
 
     kind: str
@@ -38,6 +43,8 @@ class KindSpec:
     mirror: str
     military: bool
     description: str
+    verb: str = ""
+    noun: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +54,30 @@ class ChannelSpec:
     Attributes:
         post: The office the channel runs through on each side ("" for none);
             a holder of that post under the other side's sanctions blocks it.
+        label: The channel in plain words ("military-to-military talks").
     """
 
     channel: str
     military: bool
     post: str
     description: str
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class ActorSpec:
+    """One actor.
+
+    Attributes:
+        noun: The name as used inside a sentence ("the United States").
+        adjective: The name as a modifier ("US", "Chinese").
+    """
+
     code: str
     name: str
     role: str  # "government" or "regional"
+    noun: str = ""
+    adjective: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,23 @@ class Vocabulary:
     @property
     def channel_names(self) -> tuple[str, ...]:
         return tuple(self.channels)
+
+
+# The placeholders a kind's ``verb`` and ``noun`` templates may use (filled by sim.narrate).
+TEMPLATE_FIELDS = frozenset({"receiver", "receiver_adjective", "channel"})
+
+
+def _check_template(kind: str, column: str, text: str) -> None:
+    """Raise ValueError for a placeholder narration cannot fill: better at load than mid-story."""
+    try:
+        used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as e:
+        raise ValueError(f"sim/data/signal_kinds.csv: {kind}.{column}={text!r}: {e}") from None
+    if used - TEMPLATE_FIELDS:
+        raise ValueError(
+            f"sim/data/signal_kinds.csv: {kind}.{column}={text!r}: unknown placeholder "
+            f"(known: {', '.join(sorted(TEMPLATE_FIELDS))})"
+        )
 
 
 def _rows(name: str, delimiter: str = ",") -> list[dict[str, str]]:
@@ -96,13 +131,19 @@ def load_vocabulary() -> Vocabulary:
             mirror=r["mirror"],
             military=r["military"] == "true",
             description=r["description"],
+            verb=r["verb"],
+            noun=r["noun"],
         )
+        _check_template(r["kind"], "verb", r["verb"])
+        _check_template(r["kind"], "noun", r["noun"])
     for spec in kinds.values():
         if spec.mirror and spec.mirror not in kinds:
             raise ValueError(f"sim/data/signal_kinds.csv: mirror={spec.mirror!r}: unknown kind")
     channels = {
-        r["channel"]: ChannelSpec(r["channel"], r["military"] == "true", r["post"], r["description"])
+        r["channel"]: ChannelSpec(r["channel"], r["military"] == "true", r["post"], r["description"], r["label"])
         for r in _rows("channels.csv")
     }
-    actors = {r["code"]: ActorSpec(r["code"], r["name"], r["role"]) for r in _rows("actors.csv")}
+    actors = {
+        r["code"]: ActorSpec(r["code"], r["name"], r["role"], r["noun"], r["adjective"]) for r in _rows("actors.csv")
+    }
     return Vocabulary(kinds=kinds, channels=channels, actors=actors, goldstein=goldstein)

@@ -3,6 +3,12 @@
 Scenarios are YAML data read with ``yaml.safe_load`` and checked field by
 field against the vocabulary; they cannot import or call code. The format is
 documented in ``scenarios/README.md``.
+
+A scenario may instead name a ``base`` scenario and list the events it
+``remove``s from it and ``add``s to it (a counterfactual): it then takes the
+base's dates, posts and every other event, so a correction to the base reaches
+its counterfactuals, and a removal that no longer matches exactly one base
+event is an error rather than a silent no-op.
 """
 
 from __future__ import annotations
@@ -28,6 +34,11 @@ _EVENT_KEYS = {
     "date", "sender", "receiver", "kind", "channel", "intensity", "magnitude", "unit",
     "venue", "host", "note", "post", "official", "sanctioned_by", "source",
 }  # fmt: skip
+# A scenario derived from a base: everything else comes from the base.
+_DERIVED_KEYS = {"name", "description", "base", "remove", "add"}
+# What a removal may name to pick its base event (date and kind are required); note says why.
+_REMOVE_KEYS = {"date", "kind", "sender", "receiver", "channel", "note"}
+_PAIR_KINDS = ("channel_suspension", "channel_resumption", "meeting_request")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 # Dates outside this range are refused: the event log uses nanosecond timestamps.
 _FIRST_DATE, _LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
@@ -124,19 +135,27 @@ def resolve_scenario(ref: str) -> Path:
 def load_scenario(ref: str) -> Scenario:
     """Read and validate a scenario; raise :class:`SimInputError` on the first problem.
 
-    Parsed scenarios are cached per file and modification time, so runs that
-    share a scenario (seeds, sweeps, calibration trials) parse it once.
+    Parsed scenarios are cached per file and modification time (of the file
+    and, for a derived scenario, of its base), so runs that share a scenario
+    (seeds, sweeps, calibration trials) parse it once.
     """
     path = resolve_scenario(ref)
+    src = str(path.resolve())
+    doc = _read_doc(src, ref, _stamp(path))
+    base = _base_path(doc, src) if isinstance(doc, dict) and "base" in doc else None
+    return _load_cached(src, ref, _stamp(path), None if base is None else (str(base.resolve()), _stamp(base)))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
     st = path.stat()
-    return _load_cached(str(path.resolve()), ref, st.st_mtime_ns, st.st_size)
+    return st.st_mtime_ns, st.st_size
 
 
-@lru_cache(maxsize=32)
-def _load_cached(src: str, ref: str, mtime_ns: int, size: int) -> Scenario:
-    path = Path(src)
+@lru_cache(maxsize=64)
+def _read_doc(src: str, ref: str, stamp: tuple[int, int]) -> Any:
+    """The file's YAML document (cached; callers must not modify it)."""
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_ScenarioLoader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(Path(src).read_text(encoding="utf-8"), Loader=_ScenarioLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"
@@ -146,7 +165,98 @@ def _load_cached(src: str, ref: str, mtime_ns: int, size: int) -> Scenario:
         raise SimInputError(src, "encoding", f"byte {e.start}", "the file is not UTF-8 text") from None
     except OSError as e:
         raise SimInputError(src, "scenario", ref, f"cannot be read: {e.strerror}") from None
-    return parse_scenario(doc, src, default_name=path.stem)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(src: str, ref: str, stamp: tuple[int, int], base: tuple[str, tuple[int, int]] | None) -> Scenario:
+    # ``base`` (the base file and its stamp) is only part of the cache key: a derived
+    # scenario is parsed again when its base changes.
+    doc = _read_doc(src, ref, stamp)
+    if isinstance(doc, dict) and "base" in doc:
+        return _derive(doc, src, Path(src).stem)
+    if isinstance(doc, dict):
+        for key in ("remove", "add"):
+            if key in doc:
+                raise SimInputError(src, key, doc[key], "only a scenario with a `base` may remove or add events")
+    return parse_scenario(doc, src, default_name=Path(src).stem)
+
+
+def _base_path(doc: dict, src: str) -> Path:
+    """The file ``base`` names: a scenario name, or a path relative to the derived file."""
+    ref = doc["base"]
+    if not isinstance(ref, str) or not ref.strip():
+        raise SimInputError(src, "base", ref, "must name a scenario (e.g. historical_2022_2024) or a YAML file")
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        path = Path(src).parent / Path(ref).expanduser()
+    else:
+        path = SCENARIOS_DIR / f"{ref}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
+        raise SimInputError(src, "base", ref, f"no such scenario file {path} (known scenarios: {known})")
+    return path
+
+
+def _derive(doc: dict, src: str, default_name: str) -> Scenario:
+    """A scenario built from its base: the base's events minus ``remove``, plus ``add``."""
+    for k in doc:
+        if k not in _DERIVED_KEYS:
+            raise SimInputError(src, k, doc[k], "unknown field in a scenario with a base, which takes its dates, "
+                                f"posts and events from the base (allowed: {', '.join(sorted(_DERIVED_KEYS))})")  # fmt: skip
+    base_path = _base_path(doc, src)
+    base_doc = _read_doc(str(base_path.resolve()), doc["base"], _stamp(base_path))
+    if isinstance(base_doc, dict) and "base" in base_doc:  # also refuses a file that is its own base
+        raise SimInputError(src, "base", doc["base"], "is itself derived from a base; name a full scenario")
+    base = load_scenario(str(base_path))
+    removed: dict[int, int] = {}  # position in base.events -> index in remove
+    for i, r in enumerate(_list(doc.get("remove"), src, "remove")):
+        pos = _match_removal(r, src, i, base)
+        if pos in removed:
+            raise SimInputError(src, f"remove[{i}]", r, f"removes the same event as remove[{removed[pos]}]")
+        removed[pos] = i
+    added = []
+    for i, e in enumerate(_list(doc.get("add"), src, "add")):
+        ev = _event(e, src, i, base.start, base.end, field="add")
+        if ev.kind in _PAIR_KINDS:  # the two governments are the actors whose role is government
+            for side in ("sender", "receiver"):
+                actor = getattr(ev, side)
+                if load_vocabulary().actors[actor].role != "government":
+                    raise SimInputError(src, f"add[{i}].{side}", actor, f"a {ev.kind} must be between the two governments")
+        added.append(ev)
+    kept = [e for pos, e in enumerate(base.events) if pos not in removed]
+    return Scenario(
+        name=_text(doc.get("name", default_name), src, "name"),
+        description=_text(doc.get("description", base.description), src, "description"),
+        path=src,
+        start=base.start,
+        end=base.end,
+        spontaneous=base.spontaneous,
+        posts=base.posts,
+        # Stable sort: on a shared day the base's events come first, in their order, then the added ones.
+        events=tuple(sorted(kept + added, key=lambda e: e.date)),
+    )
+
+
+def _match_removal(r: Any, src: str, i: int, base: Scenario) -> int:
+    """The position in ``base.events`` of the one event removal ``r`` names."""
+    f = f"remove[{i}]"
+    if not isinstance(r, dict):
+        raise SimInputError(src, f, r, "must be a mapping naming a base event (date, kind; sender, receiver, channel)")
+    _no_unknown(r, _REMOVE_KEYS, src, f + ".")
+    date = _date(r.get("date"), src, f + ".date")
+    kind = r.get("kind")
+    if not isinstance(kind, str) or kind not in load_vocabulary().kinds:
+        raise SimInputError(src, f + ".kind", kind, f"unknown signal kind (known: {', '.join(load_vocabulary().kinds)})")
+    _text(r.get("note"), src, f + ".note")
+    want = {k: r[k] for k in ("sender", "receiver", "channel") if k in r}
+    hits = [pos for pos, e in enumerate(base.events)
+            if e.date == date and e.kind == kind and all(getattr(e, k) == v for k, v in want.items())]  # fmt: skip
+    if len(hits) != 1:
+        that_day = "; ".join(f"{e.sender}->{e.receiver} {e.kind}" + (f" ({e.channel})" if e.channel else "")
+                             for e in base.events if e.date == date) or "none"  # fmt: skip
+        which = {"date": str(date), "kind": kind, **want}
+        problem = "matches no event" if not hits else f"matches {len(hits)} events (add sender, receiver or channel)"
+        raise SimInputError(src, f, which, f"{problem} of base {base.path} (its events on {date}: {that_day})")
+    return hits[0]
 
 
 def parse_scenario(doc: Any, src: str, default_name: str = "scenario") -> Scenario:
@@ -258,8 +368,8 @@ def _number(v: Any, src: str, field: str, lo: float, hi: float) -> float:
     return float(v)
 
 
-def _event(e: Any, src: str, i: int, start: dt.date, end: dt.date) -> ScriptedEvent:
-    f = f"events[{i}]"
+def _event(e: Any, src: str, i: int, start: dt.date, end: dt.date, field: str = "events") -> ScriptedEvent:
+    f = f"{field}[{i}]"
     if not isinstance(e, dict):
         raise SimInputError(src, f, e, "must be a mapping")
     _no_unknown(e, _EVENT_KEYS, src, f + ".")

@@ -132,9 +132,12 @@ def calibrated_files(cfg: DictConfig, best: Mapping[str, float], params: Sequenc
     files: dict[Path, str] = {}
     overrides: list[str] = []
     direct: dict[str, Any] = {}
+    main_body = _main_config_body()
     for p in params:
         packages = [pkg for pkg in rule_packages if p.key.startswith(pkg + ".")]
-        if not packages:  # a government or regional parameter: set it directly
+        if not packages or OmegaConf.select(main_body, p.key) is not None:
+            # A government or regional parameter, or a rule parameter that config.yaml itself sets
+            # (its values are merged after the rule files, so only this file, merged last, wins): set it directly.
             parts = p.key.split(".")
             # A list (the repertoire) is written whole: OmegaConf replaces lists on merge.
             at = next((i for i, part in enumerate(parts) if part.isdigit()), len(parts))
@@ -162,6 +165,12 @@ def calibrated_files(cfg: DictConfig, best: Mapping[str, float], params: Sequenc
         text += yaml.safe_dump(body, sort_keys=False)
     files[out_dir / "calibration" / f"{study}.yaml"] = text
     return files
+
+
+def _main_config_body() -> DictConfig:
+    """The values configs/config.yaml sets itself (its defaults list and Hydra settings left out)."""
+    data = yaml.safe_load((CONFIG_DIR / "config.yaml").read_text()) or {}
+    return OmegaConf.create({k: v for k, v in data.items() if k not in ("defaults", "hydra")})
 
 
 def write_files(files: Mapping[Path, str]) -> None:

@@ -62,3 +62,41 @@ def test_unknown_parameter_name_is_refused(tmp_path: Path):
     with pytest.raises(SimInputError, match=r"fit='chn_bravado': not in params"):
         run_calibration(cfg)
     assert not any(tmp_path.iterdir())
+
+
+def _leaves(node, prefix=""):
+    """(dotted key, value) for every leaf of a plain nested dict (lists as whole values)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, f"{prefix}{k}.")
+    else:
+        yield prefix[:-1], node
+
+
+def test_the_default_config_keeps_every_calibrated_value():
+    """Nothing merged after the calibrated rule files (config.yaml's own values) undoes a calibrated value."""
+    from omegaconf import OmegaConf
+
+    from sim.api import compose_config
+
+    cal_file = CONFIG_DIR / "calibration" / "historical.yaml"
+    cal = yaml.safe_load(cal_file.read_text())
+    cfg, choices = compose_config([])
+    checked = 0
+    for entry in cal.get("defaults", []):  # {"override /<group>@<package>": option}
+        ((key, option),) = entry.items()
+        group_pkg = key.removeprefix("override /")
+        group, package = group_pkg.split("@")
+        assert choices[group_pkg] == option
+        rule = yaml.safe_load((CONFIG_DIR / group / f"{option}.yaml").read_text())
+        for key, value in _leaves(rule):
+            got = OmegaConf.select(cfg, f"{package}.{key}")
+            if isinstance(got, (int, float)) and isinstance(value, (int, float)):
+                assert got == pytest.approx(value), f"{package}.{key}: {got} in the default config, {value} calibrated"
+                checked += 1
+    for key, value in _leaves({k: v for k, v in cal.items() if k != "defaults"}):
+        got = OmegaConf.to_container(OmegaConf.select(cfg, key)) if OmegaConf.is_config(OmegaConf.select(cfg, key)) \
+            else OmegaConf.select(cfg, key)
+        assert got == value, key
+        checked += 1
+    assert checked > 10

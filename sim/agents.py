@@ -243,6 +243,8 @@ class Government(mesa.Agent):
         if s.kind == "meeting_request" and s.receiver == self.code:
             return [self._answer(p, ctx, blocked)]
         if p.hostility > 0:
+            if p.responsible == self.rival:
+                self.thaw.on_grievance(p)
             intents = self.retaliation.respond(p, ctx, rng)
         else:
             intents = self.thaw.on_perception(p, ctx, rng)

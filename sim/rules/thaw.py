@@ -57,6 +57,12 @@ class ThawRule(Rule):
         """Proposals made when I suspend ``channel`` (``cause``: the suspension signal's id)."""
         return []
 
+    def on_grievance(self, p: Perception) -> None:
+        """A hostile act of the rival was read (before the retaliation rule answers it).
+
+        For rules whose promises can lapse; proposes nothing.
+        """
+
     def ready(self, channel: str, ctx: Context) -> bool:
         """The rule's own condition for a due resumption to go ahead."""
         return True
@@ -121,13 +127,26 @@ class SummitReset(ThawRule):
     Bali (2022) and Woodside (2023) thaws, where leaders agreed to restore
     communication and working levels followed.
 
+    A summit's promises lapse when the rival commits a grave act before they
+    are kept (severity ``lapse_severity`` or more as I read it: shooting down
+    my aircraft, hosting Taiwan's president), as the balloon incident of
+    February 2023 froze the Bali thaw: reopenings still pending then wait for
+    the next summit. Routine irritants (arms-sale notifications, export
+    controls) do not undo a summit; they only delay military reopenings
+    through the retaliation rule's grievance.
+
     References: Reynolds, D. (2007), *Summits: Six Meetings That Shaped the
     Twentieth Century*, Allen Lane; Putnam, R. (1988), "Diplomacy and domestic
-    politics: the logic of two-level games", *International Organization* 42(3).
+    politics: the logic of two-level games", *International Organization* 42(3);
+    Kydd, A. & Walter, B. F. (2002), "Sabotaging the peace: the politics of
+    extremist violence", *International Organization* 56(2) (one grave act
+    undoing the trust an agreement rests on).
 
     Args:
         civil_lag: ``[min, max]`` days from the summit to civilian reopenings.
         military_gap_days: Mean days between successive military reopenings.
+        lapse_severity: Severity of a rival's act that voids the pending
+            reopenings of the last summit; ``None``: promises never lapse.
     """
 
     name = "summit_reset"
@@ -138,14 +157,21 @@ class SummitReset(ThawRule):
         retry_days: float = 14,
         civil_lag: tuple[int, int] | list[int] = (1, 7),
         military_gap_days: float = 60,
+        lapse_severity: float | None = None,
     ) -> None:
         super().__init__(retry_days)
         self.civil_lag = check_lag("civil_lag", civil_lag)
         self.military_gap_days = check_range("military_gap_days", military_gap_days, 1.0, 3650.0)
+        self.lapse_severity = None if lapse_severity is None else check_range("lapse_severity", lapse_severity, 0.0, 10.0)
+        self._lapsed = False
+
+    def reset(self) -> None:
+        self._lapsed = False
 
     def on_perception(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
         if p.signal.kind != "leader_summit" or p.responsible != ctx.rival or p.subject is not None:
             return []
+        self._lapsed = False  # a new summit, new promises (they supersede any pending ones)
         out: list[Intent] = []
         last = 0
         for c in ctx.reopening_order():
@@ -155,6 +181,13 @@ class SummitReset(ThawRule):
                 last = max(last, draw_lag(self.civil_lag, rng))
             out.append(_resume(ctx, c, last, p.signal.id))
         return out
+
+    def on_grievance(self, p: Perception) -> None:
+        if self.lapse_severity is not None and p.severity >= self.lapse_severity:
+            self._lapsed = True
+
+    def ready(self, channel: str, ctx: Context) -> bool:
+        return not self._lapsed
 
 
 class ConditionalReciprocity(ThawRule):
@@ -261,6 +294,9 @@ class SanctionedPostHold(ThawRule):
         self, channel: str, ctx: Context, rng: np.random.Generator, cause: int | None = None
     ) -> list[Intent]:
         return self.inner.on_suspension(channel, ctx, rng, cause=cause)
+
+    def on_grievance(self, p: Perception) -> None:
+        self.inner.on_grievance(p)
 
     def ready(self, channel: str, ctx: Context) -> bool:
         return self.inner.ready(channel, ctx)

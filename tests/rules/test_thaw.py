@@ -23,6 +23,7 @@ from scripted_rival import (
     intents_of,
     make_context,
     play_thaw,
+    raw,
     seen,
 )
 
@@ -215,7 +216,8 @@ class TestTimeDecay(ThawContract):
 class TestSummitReset(ThawContract):
     rule_class = SummitReset
     expected_name = "summit_reset"
-    bad_params = {"civil_lag": [[5, 2], [-1, 3], [3], "soon"], "military_gap_days": [0, 3651]}
+    bad_params = {"civil_lag": [[5, 2], [-1, 3], [3], "soon"], "military_gap_days": [0, 3651],
+                  "lapse_severity": [-0.1, 10.5, "grave"]}  # fmt: skip
 
     @staticmethod
     def after_summit(ctx: Any = EVERYTHING_CUT, seed: int = 0, rule: SummitReset | None = None, **kw: Any) -> list:
@@ -286,6 +288,26 @@ class TestSummitReset(ThawContract):
     def test_ignores_other_gestures(self, kind: str) -> None:
         """Only a leader_summit restarts channels; lesser cooperative signals do not."""
         assert SummitReset().on_perception(seen(kind), EVERYTHING_CUT, np.random.default_rng(0)) == []
+
+    def test_a_grave_act_voids_the_summits_pending_promises_until_the_next_summit(self) -> None:
+        """With lapse_severity 1.0: a rival's act of severity >= 1.0 after a summit makes every
+        pending reopening wait (ready is False); a lesser act does not; the next summit renews."""
+        rule = SummitReset(lapse_severity=1.0)
+        assert self.after_summit(rule=rule) and rule.ready("mil_mil", EVERYTHING_CUT)
+        rule.on_grievance(raw(0.9, day=110))
+        assert rule.ready("mil_mil", EVERYTHING_CUT) and rule.ready("climate", EVERYTHING_CUT)
+        rule.on_grievance(raw(1.0, day=120))
+        assert not rule.ready("mil_mil", EVERYTHING_CUT) and not rule.ready("climate", EVERYTHING_CUT)
+        assert self.after_summit(rule=rule, day=200)
+        assert rule.ready("mil_mil", EVERYTHING_CUT)
+        rule.reset()
+        assert rule.ready("mil_mil", EVERYTHING_CUT)
+
+    def test_without_lapse_severity_promises_never_lapse(self) -> None:
+        rule = SummitReset()
+        self.after_summit(rule=rule)
+        rule.on_grievance(raw(9.0))
+        assert rule.lapse_severity is None and rule.ready("mil_mil", EVERYTHING_CUT)
 
     def test_nothing_cut_nothing_proposed(self) -> None:
         """A summit when every channel is open proposes nothing, and suspending proposes nothing."""
@@ -400,3 +422,9 @@ class TestSanctionedPostHold(ThawContract):
 
     def test_defaults_to_summit_reset(self) -> None:
         assert isinstance(SanctionedPostHold().inner, SummitReset)
+
+    def test_passes_grievances_to_the_inner_rule(self) -> None:
+        """A grave act lapses the wrapped summit rule's promises through the wrapper."""
+        rule = SanctionedPostHold(inner=SummitReset(lapse_severity=1.0))
+        rule.on_grievance(raw(2.0))
+        assert not rule.ready("climate", EVERYTHING_CUT)

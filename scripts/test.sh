@@ -15,6 +15,18 @@ find_python() {  # find_python 3.11 -> path of a python3.11, or nothing
   return 1
 }
 
+# The dashboard's browser test drives Debian's Chromium through Playwright (a browser that
+# Playwright downloads itself cannot be fetched here). Installed when missing and we may.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "=== installing chromium (apt-get)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: chromium not found and not installable here: the dashboard's browser test will fail under CI=true" >&2
+  fi
+fi
+
 versions=${SIM_PYTHONS:-"3.11 3.12"}
 status=0
 ran=0

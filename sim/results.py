@@ -49,9 +49,14 @@ def events_frame(model: SignalingModel) -> pd.DataFrame:
     )
 
 
-def channel_status(model: SignalingModel) -> dict[str, np.ndarray]:
-    """Per channel, a boolean array over days: True where suspended at day's end."""
-    n = model.n_days
+def channel_status(model: SignalingModel, n_days: int | None = None) -> dict[str, np.ndarray]:
+    """Per channel, a boolean array over days: True where suspended at day's end.
+
+    Args:
+        model: The model, finished or stepped part of the way.
+        n_days: How many days from the start to cover (default: the whole scenario).
+    """
+    n = model.n_days if n_days is None else n_days
     out = {c: np.zeros(n, dtype=bool) for c in model.board.channels}
     for spell in model.board.history:
         end = n if spell.resumed_day is None else spell.resumed_day
@@ -59,9 +64,18 @@ def channel_status(model: SignalingModel) -> dict[str, np.ndarray]:
     return out
 
 
-def steps_frame(model: SignalingModel) -> pd.DataFrame:
-    """The daily state table."""
-    n = model.n_days
+def steps_frame(model: SignalingModel, n_days: int | None = None) -> pd.DataFrame:
+    """The daily state table.
+
+    Args:
+        model: The model, finished or stepped part of the way.
+        n_days: How many days from the start to cover (default: the whole scenario).
+            A model stepped through day ``d - 1`` (``model.day == d``) has final
+            values for days ``0 .. d - 1``, so ``n_days=model.day`` gives a live
+            dashboard the table so far; later days would show the relaxation
+            of today's state as if nothing else happened.
+    """
+    n = model.n_days if n_days is None else n_days
     days = np.arange(n)
     cols: dict[str, object] = {
         "step": days,
@@ -76,7 +90,7 @@ def steps_frame(model: SignalingModel) -> pd.DataFrame:
     cols[f"tension_{a}_{b}"] = (series[f"hostility_{a}_{b}"] + series[f"hostility_{b}_{a}"]) / 2
     cols.update(series)
     status = pd.CategoricalDtype(["open", "suspended"])
-    for c, susp in channel_status(model).items():
+    for c, susp in channel_status(model, n).items():
         cols[f"channel_{a}_{b}_{c}"] = pd.Categorical.from_codes(susp.astype(np.int8), dtype=status)
     return pd.DataFrame(cols)
 

@@ -595,6 +595,7 @@ folder = Path(sys.argv[1])
 t = {}
 t0 = time.perf_counter()
 from sim import aggregate as a
+from sim.io import atomic_write
 t["import_s"] = time.perf_counter() - t0
 t0 = time.perf_counter()
 import sim.sweep_plots as sp
@@ -603,7 +604,7 @@ t0 = time.perf_counter()
 runs, complete, incomplete = a.collect(folder, progress=False)
 t["collect_s"] = time.perf_counter() - t0
 t0 = time.perf_counter()
-a._atomic(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+atomic_write(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
 t["write_runs_parquet_s"] = time.perf_counter() - t0
 t0 = time.perf_counter()
 table = sp.metric_table(runs)

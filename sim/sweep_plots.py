@@ -35,12 +35,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.colors import to_hex
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib is imported where figures are drawn: the tables do not need it (~0.4 s)
+    from matplotlib.figure import Figure
 
 MAIN_METRICS: tuple[str, ...] = (
     "peak_tension",
@@ -366,6 +364,8 @@ def _panels(n: int, width: float = 4.3, height: float = 3.1, extra: tuple[float,
     """
     ncols = max(1, min(3, n))
     nrows = max(1, math.ceil(n / ncols))
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width * ncols + extra[0], height * nrows + extra[1]), layout="constrained")
     axes = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
     for ax in axes[n:]:
@@ -378,6 +378,8 @@ def _style(ax, rate: bool) -> None:
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=8)
     if rate:
+        from matplotlib.ticker import PercentFormatter
+
         ax.set_ylim(-0.04, 1.04)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
@@ -408,6 +410,9 @@ def _line_colors(levels: list, numeric: bool) -> list[str]:
     if len(levels) == 1:
         return [_LINE_COLORS[0]]
     if numeric:
+        from matplotlib import colormaps
+        from matplotlib.colors import to_hex
+
         cmap = colormaps["viridis"]
         return [to_hex(cmap(0.05 + 0.8 * i / (len(levels) - 1))) for i in range(len(levels))]
     return [_LINE_COLORS[i % len(_LINE_COLORS)] for i in range(len(levels))]
@@ -442,6 +447,8 @@ def _log_spaced(values: np.ndarray) -> bool:
 
 def _draw_group(ax, xs, stats, color: str, categorical: bool, rate: bool, width: float) -> None:
     """One line (numeric axis) or one set of boxes (categorical axis) of centre, band and mean points."""
+    from matplotlib.patches import Rectangle
+
     centre, low, high, mean = (np.array(col) for col in zip(*stats))
     if categorical:
         for x, c, lo, hi in zip(xs, centre, low, high):
@@ -521,6 +528,9 @@ def metric_vs_parameter_figure(runs: pd.DataFrame, param: str, metrics: Sequence
     for ax in bottom:
         ax.set_xlabel(_param_label(param), fontsize=8)
 
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     style = [
         Line2D([], [], color="#424242", lw=1.8, label="median across seeds"),
         Patch(color="#424242", alpha=0.2, lw=0, label="5-95% of seeds (rates: 90% interval)"),
@@ -589,6 +599,9 @@ def heatmap_figure(runs: pd.DataFrame, params: tuple[str, str], metric: str) -> 
             if len(v):
                 grid[i, j] = v.mean()
 
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(min(14.0, max(5.5, 1.1 * len(x_labels) + 3.2)),
                           min(10.0, max(3.8, 0.6 * len(y_labels) + 2.4))), layout="constrained")  # fmt: skip
     ax = fig.add_subplot()
@@ -613,6 +626,8 @@ def heatmap_figure(runs: pd.DataFrame, params: tuple[str, str], metric: str) -> 
     cbar.set_label(("share of runs" if rate else "mean") + " across seeds", fontsize=8)
     cbar.ax.tick_params(labelsize=8)
     if rate:
+        from matplotlib.ticker import PercentFormatter
+
         cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     pooled = [p for p in swept_parameters(ordered) if p not in params]
     fig.suptitle(_title(_metric_label(metric), ordered, ok, pooled), fontsize=11)
@@ -644,6 +659,9 @@ def distribution_figure(runs: pd.DataFrame, metrics: Sequence[str] = MAIN_METRIC
     Returns:
         The figure, one axes per metric in the order of ``metrics``.
     """
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
+
     ordered = _job_order(runs)
     ok = _ok_mask(ordered)
     fig, axes, _ = _panels(len(metrics), height=2.9)

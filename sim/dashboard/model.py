@@ -77,6 +77,7 @@ _RANGES: dict[str, SliderRange] = {
     "mean_days": SliderRange(1, 720, 1, integer=True),
     "reopen_below": SliderRange(0.0, 1.0, 0.05),
     "military_gap_days": SliderRange(1, 720, 1, integer=True),
+    "lapse_severity": SliderRange(0.0, 3.0, 0.05),
     "lag": SliderRange(0, 60, 1, integer=True, pair=True),
     "civil_lag": SliderRange(0, 60, 1, integer=True, pair=True),
 }
@@ -92,7 +93,7 @@ def slider_range(name: str, value: Any) -> SliderRange:
     if leaf in _RANGES:
         r = _RANGES[leaf]
         # A configured value outside the teaching range (a calibrated one) widens it.
-        values = value if isinstance(value, list) else [value]
+        values = [v for v in (value if isinstance(value, list) else [value]) if v is not None]
         hi = max([r.high, *(math.ceil(float(v)) if r.integer else float(v) for v in values)])
         return SliderRange(r.low, hi, r.step, r.integer, r.pair)
     if isinstance(value, list):

@@ -19,3 +19,13 @@ def execute(path: Path, timeout: int) -> tuple[nbformat.NotebookNode, list]:
     )
     client.execute()
     return nb, [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def saved_clean(path: Path) -> list[nbformat.NotebookNode]:
+    """Assert the notebook is stored valid, for the python3 kernel, without outputs; return its code cells."""
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    return code

@@ -5,10 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import nbformat
 import pytest
 
-from tests.notebook_exec import execute
+from tests.notebook_exec import execute, saved_clean
 
 from .conftest import REPO
 
@@ -28,11 +27,7 @@ def small_sweep(tmp_path_factory):
 
 
 def test_notebook_is_saved_clean():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    code = saved_clean(NOTEBOOK)
     assert any("SIM_SWEEP_DIR" in c.source and "SIM_NOTEBOOK_REPLICATES" in c.source for c in code)
     assert any("REPLICATES = 10" in c.source for c in code)
 

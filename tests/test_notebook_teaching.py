@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from tests.notebook_exec import execute
+from tests.notebook_exec import execute, saved_clean
 
 from .conftest import REPO
 
@@ -34,11 +34,7 @@ def executed():
 
 
 def test_notebook_is_saved_clean():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    saved_clean(NOTEBOOK)
 
 
 def test_notebook_is_a_lesson_that_checks_its_claims():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 from matplotlib.figure import Figure
 
@@ -11,7 +10,7 @@ from sim.compare import Documented, compare_runs
 from sim.history_plots import channel_comparison_figure, fit_figure, lag_figure
 from sim.metrics import channel_columns
 from sim.targets import LAG_MEASURES
-from tests.notebook_exec import execute
+from tests.notebook_exec import execute, saved_clean
 
 from .conftest import REPO
 
@@ -81,11 +80,7 @@ def test_fit_figure_has_one_box_per_group(per_run, tmp_path):
 
 # -- the notebook ------------------------------------------------------------------
 def test_notebook_is_saved_clean():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    code = saved_clean(NOTEBOOK)
     assert any("N_SEEDS = 20" in c.source and "SIM_NOTEBOOK_SEEDS" in c.source for c in code)
 
 

@@ -104,24 +104,24 @@ def TensionView(model: DashboardModel):
     return main
 
 
-def ChannelView(model: DashboardModel):
-    """Which dialogue channels are open or suspended, day by day."""
+def _figure_over_time(model: DashboardModel, figure, css: str):
+    """One figure of the run so far (``figure(steps, start, end)``), redrawn when the day changes."""
     deps = [id(model), model.day]
     spec = model.scenario_spec
-    fig = solara.use_memo(lambda: channel_figure(model.steps_so_far(), spec.start, spec.end), deps)
-    with solara.Column(classes=["sim-figure", "sim-channels"]) as main:
+    fig = solara.use_memo(lambda: figure(model.steps_so_far(), spec.start, spec.end), deps)
+    with solara.Column(classes=["sim-figure", css]) as main:
         solara.FigureMatplotlib(fig, dependencies=deps, format="png")
     return main
+
+
+def ChannelView(model: DashboardModel):
+    """Which dialogue channels are open or suspended, day by day."""
+    return _figure_over_time(model, channel_figure, "sim-channels")
 
 
 def AlignmentView(model: DashboardModel):
     """Each regional state's alignment so far."""
-    deps = [id(model), model.day]
-    spec = model.scenario_spec
-    fig = solara.use_memo(lambda: alignment_figure(model.steps_so_far(), spec.start, spec.end), deps)
-    with solara.Column(classes=["sim-figure", "sim-alignment"]) as main:
-        solara.FigureMatplotlib(fig, dependencies=deps, format="png")
-    return main
+    return _figure_over_time(model, alignment_figure, "sim-alignment")
 
 
 def event_log_html(model: DashboardModel, limit: int = 400) -> str:

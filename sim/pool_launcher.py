@@ -12,7 +12,13 @@ basic or joblib launcher, run for run.
 While the jobs run, one progress bar counts the sweep's runs (a line every 10%
 of them when the output is not a terminal). Workers ignore Ctrl-C (the main
 process stops them) and die with the main process (Linux), so a killed sweep
-leaves no orphans behind to race a resumed one.
+leaves no orphans behind to race a resumed one. A worker that dies stops the
+sweep with a message (the jobs already complete are kept, a re-run resumes),
+and an error in a job reaches the main process with the worker's traceback.
+
+The main process is not single-threaded when it forks (numpy's and pyarrow's
+idle thread pools, which prepare for fork; Python 3.12 may warn about it); the
+launcher's own progress thread starts only after every worker exists.
 
 Forking needs a POSIX system; elsewhere use ``hydra/launcher=joblib``. Hydra selects it as
 ``hydra/launcher=sim_pool`` (``hydra_plugins/sim_sweeps/sim_pool_launcher.py``).
@@ -24,6 +30,9 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 import signal
 import sys
 import threading
@@ -38,7 +47,7 @@ from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from sim.sweep import count_runs_into
+from sim.sweep import count_runs_into, no_worker_pools
 
 log = logging.getLogger(__name__)
 
@@ -108,64 +117,117 @@ class PoolLauncher(Launcher):
         configure_log(self.config.hydra.hydra_logging, self.config.hydra.verbose)
         return [ret for _, ret in sorted(runs, key=lambda r: r[0])]
 
-    @staticmethod
-    def _pooled(n_workers: int, n: int, counter: Any, total: int | None, show_bar: bool) -> list:
-        # Forked before any thread of ours starts (the bar's thread starts after the pool exists).
-        pool = mp.get_context("fork").Pool(n_workers, initializer=_init_worker)
+    def _pooled(self, n_workers: int, n: int, counter: Any, total: int | None, show_bar: bool) -> list:
+        # concurrent.futures rather than multiprocessing.Pool: with fork it starts every worker at
+        # the first submit, from this thread, before the progress thread exists (a Pool re-forks
+        # lost workers from a helper thread, which PR_SET_PDEATHSIG ties them to), and a worker
+        # that dies (killed, out of memory) fails the sweep instead of hanging it.
+        executor = ProcessPoolExecutor(n_workers, mp_context=mp.get_context("fork"), initializer=_init_worker,
+                                       initargs=(os.getpid(),))  # fmt: skip
         try:
+            futures = [executor.submit(_execute, i) for i in range(n)]
             with _Progress(counter, total, show_bar):
-                runs = list(pool.imap_unordered(_execute, range(n), chunksize=1))
-            pool.close()
+                runs = [f.result() for f in as_completed(futures)]
+        except BrokenProcessPool:
+            _kill(executor)
+            raise RuntimeError(
+                "a worker process died (killed, or out of memory?) while running a job; the jobs already "
+                f"complete are on disk: run the same command with hydra.sweep.dir={self.config.hydra.sweep.dir} "
+                "to finish the rest"
+            ) from None
         except BaseException:
-            pool.terminate()  # Ctrl-C or a crash: stop the workers now; completed jobs are on disk
+            _kill(executor)  # Ctrl-C or a crash: stop the workers now; completed jobs are on disk
             raise
-        finally:
-            pool.join()
+        executor.shutdown()
         return runs
 
 
-def _init_worker() -> None:
+def _kill(executor: ProcessPoolExecutor) -> None:
+    """Stop every worker at once; their writes are atomic, so nothing half-written is left."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.kill()
+    for proc in processes:
+        proc.join(timeout=5)
+
+
+_IN_WORKER = False  # set in each forked worker by _init_worker
+
+
+def _init_worker(parent: int) -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
+    no_worker_pools()  # a job's workers=N would put more processes on cores the pool already uses
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     if sys.platform.startswith("linux"):
-        try:  # die with the main process rather than run on as an orphan
+        try:  # die with the main process rather than run on as an orphan (Linux only)
             import ctypes
 
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-        if os.getppid() == 1:  # the main process died before prctl took effect
-            os._exit(1)
+    if os.getppid() != parent:  # the main process died before prctl took effect
+        os._exit(1)
 
 
 def _execute(i: int) -> tuple[int, JobReturn]:
     """Compose and run job ``i`` of the launch (in a worker, or in the main process with one worker)."""
-    setup_globals()
-    Singleton.set_state(_LAUNCH["singleton_state"])
+    if _IN_WORKER:  # as Hydra's joblib launcher does in its workers; in-process, as its basic launcher
+        setup_globals()
+        Singleton.set_state(_LAUNCH["singleton_state"])
     idx = _LAUNCH["initial"] + i
     config = _LAUNCH["hydra_context"].config_loader.load_sweep_config(_LAUNCH["config"], _LAUNCH["overrides"][i])
     with open_dict(config):
         config.hydra.job.id = idx
         config.hydra.job.num = idx
-    HydraConfig.instance().set_config(config)
+    if _IN_WORKER:
+        HydraConfig.instance().set_config(config)
     ret = run_job(
         hydra_context=_LAUNCH["hydra_context"], task_function=_LAUNCH["task_function"], config=config,
         job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir",
     )  # fmt: skip
-    if mp.current_process().daemon:  # going back to the main process by pickle
+    if _IN_WORKER:  # going back to the main process by pickle
         _make_portable(ret)
     return i, ret
 
 
 def _make_portable(ret: JobReturn) -> None:
-    """Make a job's return picklable: plain config nodes (Hydra's hold plugin classes that pickle
-    cannot find by name, as Hydra loads plugin modules outside sys.modules), and an error that
-    pickles."""
+    """Make a job's return travel back by pickle: plain config nodes (Hydra's hold plugin classes
+    that pickle cannot find by name, as Hydra loads plugin modules outside sys.modules), and an
+    error that survives the round trip, carrying the worker's traceback as its cause."""
     if ret.hydra_cfg is not None:
         ret.hydra_cfg = OmegaConf.create(OmegaConf.to_container(ret.hydra_cfg))
-    try:
-        pickle.dumps(ret._return_value)
-    except Exception:
-        ret._return_value = RuntimeError(repr(ret._return_value))
+    error = ret._return_value
+    if isinstance(error, BaseException):
+        text = "".join(traceback.format_exception(error))
+        try:
+            pickle.loads(pickle.dumps(error))
+        except Exception:  # e.g. an exception whose __init__ needs more than its args
+            error = RuntimeError(f"{type(error).__name__}: {error}")
+        ret._return_value = _WithTraceback(error, text)
+
+
+class WorkerTraceback(Exception):
+    """The traceback of an error raised in a worker process (the cause of the error re-raised here)."""
+
+    def __str__(self) -> str:
+        return "\n" + str(self.args[0])
+
+
+class _WithTraceback:
+    """Pickles as ``error`` with ``WorkerTraceback(text)`` as its cause."""
+
+    def __init__(self, error: BaseException, text: str) -> None:
+        self.error, self.text = error, text
+
+    def __reduce__(self):
+        return _with_cause, (self.error, self.text)
+
+
+def _with_cause(error: BaseException, text: str) -> BaseException:
+    error.__cause__ = WorkerTraceback(text)
+    return error
 
 
 def _total_runs(job_overrides: Sequence[Sequence[str]], config: DictConfig) -> int | None:

@@ -18,7 +18,6 @@ import json
 import math
 import multiprocessing as mp
 import sys
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,10 +44,26 @@ _NOT_PARAMETERS = ("seed", "replicates", "workers", "figures")
 _run_counter: Any = None
 
 
+_worker_pools = True  # False in a launcher's worker process (sim.pool_launcher)
+
+
+def no_worker_pools() -> None:
+    """Run every job's replicates in this process: it is already one of a launcher's workers."""
+    global _worker_pools
+    _worker_pools = False
+
+
 def count_runs_into(counter: Any) -> None:
     """Have :func:`run_job` add each finished run to ``counter`` (``.value`` and ``.get_lock()``); None stops it."""
     global _run_counter
     _run_counter = counter
+
+
+def _replicates_planned(cfg: DictConfig) -> int:
+    try:
+        return max(1, int(cfg.get("replicates", 1)))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _count(n: int) -> None:
@@ -126,7 +141,7 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
     except SimInputError as e:
         base_seed = cfg.get("seed")
         rows.append({**base, "replicate": 0, "seed": base_seed, "base_seed": base_seed, "status": "failed", "error": str(e)})
-        _count(1)
+        _count(_replicates_planned(cfg))  # the progress total counted them
     else:
         seeds = replicate_seeds(spec.seed, spec.replicates)
         workers = int(cfg.get("workers", 1))
@@ -160,38 +175,26 @@ def run_one(spec: ModelSpec, seed: int) -> dict[str, Any]:
 def _results(spec: ModelSpec, seeds: Sequence[int], workers: int) -> Iterator[dict[str, Any]]:
     """Each seed's result, in seed order; with ``workers`` > 1 from worker processes.
 
-    Workers are forked when this process has a single thread, so they start with
-    everything already imported and two cores run a job's replicates nearly twice
-    as fast; otherwise (forking a multi-threaded process can deadlock the child)
-    they come from a forkserver. Results come back in order, so the rows are the
-    same whatever the number of workers.
+    The workers come from a forkserver, which imports this module once (about a
+    second), so they start warm without forking this process, whose numpy and
+    pyarrow threads make a plain fork unsafe. Results come back in order, so the
+    rows are the same whatever the number of workers.
     """
-    # A launcher's worker (a daemon process) may not start processes of its own; it is one of the cores already.
-    if workers <= 1 or len(seeds) < 2 * workers or mp.current_process().daemon:
+    # In a launcher's worker, the launcher already has every core busy.
+    if workers <= 1 or len(seeds) < 2 * workers or not _worker_pools:
         return (run_one(spec, s) for s in seeds)
     chunk = max(1, math.ceil(len(seeds) / (workers * 8)))
     return _pooled(spec, seeds, workers, chunk)
 
 
 def worker_context() -> mp.context.BaseContext:
-    """``fork`` for a single-threaded process on a POSIX system, else ``forkserver`` or ``spawn``."""
+    """``forkserver`` (preloading this module) where the system has it, else ``spawn``."""
     methods = mp.get_all_start_methods()
-    if "fork" in methods and _threads() == 1:
-        return mp.get_context("fork")
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["sim.sweep"])  # the server imports once; its children start warm
         return ctx
     return mp.get_context("spawn")
-
-
-def _threads() -> int:
-    """Threads of this process, native ones included (Linux), else those Python knows of."""
-    try:
-        with open("/proc/self/status") as f:
-            return int(next(line for line in f if line.startswith("Threads:")).split()[1])
-    except (OSError, StopIteration, ValueError):
-        return threading.active_count()
 
 
 def _pooled(spec: ModelSpec, seeds: Sequence[int], workers: int, chunk: int) -> Iterator[dict[str, Any]]:

@@ -192,3 +192,48 @@ def test_workers_give_the_same_rows_in_the_same_order(tmp_path):
         frames.append(pd.read_parquet(tmp_path / str(workers) / FRAGMENT))
     pd.testing.assert_frame_equal(frames[0], frames[1])
     assert frames[0]["replicate"].tolist() == list(range(40))
+
+
+def test_a_dead_pool_worker_stops_the_sweep_with_a_message_instead_of_hanging(tmp_path):
+    out = tmp_path / "sweep"
+    args = [sys.executable, "-m", "sim", "-m", "seed=0,1,2,3", "replicates=400", "figures=false",
+            "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={out}"]  # fmt: skip
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    workers = []
+    while time.time() < deadline and len(workers) < 2:
+        workers = psutil.Process(proc.pid).children()
+        time.sleep(0.05)
+    time.sleep(0.5)  # inside a job
+    workers[0].kill()
+    _, stderr = proc.communicate(timeout=120)  # it must end, not hang
+    assert proc.returncode != 0
+    assert "a worker process died" in stderr and f"hydra.sweep.dir={out}" in stderr
+    assert not (out / "runs.parquet").exists()
+
+
+def test_an_error_in_a_pool_job_carries_the_workers_traceback(tmp_path):
+    (tmp_path / "1" / JOB_RECORD).mkdir(parents=True)  # job 1 cannot write its record
+    proc = sim("-m", "seed=0,1", "replicates=2", "figures=false", "hydra.launcher.n_jobs=2",
+               f"hydra.sweep.dir={tmp_path}")  # fmt: skip
+    assert proc.returncode != 0
+    assert "WorkerTraceback" in proc.stderr and "sim/io.py" in proc.stderr  # where it failed, in the worker
+
+
+def test_the_sweeper_composes_one_job_per_set_of_group_choices():
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from hydra_plugins.sim_sweeps.sim_sweeper import _signature
+
+    class Repo:
+        @staticmethod
+        def group_exists(key: str) -> bool:
+            return key.startswith("rules/")
+
+    parser = OverridesParser.create()
+    sig = lambda ovs: _signature(parser, Repo, ovs)  # noqa: E731
+    rule = "rules/retaliation@governments.CHN.retaliation"
+    assert sig(["seed=1", f"{rule}=tit_for_tat"]) == sig(["seed=2", f"{rule}=tit_for_tat"])
+    assert sig(["seed=1", f"{rule}=tit_for_tat"]) != sig(["seed=1", f"{rule}=graduated"])
+    assert sig(["+foo=1"]) == sig(["+foo=2"]) == ["+foo="]
+    assert sig(["hydra.job.chdir=true"]) == ["hydra.job.chdir=true"]  # Hydra's own keys in full

@@ -4,9 +4,10 @@ The basic sweeper composes every job's config in the main process before it
 launches any (about 0.1-0.2 s a job, one after the other), only to check that
 each can be composed; the launcher then composes each again. A job's config can
 fail to compose only through its config-group choices and the keys it sets,
-not through the values it gives keys (``python -m sim`` checks every swept
-value before Hydra starts: ``sim.cli_checks``), and every job of a batch sets
-the same keys. So this sweeper composes one job for each distinct combination
+not through the values it gives keys (``python -m sim`` checks the swept values
+before Hydra starts, each value of a short list and the ends and extremes of a
+long one: ``sim.cli_checks``; a bad value that slips through fails its own job,
+which is recorded), and every job of a batch sets the same keys. So this sweeper composes one job for each distinct combination
 of group choices: a 10,000-seed sweep is checked with one composition, a sweep
 over two retaliation rules with two. Everything else is the basic sweeper.
 """

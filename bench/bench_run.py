@@ -26,7 +26,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from omegaconf import DictConfig
 
 from sim.api import compose_config, quiet_mesa
 from sim.build import build
+from sim.io import write_text
 from sim.metrics import summarize
 from sim.model import GovernmentSpec, RegionalSpec, SignalingModel
 from sim.results import events_frame, steps_frame
@@ -362,31 +362,15 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_outputs(report: Mapping[str, Any], out: Path) -> list[Path]:
-    """Write the JSON and Markdown reports, latest and tagged with the interpreter."""
+def write_reports(report: Mapping[str, Any], markdown: str, out: Path, stem: str) -> list[Path]:
+    """Write a benchmark's JSON and Markdown reports, latest and tagged with the interpreter, atomically."""
     m = report["machine"]
-    tag = f"py{m['python']}_mesa{m['mesa']}"
-    text_json = json.dumps(report, indent=2) + "\n"
-    text_md = render_markdown(report)
+    texts = {".json": json.dumps(report, indent=2) + "\n", ".md": markdown}
     paths = []
-    for stem in ("run_time", f"run_time_{tag}"):
-        for suffix, text in ((".json", text_json), (".md", text_md)):
-            write_atomic(out / f"{stem}{suffix}", text)
-            paths.append(out / f"{stem}{suffix}")
+    for name in (stem, f"{stem}_py{m['python']}_mesa{m['mesa']}"):
+        for suffix, text in texts.items():
+            write_text(out / f"{name}{suffix}", text)
+            paths.append(out / f"{name}{suffix}")
     return paths
 
 
@@ -411,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = check_equivalence(inp)
     samples = measure(inp, args.repeats, args.warmup, args.compose_repeats)
     report = build_report(samples, machine_info(), args, run)
-    paths = write_outputs(report, args.out)
+    paths = write_reports(report, render_markdown(report), args.out, "run_time")
     print(render_markdown(report), end="")
     print(f"\nwrote {', '.join(str(p) for p in paths)}")
     return 0

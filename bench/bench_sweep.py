@@ -847,21 +847,6 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_outputs(report: Mapping[str, Any], out: Path) -> list[Path]:
-    from bench_run import write_atomic
-
-    m = report["machine"]
-    tag = f"py{m['python']}_mesa{m['mesa']}"
-    text_json = json.dumps(report, indent=2) + "\n"
-    text_md = render_markdown(report)
-    paths = []
-    for stem in ("sweep_time", f"sweep_time_{tag}"):
-        for suffix, text in ((".json", text_json), (".md", text_md)):
-            write_atomic(out / f"{stem}{suffix}", text)
-            paths.append(out / f"{stem}{suffix}")
-    return paths
-
-
 def machine() -> dict[str, Any]:
     from bench_run import _version, machine_info
 
@@ -991,7 +976,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "checks": checks,
             "discarded_busy": discarded,
         }
-        paths = write_outputs(report, out)
+        from bench_run import write_reports
+
+        paths = write_reports(report, render_markdown(report), out, "sweep_time")
         print(render_markdown(report), end="")
         print(f"\nwrote {', '.join(str(p) for p in paths)}")
         if max(m["foreign_load"]["max"] for m in meas.values()) > FOREIGN_LOAD_WARN:

@@ -34,11 +34,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 try:  # run as a script (python bench/profile_run.py): bench/ is on sys.path
-    from bench_run import REPO, Inputs, machine_info, new_model, prepare, write_atomic
+    from bench_run import REPO, Inputs, machine_info, new_model, prepare
 except ImportError:  # imported as bench.profile_run
-    from bench.bench_run import REPO, Inputs, machine_info, new_model, prepare, write_atomic
+    from bench.bench_run import REPO, Inputs, machine_info, new_model, prepare
 
 from sim.api import quiet_mesa
+from sim.io import write_text
 from sim.metrics import OUTCOMES, RunTables, summarize
 from sim.results import events_frame, steps_frame
 
@@ -261,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = machine_info()
     header = f"Python {info['python']}, Mesa {info['mesa']}, pandas {info['pandas']}, numpy {info['numpy']}\n"
     path = args.out / f"profile_py{info['python']}_mesa{info['mesa']}.txt"
-    write_atomic(path, header + text)
+    write_text(path, header + text)
     print(header + text, end="")
     print(f"\nwrote {path}")
     return 0

@@ -237,3 +237,18 @@ def test_the_sweeper_composes_one_job_per_set_of_group_choices():
     assert sig(["seed=1", f"{rule}=tit_for_tat"]) != sig(["seed=1", f"{rule}=graduated"])
     assert sig(["+foo=1"]) == sig(["+foo=2"]) == ["+foo="]
     assert sig(["hydra.job.chdir=true"]) == ["hydra.job.chdir=true"]  # Hydra's own keys in full
+
+
+def test_aggregating_many_jobs_shows_a_progress_bar(tmp_path, capsys):
+    from sim.aggregate import collect
+    from sim.sweep import write_fragment
+
+    for job in range(25):
+        row = {"job": job, "replicate": 0, "seed": job, "base_seed": job, "status": "ok", "error": "", "peak_tension": 0.5}
+        write_fragment(tmp_path / str(job), [row], [f"seed={job}"])
+    runs, complete, _ = collect(tmp_path, progress=True)
+    assert len(runs) == len(complete) == 25
+    bar = capsys.readouterr().err.replace("\r", "\n")
+    assert "reading jobs" in bar and "/25 " in bar  # a bar over the 25 jobs (tqdm redraws it at most every 0.1 s)
+    collect(tmp_path, progress=False)
+    assert capsys.readouterr().err == ""

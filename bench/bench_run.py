@@ -37,13 +37,14 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.api import compose_config, quiet_mesa
-from sim.build import build
-from sim.io import write_text
-from sim.metrics import summarize
-from sim.model import GovernmentSpec, RegionalSpec, SignalingModel
-from sim.results import events_frame, steps_frame
-from sim.scenario import Scenario
+from sim.config.build import build
+from sim.config.compose import compose_config
+from sim.core.model import GovernmentSpec, RegionalSpec, SignalingModel
+from sim.core.scenario import Scenario
+from sim.experiments.runner import quiet_mesa
+from sim.outputs.io import write_text
+from sim.outputs.metrics import summarize
+from sim.outputs.tables import events_frame, steps_frame
 
 try:  # run as a script (python bench/bench_run.py): bench/ is on sys.path
     from naive_model import run_naive
@@ -85,7 +86,7 @@ def prepare(overrides: Sequence[str] = ()) -> Inputs:
     """Compose the config and build a model once; keep its scenario and specs for reuse.
 
     The specs are read back from the built model's agents, so this follows
-    whatever ``sim.build.build`` does. Reusing rule objects across sequential
+    whatever ``sim.config.build.build`` does. Reusing rule objects across sequential
     runs is safe: each ``Government`` resets its rules when constructed.
     """
     cfg, choices = compose_config(overrides)
@@ -165,7 +166,7 @@ def check_equivalence(inp: Inputs) -> dict[str, Any]:
 
 # -- timed bodies --------------------------------------------------------------
 def time_compose(inp: Inputs) -> dict[str, float]:
-    from sim.api import _compose_cached
+    from sim.config.compose import _compose_cached
 
     t0 = time.perf_counter()
     _compose_cached.__wrapped__((), 0)  # bypass the cache: the first call's cost

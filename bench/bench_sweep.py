@@ -301,7 +301,7 @@ def timeline(sweep_dir: Path, wall0: float, wall: float, stdout: str) -> dict[st
 
     A job starts when Hydra has written its ``.hydra/config.yaml`` (after
     composing the job's config, before calling the task) and ends when
-    ``sim.sweep`` has written its ``job.json`` (after its fragment).
+    ``sim.experiments.sweep`` has written its ``job.json`` (after its fragment).
     """
     jobs = []
     for d in sweep_dir.iterdir():
@@ -360,7 +360,7 @@ def breakdown(tl: Mapping[str, Any], comp: Mapping[str, Any], plain: Mapping[str
     if comp.get("import_sim_main_s") is not None:
         add("interpreter start + imports", comp["import_sim_main_s"], "python -c 'import sim.__main__'", 1)
     if comp.get("validate_s") is not None:
-        add("pre-run validation", comp["validate_s"], "sim.cli_checks.validate_runs, in-process", 1)
+        add("pre-run validation", comp["validate_s"], "sim.config.checks.validate_runs, in-process", 1)
     if comp.get("import_sim_main_s") is not None and comp.get("validate_s") is not None:
         add("Hydra set-up (rest)", tl["sweeper_start_s"] - comp["import_sim_main_s"] - comp["validate_s"],
             "by difference (noise can make it negative): primary config, callbacks, sweeper", 1)  # fmt: skip
@@ -379,7 +379,7 @@ def breakdown(tl: Mapping[str, Any], comp: Mapping[str, Any], plain: Mapping[str
         runs = plain["loop_s"] / lanes
         frag = plain["fragment_write_s"] / lanes
         add("model runs + summaries (plain-loop time)", runs, "same runs, same code, no Hydra", 2)
-        add("writing fragments (measured separately)", frag, f"sim.sweep.write_fragment, {tl['n_jobs']} jobs", 2)
+        add("writing fragments (measured separately)", frag, f"sim.experiments.sweep.write_fragment, {tl['n_jobs']} jobs", 2)
         add("rest of the job bodies", tl["job_bodies_sum_s"] / lanes - runs - frag,
             "by difference: build_spec per job, slower runs in a busier process, contention, noise", 2)  # fmt: skip
     add("between jobs / lanes", tl["between_jobs_sum_s"] / lanes, "launcher: compose job, run_job set-up", 1)
@@ -423,12 +423,13 @@ def plain_loop_worker(jobs: Sequence[int], replicates: int | None, rows_out: Pat
 
     import pandas as pd
 
-    from sim.api import compose_config, quiet_mesa
-    from sim.build import build_spec
-    from sim.metrics import summarize_arrays
-    from sim.model import SignalingModel
-    from sim.results import run_arrays
-    from sim.sweep import flatten, parameters, replicate_seeds, write_fragment
+    from sim.config.build import build_spec
+    from sim.config.compose import compose_config
+    from sim.core.model import SignalingModel
+    from sim.experiments.runner import quiet_mesa
+    from sim.experiments.sweep import flatten, parameters, replicate_seeds, write_fragment
+    from sim.outputs.metrics import summarize_arrays
+    from sim.outputs.tables import run_arrays
 
     t1 = time.perf_counter()
     quiet_mesa()  # as sim.api.execute does; the sweep's config turns Hydra's job logging off
@@ -438,7 +439,7 @@ def plain_loop_worker(jobs: Sequence[int], replicates: int | None, rows_out: Pat
     spec = build_spec(cfg, choices)
     t3 = time.perf_counter()
     me = psutil.Process()
-    # the job's Hydra overrides as sim.sweep.run_job sees them (seed and replicates left out): p.sweep
+    # the job's Hydra overrides as sim.experiments.sweep.run_job sees them (seed and replicates left out): p.sweep
     base_seeds = {job: sweep_shape()[0][job] for job in jobs}  # job i runs seed=<i-th value of the sweep>
     params = {job: parameters([f"seed={base_seeds[job]}", *overrides]) for job in jobs}
     rows: list[dict[str, Any]] = []
@@ -452,7 +453,7 @@ def plain_loop_worker(jobs: Sequence[int], replicates: int | None, rows_out: Pat
                 model = spec.model(seed)
                 model.run()
                 summary = summarize_arrays(run_arrays(model, spec.crisis_threshold))
-            except Exception as e:  # as sim.sweep.run_job
+            except Exception as e:  # as sim.experiments.sweep.run_job
                 rows.append({**row, "status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]})
             else:
                 rows.append({**row, "status": "ok", "error": "", **flatten(summary)})
@@ -461,7 +462,7 @@ def plain_loop_worker(jobs: Sequence[int], replicates: int | None, rows_out: Pat
     t4 = time.perf_counter()
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     # Extras, not part of a plain-loop program (their time is taken off its wall time):
-    # what the sweep's per-job I/O costs (sim.sweep.write_fragment, every job), the rows for the
+    # what the sweep's per-job I/O costs (sim.experiments.sweep.write_fragment, every job), the rows for the
     # comparison with the sweep, a count of the models still alive.
     frag = []
     with tempfile.TemporaryDirectory(dir=rows_out.parent if rows_out else None) as tmp:
@@ -582,7 +583,7 @@ def compare_rows(sweep_parquet: Path, plain_parquet: Path) -> dict[str, Any]:
 _VALIDATE = """
 import json, sys, time
 t0 = time.perf_counter()
-from sim.cli_checks import validate_runs
+from sim.config.checks import validate_runs
 t1 = time.perf_counter()
 validate_runs(sys.argv[1:])
 print(json.dumps({"import_s": t1 - t0, "validate_s": time.perf_counter() - t1}))
@@ -595,10 +596,10 @@ folder = Path(sys.argv[1])
 t = {}
 t0 = time.perf_counter()
 from sim import aggregate as a
-from sim.io import atomic_write
+from sim.outputs.io import atomic_write
 t["import_s"] = time.perf_counter() - t0
 t0 = time.perf_counter()
-import sim.sweep_plots as sp
+import sim.experiments.sweep_plots as sp
 t["import_sweep_plots_s"] = time.perf_counter() - t0
 t0 = time.perf_counter()
 runs, complete, incomplete = a.collect(folder, progress=False)

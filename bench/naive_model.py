@@ -1,7 +1,7 @@
 """A naive, idiomatic Mesa version of the signaling model, for benchmarking only.
 
 :class:`NaiveSignalingModel` runs exactly the dynamics of
-:class:`sim.model.SignalingModel` (same agents, rules, signal queue and random
+:class:`sim.core.model.SignalingModel` (same agents, rules, signal queue and random
 draws) but the way a Mesa model is usually written: every simulated day its
 ``step()`` processes the day's queued signals, steps every agent (each agent
 recomputes every one of its relaxing variables for the day and stores it) and
@@ -22,9 +22,10 @@ from typing import Any
 import mesa
 import pandas as pd
 
-from sim.agents import Government, RegionalState
-from sim.model import GovernmentSpec, RegionalSpec, SignalingModel
-from sim.scenario import Scenario
+from sim.core.government import Government
+from sim.core.model import GovernmentSpec, RegionalSpec, SignalingModel
+from sim.core.regional import RegionalState
+from sim.core.scenario import Scenario
 
 Reporter = Callable[[mesa.Model], Any]
 
@@ -39,7 +40,7 @@ def recompute_today(agent: Government | RegionalState) -> dict[str, float]:
 # mixin listed first among the bases, CPython 3.12 refuses the in-place
 # re-classing in NaiveSignalingModel.__init__ ("object layout differs").
 class NaiveGovernment(Government):
-    """A :class:`sim.agents.Government` that is stepped every day.
+    """A :class:`sim.core.government.Government` that is stepped every day.
 
     Attributes:
         current: Variable name -> value at the end of the current day.
@@ -53,7 +54,7 @@ class NaiveGovernment(Government):
 
 
 class NaiveRegionalState(RegionalState):
-    """A :class:`sim.agents.RegionalState` that is stepped every day.
+    """A :class:`sim.core.government.RegionalState` that is stepped every day.
 
     Attributes:
         current: Variable name -> value at the end of the current day.
@@ -111,7 +112,7 @@ class NaiveSignalingModel(SignalingModel):
         self.running = self.day < self.n_days
 
     def _reporters(self) -> dict[str, Reporter]:
-        """One model reporter per column of ``sim.results.steps_frame`` (except ``step``)."""
+        """One model reporter per column of ``sim.outputs.tables.steps_frame`` (except ``step``)."""
         a, b = self.poles
         ga, gb = self.governments[a], self.governments[b]
         reporters: dict[str, Reporter] = {

@@ -23,10 +23,10 @@ ms per run printed alongside as the real cost. The report is also written to
 from __future__ import annotations
 
 import argparse
-import statistics
 import cProfile
 import gc
 import pstats
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -38,18 +38,18 @@ try:  # run as a script (python bench/profile_run.py): bench/ is on sys.path
 except ImportError:  # imported as bench.profile_run
     from bench.bench_run import REPO, Inputs, machine_info, new_model, prepare
 
-from sim.api import quiet_mesa
-from sim.io import write_text
-from sim.metrics import OUTCOMES, RunTables, summarize
-from sim.results import events_frame, steps_frame
+from sim.experiments.runner import quiet_mesa
+from sim.outputs.io import write_text
+from sim.outputs.metrics import OUTCOMES, RunTables, summarize
+from sim.outputs.tables import events_frame, steps_frame
 
 # (file suffix, function name) of each stage's entry point.
 STAGES: dict[str, tuple[str, str]] = {
-    "model: SignalingModel.__init__": ("sim/model.py", "__init__"),
-    "model: run()": ("sim/model.py", "run"),
-    "tables: events_frame": ("sim/results.py", "events_frame"),
-    "tables: steps_frame": ("sim/results.py", "steps_frame"),
-    "summary: summarize": ("sim/metrics.py", "summarize"),
+    "model: SignalingModel.__init__": ("sim/core/model.py", "__init__"),
+    "model: run()": ("sim/core/model.py", "run"),
+    "tables: events_frame": ("sim/outputs/tables.py", "events_frame"),
+    "tables: steps_frame": ("sim/outputs/tables.py", "steps_frame"),
+    "summary: summarize": ("sim/outputs/metrics.py", "summarize"),
 }
 
 Key = tuple[str, int, str]
@@ -127,7 +127,7 @@ def breakdown(inp: Inputs, runs: int) -> dict[str, list[float]]:
                 t = clock()
                 outcome.compute(tables)
                 samples[f"  summary/{outcome.name}"].append(clock() - t)
-        except (AttributeError, TypeError):  # sim.metrics changed shape: skip the detail
+        except (AttributeError, TypeError):  # sim.outputs.metrics changed shape: skip the detail
             pass
     return samples
 

@@ -15,10 +15,11 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.api import CONFIG_DIR, execute, format_summary
-from sim.cli_checks import validate_runs
-from sim.errors import SimInputError
-from sim.sweep import run_job
+from sim.api import execute, format_summary
+from sim.config.checks import validate_runs
+from sim.config.compose import CONFIG_DIR
+from sim.core.errors import SimInputError
+from sim.experiments.sweep import run_job
 
 # What Hydra puts in a run folder before the job runs.
 _HYDRA_ARTIFACTS = {".hydra", "__main__.log", "main.log"}

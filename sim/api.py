@@ -9,26 +9,20 @@ Example::
 
 from __future__ import annotations
 
-import copy
-import logging
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
-from hydra.initialize import get_gh_backup, restore_gh_from_backup
-from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf import DictConfig, OmegaConf
 
-from sim.build import build
-from sim.io import write_run
-from sim.metrics import summarize
-from sim.results import events_frame, steps_frame
-
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+from sim.config.build import build
+from sim.config.compose import compose_config
+from sim.experiments.runner import quiet_mesa
+from sim.outputs.io import write_run
+from sim.outputs.metrics import summarize
+from sim.outputs.tables import events_frame, steps_frame
 
 
 @dataclass
@@ -38,7 +32,7 @@ class RunResult:
     Attributes:
         events: One row per signal (see README, "Outputs").
         steps: One row per simulated day.
-        summary: The outcome metrics (``sim.metrics.OUTCOMES``) and run identity.
+        summary: The outcome metrics (``sim.outputs.metrics.OUTCOMES``) and run identity.
         output_dir: Where the run was written, or None if it was kept in memory.
     """
 
@@ -47,48 +41,6 @@ class RunResult:
     summary: dict[str, Any]
     output_dir: Path | None = None
     config: DictConfig | None = field(default=None, repr=False)
-
-
-def quiet_mesa() -> None:
-    """Mesa 3.5 logs every step at INFO; under Hydra's logging that triples run time."""
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-
-
-def compose_config(overrides: Sequence[str] = ()) -> tuple[DictConfig, dict[str, str]]:
-    """Compose ``configs/config.yaml`` with overrides; return it and Hydra's group choices.
-
-    Composition costs ~80 ms, so results are cached per override list for as
-    long as no config file changes; each call returns a fresh copy.
-    """
-    cfg, choices, _ = _compose_cached(tuple(overrides), _config_stamp())
-    return copy.deepcopy(cfg), dict(choices)
-
-
-def sweep_params(overrides: Sequence[str] = ()) -> dict[str, str]:
-    """The sweep a config asks for itself (``hydra.sweeper.params``, e.g. from ``+sweep=...``)."""
-    return dict(_compose_cached(tuple(overrides), _config_stamp())[2])
-
-
-def _config_stamp() -> int:
-    return max((p.stat().st_mtime_ns for p in CONFIG_DIR.rglob("*.yaml")), default=0)
-
-
-@lru_cache(maxsize=256)
-def _compose_cached(
-    overrides: tuple[str, ...], config_stamp: int
-) -> tuple[DictConfig, dict[str, str], dict[str, str]]:
-    backup = get_gh_backup()
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
-            cfg = compose("config", overrides=list(overrides), return_hydra_config=True)
-    finally:
-        restore_gh_from_backup(backup)
-    choices = {k: str(v) for k, v in cfg.hydra.runtime.choices.items() if v is not None}
-    params = {str(k): str(v) for k, v in (cfg.hydra.sweeper.get("params") or {}).items()}
-    with open_dict(cfg):
-        del cfg["hydra"]
-    return cfg, choices, params
 
 
 def execute(
@@ -122,7 +74,7 @@ def execute(
             label = f"{model.scenario_spec.name}, seed {model.seed_value}"
 
             def draw(folder: Path) -> None:
-                from sim.plots import write_figures  # matplotlib costs 0.45 s to import: only when drawing
+                from sim.outputs.figures import write_figures  # matplotlib costs 0.45 s to import: only when drawing
 
                 write_figures(events, steps, threshold, folder, label)
 

@@ -1,6 +1,6 @@
 """``hydra/launcher=sim_pool``: a sweep's jobs on all cores of one machine, in forked warm workers.
 
-The launcher itself is :class:`sim.pool_launcher.PoolLauncher` (its docstring says how it
+The launcher itself is :class:`sim.experiments.pool_launcher.PoolLauncher` (its docstring says how it
 works); Hydra accepts launchers only from the ``hydra_plugins`` package, so this module
 registers its config and names it here.
 """
@@ -10,7 +10,7 @@ from typing import Optional
 
 from hydra.core.config_store import ConfigStore
 
-from sim.pool_launcher import PoolLauncher
+from sim.experiments.pool_launcher import PoolLauncher
 
 
 @dataclass
@@ -26,4 +26,4 @@ ConfigStore.instance().store(group="hydra/launcher", name="sim_pool", node=SimPo
 
 
 class SimPoolLauncher(PoolLauncher):
-    """Hydra's name for :class:`sim.pool_launcher.PoolLauncher`."""
+    """Hydra's name for :class:`sim.experiments.pool_launcher.PoolLauncher`."""

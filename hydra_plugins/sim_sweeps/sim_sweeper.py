@@ -6,7 +6,7 @@ each can be composed; the launcher then composes each again. A job's config can
 fail to compose only through its config-group choices and the keys it sets,
 not through the values it gives keys (``python -m sim`` checks the swept values
 before Hydra starts, each value of a short list and the ends and extremes of a
-long one: ``sim.cli_checks``; a bad value that slips through fails its own job,
+long one: ``sim.config.checks``; a bad value that slips through fails its own job,
 which is recorded), and every job of a batch sets the same keys. So this sweeper composes one job for each distinct combination
 of group choices: a 10,000-seed sweep is checked with one composition, a sweep
 over two retaliation rules with two. Everything else is the basic sweeper.

@@ -1,0 +1,12 @@
+"""From Hydra configs to model objects.
+
+``compose`` composes ``configs/config.yaml`` with overrides (cached);
+``build`` checks a composed config and turns it into a
+:class:`~sim.config.build.ModelSpec` (nothing past it sees the config);
+``checks`` checks command-line overrides before Hydra runs anything;
+``search_space`` reads the parameter ranges calibration and sensitivity
+analysis search; ``cli`` is the argument parser every command shares.
+
+May import: ``sim.core``, Hydra and omegaconf. Not pandas, matplotlib, or
+``sim.outputs``, ``sim.experiments``, ``sim.history``, ``sim.teaching``.
+"""

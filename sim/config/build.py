@@ -1,0 +1,203 @@
+"""The entry point's one job: turn a composed config into model objects.
+
+Nothing past this module sees the config. Rules are built only from the
+classes registered in ``sim.core.rules`` (a ``_target_`` naming anything else is
+refused), so config files stay data and cannot run arbitrary code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from sim.core.errors import ParameterError, SimInputError, check_range
+from sim.core.government import GovernmentParams, Initiative
+from sim.core.model import GovernmentSpec, RegionalSpec, SignalingModel
+from sim.core.regional import RegionalParams
+from sim.core.rules import RETALIATION_RULES, THAW_RULES
+from sim.core.rules.base import Rule, Rung
+from sim.core.scenario import Scenario, load_scenario
+
+
+def _target(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+RULE_TARGETS: dict[str, dict[str, type[Rule]]] = {
+    "retaliation": {_target(c): c for c in RETALIATION_RULES.values()},
+    "thaw": {_target(c): c for c in THAW_RULES.values()},
+}
+
+
+class ConfigSource:
+    """Names the file a config value most likely came from, for error messages.
+
+    Args:
+        choices: Hydra's runtime choices (``group@package`` -> option), if known.
+    """
+
+    def __init__(self, choices: Mapping[str, str] | None = None) -> None:
+        self.choices = dict(choices or {})
+
+    def __call__(self, path: str) -> str:
+        best = ""
+        for key, option in self.choices.items():
+            group, _, package = key.partition("@")
+            package = package or group.replace("/", ".")
+            if option and (path == package or path.startswith(package + ".")) and len(package) > len(best):
+                best, name = package, f"configs/{group}/{option}.yaml"
+        return f"config ({name if best else 'configs/config.yaml'} or an override)"
+
+
+def build_rule(node: Any, path: str, family: str, source: ConfigSource | None = None) -> Rule:
+    """Build one rule from its config node, refusing any class not registered."""
+    source = source or ConfigSource()
+    if not isinstance(node, Mapping) or "_target_" not in node:
+        raise SimInputError(source(path), path, node, f"must be a {family} rule config with a _target_")
+    target = node["_target_"]
+    registry = RULE_TARGETS[family]
+    if target not in registry:
+        names = ", ".join(sorted(c.name for c in registry.values()))
+        raise SimInputError(source(path), f"{path}._target_", target, f"is not a {family} rule (rules: {names})")
+    kwargs = {k: v for k, v in node.items() if k != "_target_"}
+    for k, v in kwargs.items():  # a rule wrapping another rule (SanctionedPostHold.inner)
+        if isinstance(v, Mapping) and "_target_" in v:
+            kwargs[k] = build_rule(v, f"{path}.{k}", family, source)
+    try:
+        return registry[target](**kwargs)
+    except ParameterError as e:
+        raise SimInputError(source(path), f"{path}.{e.name}", e.value, e.problem) from None
+    except TypeError as e:
+        raise SimInputError(source(path), path, sorted(kwargs), f"bad parameters for {target}: {e}") from None
+
+
+def _params(cls: type, node: Mapping[str, Any], path: str, skip: set[str], source: ConfigSource) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    for k in node:
+        if k not in names and k not in skip:
+            raise SimInputError(source(path), f"{path}.{k}", node[k], "unknown parameter")
+    return {k: v for k, v in node.items() if k in names}
+
+
+def _government(code: str, node: Mapping[str, Any], source: ConfigSource) -> GovernmentSpec:
+    path = f"governments.{code}"
+    kw = _params(GovernmentParams, node, path, {"rival", "retaliation", "thaw"}, source)
+    try:
+        kw["repertoire"] = tuple(Rung.build(**r) for r in kw.get("repertoire", ()))
+        kw["initiatives"] = tuple(Initiative(**i) for i in kw.get("initiatives", ()))
+        kw["suspension_order"] = tuple(kw.get("suspension_order", ()))
+        kw["watch"] = dict(kw.get("watch", {}))
+        params = GovernmentParams(**kw)
+    except ParameterError as e:
+        raise SimInputError(source(path), f"{path}.{e.name}", e.value, e.problem) from None
+    except TypeError as e:
+        raise SimInputError(source(path), path, "", f"malformed parameters: {e}") from None
+    return GovernmentSpec(
+        code=code,
+        rival=str(node.get("rival")),
+        params=params,
+        retaliation=build_rule(node.get("retaliation"), f"{path}.retaliation", "retaliation", source),
+        thaw=build_rule(node.get("thaw"), f"{path}.thaw", "thaw", source),
+    )
+
+
+def _regional(code: str, node: Mapping[str, Any], source: ConfigSource) -> RegionalSpec:
+    path = f"regional.{code}"
+    kw = _params(RegionalParams, node, path, set(), source)
+    try:
+        if "ties_lag" in kw:
+            kw["ties_lag"] = tuple(kw["ties_lag"])
+        kw["exposure"] = dict(kw.get("exposure", {}))
+        return RegionalSpec(code, RegionalParams(**kw))
+    except ParameterError as e:
+        raise SimInputError(source(path), f"{path}.{e.name}", e.value, e.problem) from None
+
+
+_PAIR_KINDS = ("channel_suspension", "channel_resumption", "meeting_request")
+
+
+def _check_scripted_pairs(scenario: Scenario, governments: list[str]) -> None:
+    """Channel moves and meeting requests only exist between the two governments."""
+    for ev in scenario.events:
+        if ev.kind in _PAIR_KINDS and {ev.sender, ev.receiver} != set(governments):
+            raise SimInputError(scenario.path, f"events[{ev.index}].receiver", ev.receiver,
+                                f"a {ev.kind} must be between the governments {' and '.join(governments)}")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything a config describes, checked and turned into objects: build models from it.
+
+    Rules are stateful per run but reset by each new model's governments, so
+    one spec can build many models in turn (replicates, seeds), not at once.
+    """
+
+    scenario: Scenario
+    governments: tuple[GovernmentSpec, ...]
+    regional: tuple[RegionalSpec, ...]
+    seed: int
+    crisis_threshold: float
+    replicates: int
+
+    def model(self, seed: int | None = None) -> SignalingModel:
+        """A fresh model (with ``seed``, default the config's)."""
+        return SignalingModel(self.scenario, self.governments, self.regional, self.seed if seed is None else seed)
+
+
+def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> ModelSpec:
+    """Check a composed config and turn it into a :class:`ModelSpec`.
+
+    Raises:
+        SimInputError: on any bad value, naming its file, field and value.
+    """
+    source = ConfigSource(choices)
+    data = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(data, dict)
+    scenario: Scenario = load_scenario(str(data.get("scenario")))
+    govs = data.get("governments") or {}
+    codes = list(govs)
+    for code in codes:
+        rival = govs[code].get("rival")
+        if rival not in govs or rival == code:
+            raise SimInputError(source(f"governments.{code}"), f"governments.{code}.rival", rival,
+                                f"must name the other government ({', '.join(codes)})")  # fmt: skip
+    if len(codes) != 2:
+        raise SimInputError(source("governments"), "governments", codes, "the model needs exactly two governments")
+    seed = _whole(data.get("seed"), "seed", 0, source)
+    replicates = _whole(data.get("replicates", 1), "replicates", 1, source)
+    try:
+        threshold = check_range("crisis_threshold", data.get("crisis_threshold"), 0, 1)
+    except ParameterError as e:
+        raise SimInputError(source(e.name), e.name, e.value, e.problem) from None
+    _check_scripted_pairs(scenario, codes)
+    figures = data.get("figures", True)
+    if not isinstance(figures, bool):
+        raise SimInputError(source("figures"), "figures", figures, "must be true or false")
+    return ModelSpec(
+        scenario,
+        tuple(_government(c, govs[c], source) for c in codes),
+        tuple(_regional(c, n, source) for c, n in (data.get("regional") or {}).items()),
+        seed,
+        threshold,
+        replicates,
+    )
+
+
+def _whole(value: Any, name: str, lowest: int, source: ConfigSource) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+        raise SimInputError(source(name), name, value, f"must be a whole number >= {lowest}")
+    return value
+
+
+def build(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> tuple[SignalingModel, float]:
+    """Build the model a config describes; return it with the crisis threshold.
+
+    Raises:
+        SimInputError: on any bad value, naming its file, field and value.
+    """
+    spec = build_spec(cfg, choices)
+    return spec.model(), spec.crisis_threshold

@@ -1,0 +1,169 @@
+"""Check command-line overrides before Hydra runs anything.
+
+Hydra reports an unknown config option or key in a multi-line message; these
+checks catch the common cases first and report them in one line naming the
+override and its value. Sweep overrides (``a=1,2``) are checked value by value.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
+from omegaconf import DictConfig, OmegaConf
+
+from sim.config.build import build_spec
+from sim.config.compose import CONFIG_DIR, compose_config, sweep_params
+from sim.core.errors import SimInputError
+
+_FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir", "--experimental-rerun"}
+_MISSING = object()
+SOURCE = "command line"
+
+
+def override_args(argv: Sequence[str]) -> list[str]:
+    """The override tokens of a ``python -m sim`` command line (flags dropped)."""
+    out, skip = [], False
+    for tok in argv:
+        if skip:
+            skip = False
+        elif tok in _FLAGS_WITH_VALUE:
+            skip = True
+        elif not tok.startswith("-"):
+            out.append(tok)
+    return out
+
+
+def _values(ov) -> list[str] | None:
+    """The values an override takes (None for sweeps that need Hydra to expand, e.g. glob)."""
+    if ov.is_sweep_override():
+        try:
+            return [str(v) for v in ov.sweep_string_iterator()]
+        except HydraException:
+            return None
+    return [ov.get_value_element_as_str()]
+
+
+def check_overrides(argv: Sequence[str]) -> DictConfig | None:
+    """Raise :class:`SimInputError` for an unknown config option or key.
+
+    Returns the config composed with the first value of every group choice
+    (None when no key needed checking).
+    """
+    args = override_args(argv)
+    if not args:
+        return None
+    try:
+        parsed = OverridesParser.create().parse_overrides(args)
+    except HydraException:
+        return None  # a syntax error: Hydra's own message is the useful one
+    group_choices, keys = [], []
+    for ov in parsed:
+        key = ov.key_or_group
+        if key.startswith("hydra") or ov.is_delete() or ov.is_add() or ov.is_force_add():
+            continue
+        values = _values(ov)
+        if values is None:
+            continue
+        if (CONFIG_DIR / key).is_dir():
+            for v in values:
+                if not (CONFIG_DIR / key / f"{v}.yaml").is_file():
+                    known = ", ".join(sorted(p.stem for p in (CONFIG_DIR / key).glob("*.yaml")))
+                    name = f"{key}@{ov.package}" if ov.package else key
+                    raise SimInputError(SOURCE, name, v, f"no such option in configs/{key}/ (options: {known})")
+            group_choices.append(f"{ov.input_line.split('=', 1)[0]}={values[0]}")
+        else:
+            keys.append((ov, values))
+    if not keys:  # nothing to look up: spare a composition (~0.1 s of every command)
+        return None
+    cfg, _ = compose_config(group_choices)
+    for ov, values in keys:
+        if OmegaConf.select(cfg, ov.key_or_group, default=_MISSING) is _MISSING:
+            parent, _, leaf = ov.key_or_group.rpartition(".")
+            node = OmegaConf.select(cfg, parent) if parent else cfg
+            known = ", ".join(sorted(map(str, node.keys()))) if isinstance(node, DictConfig) else ""
+            raise SimInputError(SOURCE, ov.key_or_group, values[0],
+                                "unknown config key" + (f" (keys here: {known})" if known else ""))  # fmt: skip
+    return cfg
+
+
+def _probes(values: list[str]) -> list[str]:
+    """The values of a sweep worth building: all of a short list; the ends and extremes of a long one."""
+    if len(values) <= 20:
+        return values
+    picked = {values[0], values[-1]}
+    try:
+        numbers = sorted(values, key=float)
+        picked |= {numbers[0], numbers[-1]}
+    except ValueError:
+        picked |= set(values)
+    return [v for v in values if v in picked]
+
+
+def validate_runs(argv: Sequence[str]) -> None:
+    """Build the model of every run the command line asks for (sweeps: a few probes per value list).
+
+    Called before Hydra creates any folder, so bad values stop the command
+    before anything is written. A named sweep's own values (``+sweep=...``,
+    ``hydra.sweeper.params``) are checked like command-line ones.
+
+    Raises:
+        SimInputError: the first bad value found, naming its file or override.
+    """
+    check_overrides(argv)
+    check_pool_launcher(override_args(argv))
+    args = [a for a in override_args(argv) if not a.split("=", 1)[0].lstrip("+~").startswith("hydra")]
+    value_lists = _value_lists(args)
+    if value_lists is None:
+        return
+    base = [f"{k}={vs[0]}" for k, vs in value_lists.items()]
+    named = {k: v for k, v in sweep_params(base).items() if k not in value_lists}
+    more = _value_lists([f"{k}={v}" for k, v in named.items()])
+    value_lists.update(more or {})
+    base = [f"{k}={vs[0]}" for k, vs in value_lists.items()]
+    cfg, choices = compose_config(base)
+    build_spec(cfg, choices)
+    for i, (key, values) in enumerate(value_lists.items()):
+        group = (CONFIG_DIR / key.lstrip("+~").split("@")[0]).is_dir()
+        copied = None  # one copy per key: each value overwrites the last, the other keys stay at base
+        for v in _probes(values)[1:]:
+            if group:  # another config file: compose again (~0.1 s)
+                c, ch = compose_config(base[:i] + [f"{key}={v}"] + base[i + 1 :])
+            else:  # another value: set it on a copy of the composed config
+                copied = copy.deepcopy(cfg) if copied is None else copied
+                c, ch = copied, choices
+                OmegaConf.update(c, key.lstrip("+~"), yaml.safe_load(v), force_add=key.startswith("+"))
+            build_spec(c, ch)
+
+
+def check_pool_launcher(args: Sequence[str]) -> None:
+    """With the default launcher (``sim_pool``), ``hydra.launcher.n_jobs`` must be null or a whole number >= 1."""
+    given = dict(a.lstrip("+").split("=", 1) for a in args if "=" in a)
+    if given.get("hydra/launcher", "sim_pool") != "sim_pool" or "hydra.launcher.n_jobs" not in given:
+        return
+    value = given["hydra.launcher.n_jobs"]
+    if value.strip().lower() in ("null", "none", "~"):
+        return
+    try:
+        ok = int(value) >= 1
+    except ValueError:
+        ok = False
+    if not ok:
+        raise SimInputError(SOURCE, "hydra.launcher.n_jobs", value, "worker processes: a whole number >= 1, or null for every core")
+
+
+def _value_lists(args: Sequence[str]) -> dict[str, list[str]] | None:
+    """Each override's key (as written, with any @package) and the values it takes."""
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(args))
+    except HydraException:
+        return None
+    out: dict[str, list[str]] = {}
+    for ov in parsed:
+        values = _values(ov)
+        if values is not None:  # glob sweeps are left to Hydra's own expansion
+            out[ov.input_line.split("=", 1)[0]] = values
+    return out

@@ -1,0 +1,57 @@
+"""Compose the project's Hydra config (``configs/config.yaml``) with overrides, cached.
+
+Every entry point that needs a config outside ``@hydra.main`` (the Python API,
+the checks before a sweep, calibration, sensitivity, counterfactuals, the
+dashboard) composes it here, once per list of overrides.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.initialize import get_gh_backup, restore_gh_from_backup
+from omegaconf import DictConfig, open_dict
+
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+
+
+def compose_config(overrides: Sequence[str] = ()) -> tuple[DictConfig, dict[str, str]]:
+    """Compose ``configs/config.yaml`` with overrides; return it and Hydra's group choices.
+
+    Composition costs ~80 ms, so results are cached per override list for as
+    long as no config file changes; each call returns a fresh copy.
+    """
+    cfg, choices, _ = _compose_cached(tuple(overrides), _config_stamp())
+    return copy.deepcopy(cfg), dict(choices)
+
+
+def sweep_params(overrides: Sequence[str] = ()) -> dict[str, str]:
+    """The sweep a config asks for itself (``hydra.sweeper.params``, e.g. from ``+sweep=...``)."""
+    return dict(_compose_cached(tuple(overrides), _config_stamp())[2])
+
+
+def _config_stamp() -> int:
+    return max((p.stat().st_mtime_ns for p in CONFIG_DIR.rglob("*.yaml")), default=0)
+
+
+@lru_cache(maxsize=256)
+def _compose_cached(
+    overrides: tuple[str, ...], config_stamp: int
+) -> tuple[DictConfig, dict[str, str], dict[str, str]]:
+    backup = get_gh_backup()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose("config", overrides=list(overrides), return_hydra_config=True)
+    finally:
+        restore_gh_from_backup(backup)
+    choices = {k: str(v) for k, v in cfg.hydra.runtime.choices.items() if v is not None}
+    params = {str(k): str(v) for k, v in (cfg.hydra.sweeper.get("params") or {}).items()}
+    with open_dict(cfg):
+        del cfg["hydra"]
+    return cfg, choices, params

@@ -1,0 +1,149 @@
+"""The project's shared vocabulary: actors, signal kinds and dialogue channels.
+
+Loaded from the data files in ``sim/data/`` (each row keeps its source), so the
+event log can be read like CAMEO-coded event data: every signal kind maps to a
+CAMEO code and that code's Goldstein score.
+"""
+
+from __future__ import annotations
+
+import csv
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """One signal kind.
+
+    Attributes:
+        kind: Name used in scenarios and the event log.
+        cameo_code: CAMEO event code (a string: leading zeros matter).
+        goldstein: Goldstein score of ``cameo_code`` (-10 hostile .. +10 cooperative).
+        hostility: How hostile the signal is to its receiver, per unit intensity
+            (-1 cooperative .. +1 hostile). Support for an actor a government
+            watches (an arms sale to Taiwan) is read by that government as
+            hostility of ``-hostility`` from the sender.
+        mirror: The kind a tit-for-tat answer uses, or "" for none.
+        military: Whether the signal is a military act.
+        verb: What the sender does, in the present tense without its subject, for
+            narrated runs (``sim.teaching.narrate``): a template that may use ``{receiver}``,
+            ``{receiver_adjective}`` and ``{channel}``.
+        noun: The same act as a noun phrase, the template of "answering the US ...".
+    """
+
+    kind: str
+    cameo_code: str
+    goldstein: float
+    hostility: float
+    mirror: str
+    military: bool
+    description: str
+    verb: str = ""
+    noun: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    """One dialogue channel between a pair of governments.
+
+    Attributes:
+        post: The office the channel runs through on each side ("" for none);
+            a holder of that post under the other side's sanctions blocks it.
+        label: The channel in plain words ("military-to-military talks").
+    """
+
+    channel: str
+    military: bool
+    post: str
+    description: str
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSpec:
+    """One actor.
+
+    Attributes:
+        noun: The name as used inside a sentence ("the United States").
+        adjective: The name as a modifier ("US", "Chinese").
+    """
+
+    code: str
+    name: str
+    role: str  # "government" or "regional"
+    noun: str = ""
+    adjective: str = ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    kinds: dict[str, KindSpec]
+    channels: dict[str, ChannelSpec]
+    actors: dict[str, ActorSpec]
+    goldstein: dict[str, float]
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        return tuple(self.channels)
+
+
+# The placeholders a kind's ``verb`` and ``noun`` templates may use (filled by sim.teaching.narrate).
+TEMPLATE_FIELDS = frozenset({"receiver", "receiver_adjective", "channel"})
+
+
+def _check_template(kind: str, column: str, text: str) -> None:
+    """Raise ValueError for a placeholder narration cannot fill: better at load than mid-story."""
+    try:
+        used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as e:
+        raise ValueError(f"sim/data/signal_kinds.csv: {kind}.{column}={text!r}: {e}") from None
+    if used - TEMPLATE_FIELDS:
+        raise ValueError(
+            f"sim/data/signal_kinds.csv: {kind}.{column}={text!r}: unknown placeholder "
+            f"(known: {', '.join(sorted(TEMPLATE_FIELDS))})"
+        )
+
+
+def _rows(name: str, delimiter: str = ",") -> list[dict[str, str]]:
+    with open(DATA_DIR / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter=delimiter))
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """Read the vocabulary files once per process and cross-check them."""
+    goldstein = {r["cameo_code"]: float(r["goldstein"]) for r in _rows("cameo_goldstein.tsv", "\t")}
+    kinds: dict[str, KindSpec] = {}
+    for r in _rows("signal_kinds.csv"):
+        code = r["cameo_code"]
+        if code not in goldstein:
+            raise ValueError(f"sim/data/signal_kinds.csv: cameo_code={code!r}: not in cameo_goldstein.tsv")
+        kinds[r["kind"]] = KindSpec(
+            kind=r["kind"],
+            cameo_code=code,
+            goldstein=goldstein[code],
+            hostility=float(r["hostility"]),
+            mirror=r["mirror"],
+            military=r["military"] == "true",
+            description=r["description"],
+            verb=r["verb"],
+            noun=r["noun"],
+        )
+        _check_template(r["kind"], "verb", r["verb"])
+        _check_template(r["kind"], "noun", r["noun"])
+    for spec in kinds.values():
+        if spec.mirror and spec.mirror not in kinds:
+            raise ValueError(f"sim/data/signal_kinds.csv: mirror={spec.mirror!r}: unknown kind")
+    channels = {
+        r["channel"]: ChannelSpec(r["channel"], r["military"] == "true", r["post"], r["description"], r["label"])
+        for r in _rows("channels.csv")
+    }
+    actors = {
+        r["code"]: ActorSpec(r["code"], r["name"], r["role"], r["noun"], r["adjective"]) for r in _rows("actors.csv")
+    }
+    return Vocabulary(kinds=kinds, channels=channels, actors=actors, goldstein=goldstein)

@@ -1,0 +1,11 @@
+"""Running the model many times: the run loop, sweeps, the launcher, aggregation, sensitivity.
+
+``runner`` is the one loop that runs a built model spec over seeds; ``sweep``
+runs and records one Hydra job of a sweep; ``pool_launcher`` is the default
+launcher's logic (its Hydra plugin is in ``hydra_plugins/sim_sweeps/``);
+``aggregate`` gathers a sweep's jobs; ``sweep_tables`` and
+``sweep_figures`` summarise it; ``sensitivity`` runs a SALib design.
+
+May import: ``sim.core``, ``sim.config``, ``sim.outputs``, Hydra, pandas,
+matplotlib. Not ``sim.history`` or ``sim.teaching``.
+"""

@@ -1,0 +1,172 @@
+"""Gather a sweep's jobs into ``runs.parquet``, a table of metrics and figures.
+
+Runs automatically when a sweep ends (a Hydra callback, :class:`AggregateOnEnd`)
+and on demand: ``python -m sim.aggregate <sweep folder> [--no-figures]``.
+
+Writes into the sweep folder, each file atomically:
+
+* ``runs.parquet``: one row per run (see :mod:`sim.experiments.sweep`), sorted by job and
+  replicate, so the same sweep gives the same table whatever launcher ran it
+  and however often it was interrupted and resumed;
+* ``summary.csv`` and ``summary.txt``: metrics by parameter combination;
+* ``figures/``: each metric against each swept parameter, and heatmaps for
+  two-parameter sweeps (``sim.experiments.sweep_plots``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from sim.core.errors import SimInputError
+from sim.experiments.sweep import FRAGMENT, is_complete
+from sim.outputs.io import atomic_write, write_text
+from sim.outputs.metrics import OUTCOMES
+
+_ID_COLUMNS = ["job", "replicate", "seed", "base_seed", "status", "error"]
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """What aggregation found."""
+
+    folder: Path
+    n_runs: int
+    n_ok: int
+    n_failed: int
+    n_jobs: int
+    incomplete_jobs: tuple[str, ...]
+
+    def message(self) -> str:
+        lines = [f"Sweep: {self.n_runs} runs in {self.n_jobs} jobs: {self.n_ok} ok, {self.n_failed} failed",
+                 f"  results: {self.folder / 'runs.parquet'} (table: summary.txt, figures: figures/)"]  # fmt: skip
+        if self.incomplete_jobs:
+            lines.append(f"  {len(self.incomplete_jobs)} job(s) did not finish ({', '.join(self.incomplete_jobs[:5])}"
+                         f"{', ...' if len(self.incomplete_jobs) > 5 else ''}): re-run the same command with "
+                         f"hydra.sweep.dir={self.folder} to finish them")  # fmt: skip
+        return "\n".join(lines)
+
+
+def job_folders(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Complete and incomplete job folders of a sweep (a job folder holds Hydra's .hydra/ record)."""
+    complete, incomplete = [], []
+    for d in sorted((p for p in folder.iterdir() if p.is_dir()), key=_job_order):
+        if not (d / ".hydra").is_dir() and not (d / FRAGMENT).is_file():
+            continue
+        overrides = _job_overrides(d)
+        (complete if (d / FRAGMENT).is_file() and (overrides is None or is_complete(d, overrides)) else incomplete).append(d)
+    return complete, incomplete
+
+
+def _job_order(p: Path) -> tuple[int, str]:
+    return (int(p.name), "") if p.name.isdigit() else (sys.maxsize, p.name)
+
+
+def _job_overrides(d: Path) -> list[str] | None:
+    import yaml
+
+    try:
+        return list(yaml.safe_load((d / ".hydra" / "overrides.yaml").read_text()) or [])
+    except OSError:
+        return None
+
+
+def collect(folder: Path, progress: bool = True) -> tuple[pd.DataFrame, list[Path], list[Path]]:
+    """All runs of a sweep folder as one table, in a fixed order."""
+    if not folder.is_dir():
+        raise SimInputError(str(folder), "folder", str(folder), "does not exist")
+    complete, incomplete = job_folders(folder)
+    if not complete and not incomplete:
+        raise SimInputError(str(folder), "folder", str(folder), "holds no sweep jobs (no numbered job folders)")
+    parts = []
+    items = complete
+    if progress and len(complete) > 20:
+        from tqdm import tqdm
+
+        items = tqdm(complete, desc="reading jobs", unit="job", file=sys.stderr, leave=False)
+    for d in items:
+        try:
+            parts.append(pd.read_parquet(d / FRAGMENT))
+        except Exception as e:  # a damaged fragment: name it
+            raise SimInputError(str(d / FRAGMENT), "parquet", type(e).__name__, f"unreadable job record: {e}") from None
+    runs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_ID_COLUMNS)
+    return _ordered(runs), complete, incomplete
+
+
+def _ordered(runs: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by job and replicate; columns: ids, parameters, metrics in declared order."""
+    if runs.empty:
+        return runs
+    runs = runs.sort_values(["job", "replicate"], kind="stable").reset_index(drop=True)
+    params = sorted(c for c in runs.columns if c.startswith("p."))
+    declared = [o.name for o in OUTCOMES]
+    metrics = [c for c in declared if c in runs.columns]
+    metrics += sorted(c for c in runs.columns if c not in _ID_COLUMNS and c not in params and c not in metrics)
+    return runs[[c for c in _ID_COLUMNS if c in runs.columns] + params + metrics]
+
+
+def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> SweepSummary:
+    """Write runs.parquet, summary.csv/.txt and figures/ for a sweep folder; return counts."""
+    from sim.experiments.sweep_plots import format_table, metric_table, write_sweep_figures
+
+    folder = Path(folder)
+    runs, complete, incomplete = collect(folder, progress)
+    atomic_write(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+    if not runs.empty:
+        table = metric_table(runs)
+        atomic_write(folder / "summary.csv", lambda p: table.to_csv(p, index=False))
+        write_text(folder / "summary.txt", format_table(table) + "\n")
+        if figures and (runs["status"] == "ok").any():
+            stage = Path(tempfile.mkdtemp(prefix=".figures-", dir=folder))
+            try:
+                write_sweep_figures(runs, stage)
+                shutil.rmtree(folder / "figures", ignore_errors=True)
+                os.replace(stage, folder / "figures")
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
+    n_failed = int((runs["status"] == "failed").sum()) if not runs.empty else 0
+    return SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(complete) + len(incomplete),
+                        tuple(d.name for d in incomplete))  # fmt: skip
+
+
+class AggregateOnEnd(Callback):
+    """Hydra callback: aggregate the sweep folder when a multirun ends, and say what happened."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        folder = Path(config.hydra.sweep.dir)
+        try:
+            summary = aggregate(folder, figures=bool(config.get("figures", True)))
+        except SimInputError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return
+        print(summary.message())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m sim.aggregate FOLDER [--no-figures]``."""
+    parser = argparse.ArgumentParser(prog="python -m sim.aggregate", description=__doc__.splitlines()[0])
+    parser.add_argument("folder", help="a sweep folder (holds one numbered folder per job)")
+    parser.add_argument("--no-figures", action="store_true", help="write the tables only")
+    args = parser.parse_args(argv)
+    try:
+        summary = aggregate(Path(args.folder), figures=not args.no_figures)
+    except SimInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(summary.message())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

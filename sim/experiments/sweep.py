@@ -1,0 +1,223 @@
+"""One job of a sweep (``python -m sim -m ...``): its runs, recorded atomically, resumable.
+
+A job runs ``replicates`` models (seeds derived from the job's ``seed`` with
+numpy's ``SeedSequence``; with one replicate the seed itself), so Hydra's
+per-job cost is paid once for many runs. Each run becomes one row: the job's
+overrides (``p.<key>``), its seed, its status (``ok`` or ``failed`` with the
+error) and every outcome metric. The rows go to ``runs.part.parquet`` in the
+job's folder, then ``job.json`` marks the job complete; both are written
+atomically. A job whose folder already holds a complete record for the same
+overrides is skipped, so re-running an interrupted sweep into the same folder
+finishes only what is missing. ``sim.experiments.aggregate`` gathers the jobs into the
+sweep's ``runs.parquet``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing as mp
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig
+
+from sim.config.build import ModelSpec, build_spec
+from sim.core.errors import SimInputError
+from sim.outputs.io import atomic_write, write_json
+from sim.outputs.metrics import summarize_arrays
+from sim.outputs.tables import run_arrays
+
+FRAGMENT = "runs.part.parquet"
+JOB_RECORD = "job.json"
+# Overrides that are not parameters of a run: the seed is the replicate dimension.
+_NOT_PARAMETERS = ("seed", "replicates", "workers", "figures")
+
+# A launcher's sweep-wide run counter (a multiprocessing.Value shared with its forked
+# workers, see hydra_plugins/sim_sweeps), or None. Module state because Hydra calls the
+# task function with the job's config only; it is set and cleared by the launcher.
+_run_counter: Any = None
+
+
+_worker_pools = True  # False in a launcher's worker process (sim.experiments.pool_launcher)
+
+
+def no_worker_pools() -> None:
+    """Run every job's replicates in this process: it is already one of a launcher's workers."""
+    global _worker_pools
+    _worker_pools = False
+
+
+def count_runs_into(counter: Any) -> None:
+    """Have :func:`run_job` add each finished run to ``counter`` (``.value`` and ``.get_lock()``); None stops it."""
+    global _run_counter
+    _run_counter = counter
+
+
+def _replicates_planned(cfg: DictConfig) -> int:
+    try:
+        return max(1, int(cfg.get("replicates", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _count(n: int) -> None:
+    if _run_counter is not None and n:
+        with _run_counter.get_lock():
+            _run_counter.value += n
+
+
+def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
+    """The seeds of a job's runs: ``base_seed`` alone, or one independent child seed per replicate."""
+    if replicates == 1:
+        return [base_seed]
+    children = np.random.SeedSequence(base_seed).spawn(replicates)
+    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+
+
+def parameters(overrides: Iterable[str]) -> dict[str, str]:
+    """A job's overrides as ``p.<key>`` columns (Hydra's own and the seed left out)."""
+    out: dict[str, str] = {}
+    for ov in overrides:
+        key, _, value = ov.partition("=")
+        key = key.lstrip("+~")
+        if key.startswith("hydra") or key in _NOT_PARAMETERS:
+            continue
+        out[f"p.{key}"] = value
+    return out
+
+
+def flatten(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Outcome metrics as flat columns: dicts as ``name.key``, lists joined with commas."""
+    row: dict[str, Any] = {}
+    for k, v in summary.items():
+        if isinstance(v, dict):
+            row.update({f"{k}.{kk}": vv for kk, vv in v.items()})
+        elif isinstance(v, list):
+            row[k] = ",".join(map(str, v))
+        else:
+            row[k] = v
+    return row
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a job did: runs that succeeded and failed, and whether it was skipped as already complete."""
+
+    n_ok: int
+    n_failed: int
+    skipped: bool
+
+
+def is_complete(job_dir: Path, overrides: Sequence[str]) -> bool:
+    """Whether ``job_dir`` holds a complete record of a job with exactly these overrides."""
+    try:
+        record = json.loads((job_dir / JOB_RECORD).read_text())
+    except (OSError, ValueError):
+        return False
+    return record.get("overrides") == list(overrides) and (job_dir / FRAGMENT).is_file()
+
+
+def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Sequence[str], job_dir: Path,
+            progress: bool = False) -> JobOutcome:  # fmt: skip
+    """Run (or skip, if already complete) one sweep job and record its runs.
+
+    A bad config fails every run of the job; an exception in one run fails that
+    run only. Failures are recorded with their error, never dropped.
+    """
+    if is_complete(job_dir, overrides):
+        record = json.loads((job_dir / JOB_RECORD).read_text())
+        _count(record["n_ok"] + record["n_failed"])
+        return JobOutcome(record["n_ok"], record["n_failed"], skipped=True)
+    base = {"job": job, **parameters(overrides)}
+    rows: list[dict[str, Any]] = []
+    try:
+        spec = build_spec(cfg, choices)
+    except SimInputError as e:
+        base_seed = cfg.get("seed")
+        rows.append({**base, "replicate": 0, "seed": base_seed, "base_seed": base_seed, "status": "failed", "error": str(e)})
+        _count(_replicates_planned(cfg))  # the progress total counted them
+    else:
+        seeds = replicate_seeds(spec.seed, spec.replicates)
+        workers = int(cfg.get("workers", 1))
+        show = progress and _run_counter is None  # a launcher's sweep-wide bar replaces the job's own
+        for r, result in enumerate(_progress(_results(spec, seeds, workers), show, f"job {job}", len(seeds))):
+            rows.append({**base, "replicate": r, "seed": seeds[r], "base_seed": spec.seed, **result})
+            _count(1)
+    write_fragment(job_dir, rows, overrides)
+    n_failed = sum(r["status"] == "failed" for r in rows)
+    return JobOutcome(len(rows) - n_failed, n_failed, skipped=False)
+
+
+def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequence[str]) -> None:
+    """Write the job's rows, then its completion record; each atomically."""
+    atomic_write(job_dir / FRAGMENT, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
+    n_failed = sum(r["status"] == "failed" for r in rows)
+    write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed})
+
+
+def run_one(spec: ModelSpec, seed: int) -> dict[str, Any]:
+    """One run's status, error and flattened outcome metrics; an exception is recorded, not raised."""
+    try:
+        model = spec.model(seed)
+        model.run()
+        summary = summarize_arrays(run_arrays(model, spec.crisis_threshold))
+    except Exception as e:  # one bad run must not sink the sweep
+        return {"status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]}
+    return {"status": "ok", "error": "", **flatten(summary)}
+
+
+def _results(spec: ModelSpec, seeds: Sequence[int], workers: int) -> Iterator[dict[str, Any]]:
+    """Each seed's result, in seed order; with ``workers`` > 1 from worker processes.
+
+    The workers come from a forkserver, which imports this module once (about a
+    second), so they start warm without forking this process, whose numpy and
+    pyarrow threads make a plain fork unsafe. Results come back in order, so the
+    rows are the same whatever the number of workers.
+    """
+    # In a launcher's worker, the launcher already has every core busy.
+    if workers <= 1 or len(seeds) < 2 * workers or not _worker_pools:
+        return (run_one(spec, s) for s in seeds)
+    chunk = max(1, math.ceil(len(seeds) / (workers * 8)))
+    return _pooled(spec, seeds, workers, chunk)
+
+
+def worker_context() -> mp.context.BaseContext:
+    """``forkserver`` (preloading this module) where the system has it, else ``spawn``."""
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.experiments.sweep"])  # the server imports once; its children start warm
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _pooled(spec: ModelSpec, seeds: Sequence[int], workers: int, chunk: int) -> Iterator[dict[str, Any]]:
+    with worker_context().Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
+        yield from pool.imap(_run_in_worker, seeds, chunksize=chunk)
+
+
+_WORKER_SPEC: ModelSpec | None = None  # set once in each forked worker by _init_worker
+
+
+def _init_worker(spec: ModelSpec) -> None:
+    global _WORKER_SPEC
+    _WORKER_SPEC = spec
+
+
+def _run_in_worker(seed: int) -> dict[str, Any]:
+    assert _WORKER_SPEC is not None
+    return run_one(_WORKER_SPEC, seed)
+
+
+def _progress(items: Iterable[Any], show: bool, desc: str, total: int) -> Iterable[Any]:
+    if not show:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="run", total=total, leave=False, file=sys.stderr)

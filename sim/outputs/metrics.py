@@ -1,0 +1,148 @@
+"""Outcome metrics of one run, declared explicitly (name, meaning, computation).
+
+Every metric reads a :class:`RunTables`, built either from the two saved
+tables (``events``, ``steps``) or straight from a finished model
+(``sim.outputs.tables.run_arrays``, the fast path sweeps use); both give the same
+summary, and a test holds them to it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.outputs import columns
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """What a metric may read, as arrays: built from the two tables or straight from a model.
+
+    Attributes:
+        start: The first simulated day.
+        tension: Daily US-China tension.
+        suspended: Per channel column name, daily True where suspended at day's end.
+        kinds: The kind of every signal, in order; ``scripted`` flags the scripted ones.
+        alignment: Per regional state, its (first-day, last-day) alignment.
+        crisis_threshold: The crisis level.
+    """
+
+    start: np.datetime64
+    tension: np.ndarray
+    suspended: dict[str, np.ndarray]
+    kinds: list[str]
+    scripted: np.ndarray
+    alignment: dict[str, tuple[float, float]]
+    crisis_threshold: float
+
+    @classmethod
+    def from_tables(cls, events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: float) -> RunTables:
+        align = {columns.actor_of(c): (float(steps[c].iloc[0]), float(steps[c].iloc[-1]))
+                 for c in columns.of(steps.columns, columns.ALIGNMENT)}  # fmt: skip
+        return cls(
+            start=np.datetime64(pd.Timestamp(steps["date"].iloc[0]).date(), "D"),
+            tension=steps[columns.tension_column(steps.columns)].to_numpy(),
+            suspended={c: suspended_mask(steps[c]) for c in columns.of(steps.columns, columns.CHANNEL)},
+            kinds=[str(k) for k in events["kind"].tolist()],
+            scripted=events["scripted"].to_numpy(dtype=bool),
+            alignment=align,
+            crisis_threshold=crisis_threshold,
+        )
+
+    @cached_property
+    def spells(self) -> list[tuple[str, int, int, bool]]:
+        """Suspension spells as ``(channel, first_day, end_day, resumed)``, from day-end status."""
+        out = []
+        n = len(self.tension)
+        for col, susp in self.suspended.items():
+            edges = np.diff(np.concatenate(([0], susp.astype(np.int8), [0])))
+            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+            out += [(col, int(s), int(e), bool(e < n)) for s, e in zip(starts, ends)]
+        return out
+
+
+def suspended_mask(column: pd.Series) -> np.ndarray:
+    """Boolean array: True where a channel-status column says "suspended"."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return (column.cat.codes == column.cat.categories.get_loc("suspended")).to_numpy()
+    return (column.astype(str) == "suspended").to_numpy()
+
+
+def _date(t: RunTables, i: int | None) -> str | None:
+    return None if i is None else str(t.start + np.timedelta64(i, "D"))
+
+
+def _first_crisis(t: RunTables) -> str | None:
+    above = np.flatnonzero(t.tension >= t.crisis_threshold)
+    return _date(t, int(above[0])) if above.size else None
+
+
+def _mean_resumption(t: RunTables) -> float | None:
+    done = [e - s for _, s, e, resumed in t.spells if resumed]
+    return float(np.mean(done)) if done else None
+
+
+def _counts(kinds: list[str]) -> dict[str, int]:
+    return dict(sorted(Counter(kinds).items()))
+
+
+def _alignment_shift(t: RunTables) -> dict[str, float]:
+    return {code: round(last - first, 6) for code, (first, last) in t.alignment.items()}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One declared outcome metric."""
+
+    name: str
+    description: str
+    compute: Callable[[RunTables], Any]
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("peak_tension", "Highest daily US-China tension (mean of the two directed hostilities, 0..1).",
+            lambda t: round(float(t.tension.max()), 6)),
+    Outcome("peak_tension_date", "Date of the peak tension (first if tied).",
+            lambda t: _date(t, int(np.argmax(t.tension)))),
+    Outcome("final_tension", "Tension on the last day.", lambda t: round(float(t.tension[-1]), 6)),
+    Outcome("crisis_threshold", "The tension level that counts as crisis (config crisis_threshold).",
+            lambda t: t.crisis_threshold),
+    Outcome("crisis_crossed", "Whether tension ever reached the crisis threshold.",
+            lambda t: bool((t.tension >= t.crisis_threshold).any())),
+    Outcome("first_crisis_date", "First day tension reached the crisis threshold (null if never).", _first_crisis),
+    Outcome("days_above_crisis", "Number of days with tension at or above the crisis threshold.",
+            lambda t: int((t.tension >= t.crisis_threshold).sum())),
+    Outcome("channel_suspensions", "Number of suspension spells over all channels (status at day's end).",
+            lambda t: len(t.spells)),
+    Outcome("channel_days_suspended", "Total channel-days spent suspended, summed over channels.",
+            lambda t: int(sum(e - s for _, s, e, _ in t.spells))),
+    Outcome("mean_days_to_resumption", "Mean days from a suspension to its resumption, over spells that ended (null if none).",
+            _mean_resumption),
+    Outcome("suspensions_unresolved", "Suspension spells still in force on the last day.",
+            lambda t: sum(1 for *_, resumed in t.spells if not resumed)),
+    Outcome("channels_suspended_at_end", "Channels suspended on the last day.",
+            lambda t: sorted(columns.channel_name(c) for c, susp in t.suspended.items() if susp[-1])),
+    Outcome("signal_counts", "Number of signals of each kind, scripted and decided.",
+            lambda t: _counts(t.kinds)),
+    Outcome("response_counts", "Number of signals of each kind that rules decided (not scripted).",
+            lambda t: _counts([k for k, s in zip(t.kinds, t.scripted) if not s])),
+    Outcome("n_signals", "Total number of signals.", lambda t: len(t.kinds)),
+    Outcome("alignment_shift", "Each regional state's alignment change, last day minus first (+ towards the US).",
+            _alignment_shift),
+)  # fmt: skip
+
+
+def summarize(events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: float) -> dict[str, Any]:
+    """Compute every declared outcome from a run's two tables."""
+    return summarize_arrays(RunTables.from_tables(events, steps, crisis_threshold))
+
+
+def summarize_arrays(t: RunTables) -> dict[str, Any]:
+    """Compute every declared outcome from a run's arrays."""
+    return {o.name: o.compute(t) for o in OUTCOMES}

@@ -1,0 +1,121 @@
+"""Turn a finished model into the two tables a researcher analyses.
+
+* ``events``: one row per signal (the event log, CAMEO-coded).
+* ``steps``: one row per simulated day (tension, hostility, trust, pressure,
+  channel status, alignment). Column meanings are listed in the README.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.core.model import SignalingModel
+from sim.core.vocabulary import load_vocabulary
+from sim.outputs import columns
+from sim.outputs.metrics import RunTables
+
+EVENT_COLUMNS = (
+    "id", "date", "step", "sender", "receiver", "kind", "channel", "intensity", "cameo_code",
+    "goldstein", "cause", "scripted", "note", "host", "magnitude", "unit",
+)  # fmt: skip
+
+
+def events_frame(model: SignalingModel) -> pd.DataFrame:
+    """The event log: one row per signal, in the order signals were sent."""
+    kinds = load_vocabulary().kinds
+    ev = model.events
+    start = np.datetime64(model.scenario_spec.start, "D")
+    step = np.fromiter((s.day for s in ev), dtype=np.int64, count=len(ev))
+    return pd.DataFrame(
+        {
+            "id": np.fromiter((s.id for s in ev), dtype=np.int64, count=len(ev)),
+            "date": (start + step).astype("datetime64[ns]"),
+            "step": step,
+            "sender": [s.sender for s in ev],
+            "receiver": [s.receiver for s in ev],
+            "kind": [s.kind for s in ev],
+            "channel": [s.channel for s in ev],
+            "intensity": np.fromiter((s.intensity for s in ev), dtype=float, count=len(ev)),
+            "cameo_code": [kinds[s.kind].cameo_code for s in ev],
+            "goldstein": np.fromiter((kinds[s.kind].goldstein for s in ev), dtype=float, count=len(ev)),
+            "cause": pd.array([s.cause for s in ev], dtype="Int64"),
+            "scripted": np.fromiter((s.scripted for s in ev), dtype=bool, count=len(ev)),
+            "note": [s.note for s in ev],
+            "host": [s.host for s in ev],
+            "magnitude": np.array([np.nan if s.magnitude is None else s.magnitude for s in ev], dtype=float),
+            "unit": [s.unit for s in ev],
+        },
+        columns=list(EVENT_COLUMNS),
+    )
+
+
+def channel_status(model: SignalingModel, n_days: int | None = None) -> dict[str, np.ndarray]:
+    """Per channel, a boolean array over days: True where suspended at day's end.
+
+    Args:
+        model: The model, finished or stepped part of the way.
+        n_days: How many days from the start to cover (default: the whole scenario).
+    """
+    n = model.n_days if n_days is None else n_days
+    out = {c: np.zeros(n, dtype=bool) for c in model.board.channels}
+    for spell in model.board.history:
+        end = n if spell.resumed_day is None else spell.resumed_day
+        out[spell.channel][spell.suspended_day : end] = True
+    return out
+
+
+def steps_frame(model: SignalingModel, n_days: int | None = None) -> pd.DataFrame:
+    """The daily state table.
+
+    Args:
+        model: The model, finished or stepped part of the way.
+        n_days: How many days from the start to cover (default: the whole scenario).
+            A model stepped through day ``d - 1`` (``model.day == d``) has final
+            values for days ``0 .. d - 1``, so ``n_days=model.day`` gives a live
+            dashboard the table so far; later days would show the relaxation
+            of today's state as if nothing else happened.
+    """
+    n = model.n_days if n_days is None else n_days
+    days = np.arange(n)
+    cols: dict[str, object] = {
+        "step": days,
+        "date": (np.datetime64(model.scenario_spec.start, "D") + days).astype("datetime64[ns]"),
+    }
+    a, b = model.poles
+    series: dict[str, np.ndarray] = {}
+    for agent in (*model.governments.values(), *model.regional.values()):
+        values = agent.state.daily(n)
+        for i, key in enumerate(agent.state.names):
+            series[columns.state_column(agent.code, key)] = values[:, i]
+    cols[columns.tension(a, b)] = (series[columns.hostility(a, b)] + series[columns.hostility(b, a)]) / 2
+    cols.update(series)
+    status = pd.CategoricalDtype(["open", "suspended"])
+    for c, susp in channel_status(model, n).items():
+        cols[columns.channel(a, b, c)] = pd.Categorical.from_codes(susp.astype(np.int8), dtype=status)
+    return pd.DataFrame(cols)
+
+
+def run_arrays(model: SignalingModel, crisis_threshold: float) -> RunTables:
+    """What the outcome metrics read, straight from a finished model (no tables built).
+
+    Gives the same summary as ``summarize(events_frame(model), steps_frame(model), ...)``
+    at a fraction of the cost; sweeps use it.
+    """
+    n = model.n_days
+    a, b = model.poles
+    ga, gb = model.governments[a], model.governments[b]
+    tension = (ga.state.daily_of(("hostility", b), n) + gb.state.daily_of(("hostility", a), n)) / 2
+    align = {}
+    for code, reg in model.regional.items():
+        series = reg.state.daily_of(("alignment", None), n)
+        align[code] = (float(series[0]), float(series[-1]))
+    return RunTables(
+        start=np.datetime64(model.scenario_spec.start, "D"),
+        tension=tension,
+        suspended={columns.channel(a, b, c): s for c, s in channel_status(model).items()},
+        kinds=[s.kind for s in model.events],
+        scripted=np.fromiter((s.scripted for s in model.events), dtype=bool, count=len(model.events)),
+        alignment=align,
+        crisis_threshold=crisis_threshold,
+    )

@@ -1,0 +1,185 @@
+"""What changed, the summary table, the text report and the results folder of a counterfactual
+comparison (``sim.teaching.counterfactual``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.core.errors import SimInputError
+from sim.core.scenario import Scenario, ScriptedEvent
+from sim.outputs.metrics import OUTCOMES
+
+if TYPE_CHECKING:
+    from sim.teaching.counterfactual import CounterfactualResult, Runs
+
+# Scalar outcome metrics reported base against counterfactual (mean over seeds; booleans as shares).
+_METRICS = ("peak_tension", "final_tension", "days_above_crisis", "crisis_crossed", "channel_suspensions",
+            "channel_days_suspended", "mean_days_to_resumption", "suspensions_unresolved", "n_signals")  # fmt: skip
+_DESCRIPTIONS = {o.name: o.description for o in OUTCOMES}
+SUMMARY_COLUMNS = ("counterfactual", "base", "metric", "description", "base_value", "cf_value", "diff_mean",
+                   "diff_q05", "diff_q95")  # fmt: skip
+
+
+def _key(e: ScriptedEvent) -> tuple:
+    return (e.date, e.sender, e.receiver, e.kind, e.channel, e.intensity, e.magnitude, e.post, e.official, e.sanctioned_by)
+
+
+def changed_events(base: Scenario, cf: Scenario) -> tuple[tuple[ScriptedEvent, ...], tuple[ScriptedEvent, ...]]:
+    """Scripted events of ``base`` that ``cf`` lacks, and events of ``cf`` that ``base`` lacks.
+
+    Events are compared by what they do (date, actors, kind, channel, size, post),
+    not by file position, so a full copy of the base with edits and a
+    ``base:``-derived file give the same answer.
+    """
+
+    def only_in(a: Scenario, b: Scenario) -> tuple[ScriptedEvent, ...]:
+        spare = Counter(map(_key, a.events)) - Counter(map(_key, b.events))
+        out = []
+        for e in a.events:
+            if spare[_key(e)] > 0:
+                spare[_key(e)] -= 1
+                out.append(e)
+        return tuple(out)
+
+    return only_in(base, cf), only_in(cf, base)
+
+
+def summary_table(base: Runs, cf: Runs, lo: int, hi: int, period: tuple[dt.date, dt.date]) -> pd.DataFrame:
+    """One row per metric (``SUMMARY_COLUMNS``): base and counterfactual averaged over seeds, and the
+    paired per-seed difference's mean and 5-95% band.
+
+    Args:
+        base, cf: The runs, on the same seeds.
+        lo, hi: The changed period as day indices (``hi`` exclusive); ``period`` as dates, for the text.
+    """
+    span = f"{period[0]} to {period[1]}"
+    per_seed: list[tuple[str, str, np.ndarray, np.ndarray]] = [
+        ("mean_tension", "Mean daily tension over the whole run.", base.tension.mean(1), cf.tension.mean(1)),
+        ("mean_tension_changed_period", f"Mean daily tension over the changed period ({span}).",
+         base.tension[:, lo:hi].mean(1), cf.tension[:, lo:hi].mean(1)),
+        ("peak_tension_changed_period", f"Highest daily tension in the changed period ({span}).",
+         base.tension[:, lo:hi].max(1), cf.tension[:, lo:hi].max(1)),
+    ]  # fmt: skip
+
+    def metric(runs: Runs, name: str) -> np.ndarray:
+        return np.array([np.nan if s[name] is None else float(s[name]) for s in runs.summaries])
+
+    per_seed += [(m, _DESCRIPTIONS[m], metric(base, m), metric(cf, m)) for m in _METRICS]
+    for ch in base.suspended:
+        per_seed.append((f"days_suspended.{ch}", f"Days the {ch} channel is suspended, whole run.",
+                         base.suspended[ch].sum(1).astype(float), cf.suspended[ch].sum(1).astype(float)))  # fmt: skip
+        per_seed.append((f"days_suspended_changed_period.{ch}", f"Days the {ch} channel is suspended in the changed period.",
+                         base.suspended[ch][:, lo:hi].sum(1).astype(float), cf.suspended[ch][:, lo:hi].sum(1).astype(float)))  # fmt: skip
+
+    def count(runs: Runs, kind: str) -> np.ndarray:
+        return np.array([float(s["response_counts"].get(kind, 0)) for s in runs.summaries])
+
+    kinds = sorted({k for runs in (base, cf) for s in runs.summaries for k in s["response_counts"]})
+    per_seed += [(f"responses.{k}", f"Signals of kind {k} that rules decided (not scripted).", count(base, k), count(cf, k))
+                 for k in kinds]  # fmt: skip
+    rows = []
+    for name, text, b, c in per_seed:
+        d = (c - b)[np.isfinite(c - b)]
+        rows.append({
+            "counterfactual": cf.scenario.name, "base": base.scenario.name, "metric": name, "description": text,
+            "base_value": float(np.nanmean(b)) if np.isfinite(b).any() else np.nan,
+            "cf_value": float(np.nanmean(c)) if np.isfinite(c).any() else np.nan,
+            "diff_mean": float(d.mean()) if d.size else np.nan,
+            "diff_q05": float(np.quantile(d, 0.05)) if d.size else np.nan,
+            "diff_q95": float(np.quantile(d, 0.95)) if d.size else np.nan,
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def _event_text(e: ScriptedEvent) -> str:
+    extra = f" {e.channel}" if e.channel else ""
+    size = f", {e.magnitude:g} {e.unit}".rstrip() if e.magnitude is not None else ""
+    return f"{e.date} {e.sender}->{e.receiver} {e.kind}{extra} (intensity {e.intensity:g}{size})"
+
+
+def format_result(r: CounterfactualResult) -> str:
+    """The summary of one counterfactual as plain text (rows where both sides are zero left out)."""
+    seeds = r.seeds
+    shown = f"{seeds[0]}..{seeds[-1]}" if seeds == tuple(range(seeds[0], seeds[-1] + 1)) else ", ".join(map(str, seeds))
+    lines = [f"{r.name} vs {r.base_runs.scenario.name}: {len(seeds)} seeds ({shown}), the same config and seeds for both"]
+    lines += [f"  removed: {_event_text(e)}" for e in r.removed] + [f"  added:   {_event_text(e)}" for e in r.added]
+    if not (r.removed or r.added):
+        lines.append("  no scripted event differs from the base")
+    lines.append(f"  changed period: {r.period[0]} to {r.period[1]}")
+    lines.append(f"  {'metric (mean over seeds)':44s} {'base':>8s} {'cf':>8s}  {'cf - base [5%, 95%]':>26s}")
+
+    def num(v: float) -> str:
+        return "n/a" if pd.isna(v) else f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"
+
+    for row in r.summary.itertuples():
+        if not (abs(np.nan_to_num(row.base_value)) > 0 or abs(np.nan_to_num(row.cf_value)) > 0):
+            continue
+        band = f"{num(row.diff_mean)} [{num(row.diff_q05)}, {num(row.diff_q95)}]"
+        lines.append(f"  {row.metric:44s} {num(row.base_value):>8s} {num(row.cf_value):>8s}  {band:>26s}")
+    return "\n".join(lines)
+
+
+def format_report(results: Sequence[CounterfactualResult], overrides: Sequence[str] = ()) -> str:
+    """The summary of every counterfactual, with the config overrides used."""
+    head = "Counterfactuals (config overrides: " + (" ".join(overrides) or "none") + ")"
+    return "\n\n".join([head, *(format_result(r) for r in results)]) + "\n"
+
+
+def _file_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "counterfactual"
+
+
+def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report: str, figures: bool = True) -> Path:
+    """Write the tables, the report and the figures into ``out_dir`` all at once.
+
+    Everything is written into a staging folder first. A new ``out_dir`` is
+    that folder renamed (one atomic step); an existing one gets its files
+    replaced one by one, ``summary.txt`` last, so a folder holding
+    ``summary.txt`` is complete. On any error nothing is left behind.
+    """
+    names = [_file_name(r.name) for r in results]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise SimInputError("counterfactuals", "name", dup, "the same counterfactual name is given twice")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SimInputError("command line", "--out", str(out_dir), "exists and is not a folder")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        pd.concat([r.differences for r in results], ignore_index=True).to_parquet(stage / "differences.parquet", index=False)
+        pd.concat([r.summary for r in results], ignore_index=True).to_csv(stage / "summary.csv", index=False)
+        if figures:
+            (stage / "figures").mkdir()
+            for r, name in zip(results, names):
+                r.figure().savefig(stage / "figures" / f"{name}.png", dpi=110)
+        (stage / "summary.txt").write_text(report, encoding="utf-8")
+        if out_dir.is_dir() and any(out_dir.iterdir()):
+            (out_dir / "summary.txt").unlink(missing_ok=True)  # incomplete from here until it is back
+            for f in ("differences.parquet", "summary.csv"):
+                os.replace(stage / f, out_dir / f)
+            shutil.rmtree(out_dir / "figures", ignore_errors=True)
+            if figures:
+                os.replace(stage / "figures", out_dir / "figures")
+            os.replace(stage / "summary.txt", out_dir / "summary.txt")
+        else:
+            if out_dir.is_dir():
+                out_dir.rmdir()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it private; a results folder is not
+            os.replace(stage, out_dir)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return out_dir

@@ -1,0 +1,83 @@
+"""Outcome metrics on hand-made tables with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.outputs.metrics import OUTCOMES, summarize
+
+
+def tables():
+    n = 10
+    dates = pd.date_range("2024-01-01", periods=n)
+    tension = np.array([0.2, 0.3, 0.7, 0.8, 0.65, 0.5, 0.4, 0.61, 0.3, 0.2])
+    status = pd.CategoricalDtype(["open", "suspended"])
+    mil = ["open", "suspended", "suspended", "suspended", "open", "open", "suspended", "suspended", "suspended", "suspended"]
+    climate = ["open", "open", "suspended", "suspended", "suspended", "suspended", "suspended", "open", "open", "open"]
+    steps = pd.DataFrame(
+        {
+            "step": np.arange(n), "date": dates, "tension_USA_CHN": tension,
+            "channel_USA_CHN_mil_mil": pd.Categorical(mil, dtype=status),
+            "channel_USA_CHN_climate": pd.Categorical(climate, dtype=status),
+            "alignment_PHL": np.linspace(0.3, 0.5, n), "alignment_TWN": np.full(n, 0.7),
+        }
+    )  # fmt: skip
+    events = pd.DataFrame(
+        {"kind": ["arms_sale", "channel_suspension", "channel_suspension", "sanction", "channel_resumption"],
+         "scripted": [True, False, False, False, False]}
+    )  # fmt: skip
+    return events, steps
+
+
+def test_known_answers():
+    s = summarize(*tables(), crisis_threshold=0.6)
+    assert s["peak_tension"] == 0.8 and s["peak_tension_date"] == "2024-01-04"
+    assert s["crisis_crossed"] is True
+    assert s["days_above_crisis"] == 4  # 0.7, 0.8, 0.65, 0.61
+    assert s["first_crisis_date"] == "2024-01-03"
+    # Spells: mil_mil days 1-3 (resumed day 4) and 6-9 (unresolved); climate days 2-6 (resumed day 7).
+    assert s["channel_suspensions"] == 3
+    assert s["channel_days_suspended"] == 3 + 4 + 5
+    assert s["mean_days_to_resumption"] == pytest.approx((3 + 5) / 2)
+    assert s["suspensions_unresolved"] == 1
+    assert s["channels_suspended_at_end"] == ["mil_mil"]
+    assert s["signal_counts"] == {"arms_sale": 1, "channel_resumption": 1, "channel_suspension": 2, "sanction": 1}
+    assert s["response_counts"] == {"channel_resumption": 1, "channel_suspension": 2, "sanction": 1}
+    assert s["alignment_shift"] == {"PHL": pytest.approx(0.2), "TWN": 0.0}
+    assert s["final_tension"] == 0.2
+
+
+def test_no_crisis_and_no_resumption_give_false_and_null():
+    events, steps = tables()
+    s = summarize(events, steps, crisis_threshold=0.9)
+    assert s["crisis_crossed"] is False and s["days_above_crisis"] == 0 and s["first_crisis_date"] is None
+    steps["channel_USA_CHN_mil_mil"] = pd.Categorical(["open"] * 9 + ["suspended"], dtype=steps["channel_USA_CHN_mil_mil"].dtype)
+    steps["channel_USA_CHN_climate"] = pd.Categorical(["open"] * 10, dtype=steps["channel_USA_CHN_mil_mil"].dtype)
+    s = summarize(events, steps, crisis_threshold=0.9)
+    assert s["mean_days_to_resumption"] is None and s["channel_suspensions"] == 1
+
+
+def test_every_outcome_is_documented():
+    names = [o.name for o in OUTCOMES]
+    assert len(names) == len(set(names))
+    assert all(len(o.description) > 20 for o in OUTCOMES)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [[], ["seed=3"], ["scenario=baseline", "seed=2"], ["rules/retaliation@governments.CHN.retaliation=grim_trigger"],
+     ["~calibration", "seed=5"]],
+)
+def test_fast_path_from_the_model_equals_the_tables(overrides):
+    """Sweeps summarise straight from the model; that must equal summarising the saved tables."""
+    from sim.config.build import build
+    from sim.config.compose import compose_config
+    from sim.outputs.metrics import summarize_arrays
+    from sim.outputs.tables import events_frame, run_arrays, steps_frame
+
+    cfg, choices = compose_config(overrides)
+    model, threshold = build(cfg, choices)
+    model.run()
+    assert summarize_arrays(run_arrays(model, threshold)) == summarize(events_frame(model), steps_frame(model), threshold)

@@ -1,0 +1,217 @@
+"""Sweep tables and figures (sim.experiments.sweep_plots) on small runs tables built by hand."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from sim.experiments.sweep_plots import (
+    MAIN_METRICS,
+    format_table,
+    heatmap_figure,
+    metric_table,
+    metric_vs_parameter_figure,
+    numeric_or_categorical,
+    short_names,
+    swept_parameters,
+    write_sweep_figures,
+)
+
+TRIGGER = "p.governments.CHN.retaliation.trigger"
+RULE = "p.rules/retaliation@governments.CHN.retaliation"
+SCENARIO = "p.scenario"
+BONUS = {"tit_for_tat": 0.0, "proportional": 0.1}
+REPLICATES = 5
+
+
+def _outcomes(trigger: float, rule: str, rep: int) -> dict:
+    """Known metrics of one run: each a simple function of the parameters and the replicate."""
+    return {
+        "peak_tension": trigger + BONUS[rule] + 0.01 * rep,
+        "final_tension": 0.1,
+        "crisis_threshold": 0.6,
+        "crisis_crossed": rep >= 2,
+        "days_above_crisis": int(round(100 * trigger)) + rep,
+        "channel_suspensions": rep,
+        "channel_days_suspended": 10 * rep,
+        "mean_days_to_resumption": math.nan if rep == 0 else float(rep),
+        "suspensions_unresolved": 0,
+        "n_signals": 20 + rep,
+        "peak_tension_date": "2022-08-05",
+        "first_crisis_date": "2022-08-05" if rep >= 2 else None,
+        "channels_suspended_at_end": "mil_mil,climate" if rep else "",
+        "signal_counts.sanction": rep,
+        "alignment_shift.JPN": 0.01 * rep,
+    }
+
+
+def make_runs(triggers=("0.5", "0.2", "0.3"), rules=("tit_for_tat", "proportional"), fail=((0, 4),)) -> pd.DataFrame:
+    """A runs table: one job per (trigger, rule), REPLICATES seeds each; (job, replicate) pairs in ``fail`` failed.
+
+    Rows come shuffled, so order must come from the job and replicate columns.
+    """
+    rows = []
+    for job, (trigger, rule) in enumerate(itertools.product(triggers, rules)):
+        for rep in range(REPLICATES):
+            failed = (job, rep) in fail
+            row = {"job": job, "replicate": rep, "seed": 100 + rep, "base_seed": 100,
+                   "status": "failed" if failed else "ok", "error": "ValueError: boom" if failed else "",
+                   TRIGGER: trigger, RULE: rule, SCENARIO: "historical"}  # fmt: skip
+            outcomes = _outcomes(float(trigger), rule, rep)
+            row.update({k: None for k in outcomes} if failed else outcomes)
+            rows.append(row)
+    return pd.DataFrame(rows).sample(frac=1.0, random_state=0).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def runs() -> pd.DataFrame:
+    return make_runs()
+
+
+def _png_size(fig: Figure, path) -> int:
+    fig.savefig(path, dpi=80)
+    return path.stat().st_size
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def test_swept_parameters_are_exactly_the_varying_columns(runs):
+    assert swept_parameters(runs) == [TRIGGER, RULE]
+    assert swept_parameters(make_runs(rules=("tit_for_tat",))) == [TRIGGER]
+    assert swept_parameters(make_runs(triggers=("0.3",), rules=("tit_for_tat",))) == []
+
+
+def test_a_key_overridden_by_some_jobs_only_is_swept():
+    runs = make_runs(triggers=("0.3", "0.4"), rules=("tit_for_tat",), fail=())
+    runs["p.extra"] = np.where(runs["job"] == 0, "1", None)
+    assert swept_parameters(runs) == [TRIGGER, "p.extra"]
+    assert metric_table(runs)["p.extra"].tolist() == ["1", "(default)"]
+
+
+def test_numeric_or_categorical():
+    values, numeric = numeric_or_categorical(["0.3", "1", "2e-1"])
+    assert numeric and values.dtype == float and values.tolist() == [0.3, 1.0, 0.2]
+    values, numeric = numeric_or_categorical(pd.Series(["tit_for_tat", "0.3", "tit_for_tat", "proportional"]))
+    assert not numeric and list(pd.unique(values)) == ["tit_for_tat", "0.3", "proportional"]
+    values, numeric = numeric_or_categorical(["0.3", None])
+    assert not numeric and values.tolist() == ["0.3", "(default)"]
+
+
+def test_short_names_are_short_distinct_and_safe():
+    names = short_names([TRIGGER, RULE, "p.governments.USA.retaliation.trigger"])
+    assert names == {TRIGGER: "CHN_retaliation_trigger", RULE: "retaliation",
+                     "p.governments.USA.retaliation.trigger": "USA_retaliation_trigger"}  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- table
+
+
+def test_metric_table_has_every_combination_in_axis_order(runs):
+    table = metric_table(runs)
+    # numbers sorted by value; categories in order of first appearance by job
+    expected = [(t, r) for t in ("0.2", "0.3", "0.5") for r in ("tit_for_tat", "proportional")]
+    assert list(zip(table[TRIGGER], table[RULE])) == expected
+    assert list(table.columns[:4]) == [TRIGGER, RULE, "n_runs", "n_failed"]
+    assert all(f"{m}.{s}" in table.columns for m in MAIN_METRICS for s in ("mean", "sd", "median", "q05", "q95"))
+    assert SCENARIO not in table.columns
+
+
+def test_metric_table_statistics_are_exact_and_ignore_failed_runs(runs):
+    table = metric_table(runs).set_index([TRIGGER, RULE])
+    failed = table.loc[("0.5", "tit_for_tat")]  # job 0, replicate 4 failed
+    assert (failed["n_runs"], failed["n_failed"]) == (4, 1)
+    assert failed["peak_tension.mean"] == pytest.approx(0.5 + 0.015)
+    assert failed["crisis_crossed.mean"] == pytest.approx(0.5)  # replicates 2, 3 of 0..3
+    row = table.loc[("0.2", "proportional")]
+    assert (row["n_runs"], row["n_failed"]) == (5, 0)
+    assert row["peak_tension.mean"] == pytest.approx(0.2 + 0.1 + 0.02)
+    assert row["peak_tension.median"] == pytest.approx(0.32)
+    assert row["peak_tension.sd"] == pytest.approx(np.std([0.3 + 0.01 * r for r in range(5)], ddof=1))
+    assert row["peak_tension.q05"] == pytest.approx(0.3 + 0.01 * 0.2)  # linear interpolation between reps 0 and 1
+    assert row["peak_tension.q95"] == pytest.approx(0.3 + 0.01 * 3.8)
+    assert row["days_above_crisis.mean"] == pytest.approx(22)
+    assert row["crisis_crossed.mean"] == pytest.approx(0.6)
+    assert row["channel_days_suspended.mean"] == pytest.approx(20)
+    assert row["mean_days_to_resumption.mean"] == pytest.approx(2.5)  # NaN of replicate 0 left out
+    assert table["n_runs"].sum() == 29 and table["n_failed"].sum() == 1
+
+
+def test_metric_table_without_swept_parameters_is_one_row():
+    table = metric_table(make_runs(triggers=("0.3",), rules=("tit_for_tat",)), metrics=["peak_tension", "missing"])
+    assert len(table) == 1 and list(table.columns[:2]) == ["n_runs", "n_failed"]
+    assert (table["n_runs"].iloc[0], table["n_failed"].iloc[0]) == (4, 1)
+    assert table["peak_tension.mean"].iloc[0] == pytest.approx(0.315)
+    assert np.isnan(table["missing.mean"].iloc[0])
+
+
+def test_format_table_lists_every_combination(runs):
+    text = format_table(metric_table(runs))
+    lines = text.splitlines()
+    assert "trigger" in lines[0] and "retaliation" in lines[0] and "failed" in lines[0]
+    for t, r in itertools.product(("0.2", "0.3", "0.5"), ("tit_for_tat", "proportional")):
+        assert any(line.split()[:2] == [t, r] for line in lines), (t, r)
+    assert "0.320 ± 0.016" in text and "60%" in text
+    assert "not shown" not in text
+    assert "trigger = governments.CHN.retaliation.trigger" in text
+    assert len({len(line) for line in lines[:8]}) == 1  # fixed width
+
+
+def test_format_table_cuts_long_tables_with_a_note(runs):
+    text = format_table(metric_table(runs), max_rows=2)
+    assert "4 more rows not shown (6 combinations in all)" in text
+    assert "0.3" not in [line.split()[0] for line in text.splitlines()[2:4]]
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def test_metric_vs_parameter_figure(runs, tmp_path):
+    fig = metric_vs_parameter_figure(runs, TRIGGER)
+    assert isinstance(fig, Figure) and len(fig.axes) == len(MAIN_METRICS)
+    assert len(fig.legends) == 2  # styles, and one line per rule
+    assert _png_size(fig, tmp_path / "trigger.png") > 5_000
+    fig = metric_vs_parameter_figure(runs, RULE, metrics=["peak_tension", "crisis_crossed"])
+    assert len(fig.axes) == 2
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["tit_for_tat", "proportional"]
+    assert _png_size(fig, tmp_path / "rule.png") > 5_000
+
+
+def test_metric_vs_parameter_figure_pools_a_second_parameter_with_many_values(tmp_path):
+    runs = make_runs(triggers=[f"0.{i}" for i in range(1, 9)], rules=("tit_for_tat", "proportional"), fail=())
+    fig = metric_vs_parameter_figure(runs, RULE, metrics=["peak_tension"])
+    assert len(fig.legends) == 1 and "pooled over governments.CHN.retaliation.trigger" in fig.get_suptitle()
+    with pytest.raises(KeyError):
+        metric_vs_parameter_figure(runs, "p.nope")
+
+
+def test_heatmap_figure(runs, tmp_path):
+    fig = heatmap_figure(runs, (TRIGGER, RULE), "peak_tension")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2  # map and colour bar
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert len(texts) == 6 and "0.320\nn=5" in texts and "0.515\nn=4" in texts
+    assert _png_size(fig, tmp_path / "heatmap.png") > 5_000
+    with pytest.raises(ValueError):
+        heatmap_figure(runs, (TRIGGER, TRIGGER), "peak_tension")
+
+
+@pytest.mark.parametrize(
+    ("triggers", "rules", "expected"),
+    [
+        (("0.3",), ("tit_for_tat",), ["metrics_distribution.png"]),
+        (("0.5", "0.2", "0.3"), ("tit_for_tat",), ["metric_vs_trigger.png"]),
+        (("0.5", "0.2", "0.3"), ("tit_for_tat", "proportional"),
+         ["metric_vs_trigger.png", "metric_vs_retaliation.png", *(f"heatmap_{m}.png" for m in MAIN_METRICS)]),
+    ],
+    ids=["seeds only", "one parameter", "two parameters"],
+)  # fmt: skip
+def test_write_sweep_figures(tmp_path, triggers, rules, expected):
+    paths = write_sweep_figures(make_runs(triggers, rules), tmp_path / "figures")
+    assert [p.name for p in paths] == expected
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == sorted(expected)
+    assert all(p.stat().st_size > 5_000 for p in paths)

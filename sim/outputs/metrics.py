@@ -96,46 +96,137 @@ def _alignment_shift(t: RunTables) -> dict[str, float]:
     return {code: round(last - first, 6) for code, (first, last) in t.alignment.items()}
 
 
+GROUPS: tuple[str, ...] = ("escalation", "freeze", "signals", "alignment", "setting")
+"""The groups of outcomes, in the order tables list them; ``setting`` echoes the config, it is no outcome."""
+KINDS: tuple[str, ...] = ("scalar", "date", "list", "dict")
+"""The shapes of a value in ``summary.json``: a number or boolean, an ISO date, a list, a mapping."""
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """One declared outcome metric."""
+    """One declared outcome metric: how to compute it and how tables, figures and reports show it.
+
+    Attributes:
+        name: The key in ``summary.json`` and the column in a sweep's runs table.
+        description: One sentence on what it means (reports and the README's table).
+        compute: The value, from a run's arrays.
+        label: Axis label and figure title; defaults to the name with spaces.
+        header: A short column header for text tables; defaults to the name.
+        unit: The unit of the value ("" for a boolean or a date).
+        kind: Its shape in ``summary.json``, one of :data:`KINDS`.
+        rate: A boolean per run, so summarised over runs as the share where it holds.
+        group: What it measures, one of :data:`GROUPS` (sensitivity reports drivers per group).
+        headline: Shown by default in a sweep's table and figures (:data:`HEADLINE`).
+    """
 
     name: str
     description: str
     compute: Callable[[RunTables], Any]
+    label: str = ""
+    header: str = ""
+    unit: str = ""
+    kind: str = "scalar"
+    rate: bool = False
+    group: str = "setting"
+    headline: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS or self.group not in GROUPS:
+            raise ValueError(f"outcome {self.name}: kind {self.kind!r} or group {self.group!r} is not declared")
+        object.__setattr__(self, "label", self.label or self.name.replace("_", " "))
+        object.__setattr__(self, "header", self.header or self.name)
 
 
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("peak_tension", "Highest daily US-China tension (mean of the two directed hostilities, 0..1).",
-            lambda t: round(float(t.tension.max()), 6)),
+            lambda t: round(float(t.tension.max()), 6),
+            label="peak tension (0..1)", header="peak tension", unit="tension (0..1)", group="escalation", headline=True),
     Outcome("peak_tension_date", "Date of the peak tension (first if tied).",
-            lambda t: _date(t, int(np.argmax(t.tension)))),
-    Outcome("final_tension", "Tension on the last day.", lambda t: round(float(t.tension[-1]), 6)),
+            lambda t: _date(t, int(np.argmax(t.tension))), kind="date", group="escalation"),
+    Outcome("final_tension", "Tension on the last day.", lambda t: round(float(t.tension[-1]), 6),
+            label="final tension (0..1)", header="final tension", unit="tension (0..1)", group="escalation"),
     Outcome("crisis_threshold", "The tension level that counts as crisis (config crisis_threshold).",
-            lambda t: t.crisis_threshold),
+            lambda t: t.crisis_threshold, unit="tension (0..1)", group="setting"),
     Outcome("crisis_crossed", "Whether tension ever reached the crisis threshold.",
-            lambda t: bool((t.tension >= t.crisis_threshold).any())),
-    Outcome("first_crisis_date", "First day tension reached the crisis threshold (null if never).", _first_crisis),
+            lambda t: bool((t.tension >= t.crisis_threshold).any()),
+            label="share of runs reaching crisis", header="crisis", rate=True, group="escalation", headline=True),
+    Outcome("first_crisis_date", "First day tension reached the crisis threshold (null if never).", _first_crisis,
+            kind="date", group="escalation"),
     Outcome("days_above_crisis", "Number of days with tension at or above the crisis threshold.",
-            lambda t: int((t.tension >= t.crisis_threshold).sum())),
+            lambda t: int((t.tension >= t.crisis_threshold).sum()),
+            label="days at or above crisis", header="days > crisis", unit="days", group="escalation", headline=True),
     Outcome("channel_suspensions", "Number of suspension spells over all channels (status at day's end).",
-            lambda t: len(t.spells)),
+            lambda t: len(t.spells),
+            label="channel suspension spells", header="suspensions", unit="spells", group="freeze", headline=True),
     Outcome("channel_days_suspended", "Total channel-days spent suspended, summed over channels.",
-            lambda t: int(sum(e - s for _, s, e, _ in t.spells))),
+            lambda t: int(sum(e - s for _, s, e, _ in t.spells)),
+            label="channel-days suspended", header="days suspended", unit="channel-days", group="freeze", headline=True),
     Outcome("mean_days_to_resumption", "Mean days from a suspension to its resumption, over spells that ended (null if none).",
-            _mean_resumption),
+            _mean_resumption,
+            label="mean days to resumption", header="days to resume", unit="days", group="freeze", headline=True),
     Outcome("suspensions_unresolved", "Suspension spells still in force on the last day.",
-            lambda t: sum(1 for *_, resumed in t.spells if not resumed)),
+            lambda t: sum(1 for *_, resumed in t.spells if not resumed),
+            label="suspensions unresolved at end", header="unresolved", unit="spells", group="freeze"),
     Outcome("channels_suspended_at_end", "Channels suspended on the last day.",
-            lambda t: sorted(columns.channel_name(c) for c, susp in t.suspended.items() if susp[-1])),
+            lambda t: sorted(columns.channel_name(c) for c, susp in t.suspended.items() if susp[-1]),
+            kind="list", group="freeze"),
     Outcome("signal_counts", "Number of signals of each kind, scripted and decided.",
-            lambda t: _counts(t.kinds)),
+            lambda t: _counts(t.kinds), unit="signals", kind="dict", group="signals"),
     Outcome("response_counts", "Number of signals of each kind that rules decided (not scripted).",
-            lambda t: _counts([k for k, s in zip(t.kinds, t.scripted) if not s])),
-    Outcome("n_signals", "Total number of signals.", lambda t: len(t.kinds)),
+            lambda t: _counts([k for k, s in zip(t.kinds, t.scripted) if not s]), unit="signals", kind="dict",
+            group="signals"),
+    Outcome("n_signals", "Total number of signals.", lambda t: len(t.kinds),
+            label="number of signals", header="signals", unit="signals", group="signals"),
     Outcome("alignment_shift", "Each regional state's alignment change, last day minus first (+ towards the US).",
-            _alignment_shift),
+            _alignment_shift, unit="alignment (-1..+1)", kind="dict", group="alignment"),
 )  # fmt: skip
+
+_BY_NAME = {o.name: o for o in OUTCOMES}
+
+
+def outcome(name: str) -> Outcome:
+    """The declared outcome called ``name``.
+
+    Raises:
+        KeyError: No outcome has that name.
+    """
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no outcome metric {name!r}; declared: {', '.join(_BY_NAME)}") from None
+
+
+def label(name: str) -> str:
+    """The axis label of a metric; an undeclared column gets its name with spaces."""
+    return _BY_NAME[name].label if name in _BY_NAME else name.replace("_", " ")
+
+
+def header(name: str) -> str:
+    """The short text-table header of a metric; an undeclared column keeps its name."""
+    return _BY_NAME[name].header if name in _BY_NAME else name
+
+
+def is_rate(name: str) -> bool:
+    """Whether a declared metric is a boolean per run, summarised as a share of runs."""
+    return name in _BY_NAME and _BY_NAME[name].rate
+
+
+def scalar_outcomes(group: str | None = None) -> tuple[Outcome, ...]:
+    """The outcomes with one number (or boolean) per run, the ones tables compare across runs.
+
+    Listed group by group (:data:`GROUPS`), within a group levels and counts
+    before rates, else in declared order; the ``setting`` group (the config's
+    crisis threshold) is left out.
+
+    Args:
+        group: Only the outcomes of this group; None for all groups.
+    """
+    chosen = [o for o in OUTCOMES if o.kind == "scalar" and o.group != "setting" and group in (None, o.group)]
+    return tuple(sorted(chosen, key=lambda o: (GROUPS.index(o.group), o.rate)))
+
+
+HEADLINE: tuple[str, ...] = tuple(o.name for o in scalar_outcomes() if o.headline)
+"""The metrics a sweep's table and figures show by default, in :func:`scalar_outcomes` order."""
 
 
 def summarize(events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: float) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from sim.core.model import GovernmentSpec, RegionalSpec, SignalingModel
 from sim.core.regional import RegionalParams
 from sim.core.rules import RETALIATION_RULES, THAW_RULES
 from sim.core.rules.base import Rule, Rung
-from sim.core.scenario import Scenario, load_scenario
+from sim.core.scenario import PAIR_KINDS, Scenario
+from sim.core.scenario_files import load_scenario
 
 
 def _target(cls: type) -> str:
@@ -117,13 +118,10 @@ def _regional(code: str, node: Mapping[str, Any], source: ConfigSource) -> Regio
         raise SimInputError(source(path), f"{path}.{e.name}", e.value, e.problem) from None
 
 
-_PAIR_KINDS = ("channel_suspension", "channel_resumption", "meeting_request")
-
-
 def _check_scripted_pairs(scenario: Scenario, governments: list[str]) -> None:
     """Channel moves and meeting requests only exist between the two governments."""
     for ev in scenario.events:
-        if ev.kind in _PAIR_KINDS and {ev.sender, ev.receiver} != set(governments):
+        if ev.kind in PAIR_KINDS and {ev.sender, ev.receiver} != set(governments):
             raise SimInputError(scenario.path, f"events[{ev.index}].receiver", ev.receiver,
                                 f"a {ev.kind} must be between the governments {' and '.join(governments)}")  # fmt: skip
 

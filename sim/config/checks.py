@@ -16,12 +16,12 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.build import build_spec
+from sim.config.cli import SOURCE
 from sim.config.compose import CONFIG_DIR, compose_config, sweep_params
 from sim.core.errors import SimInputError
 
 _FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir", "--experimental-rerun"}
 _MISSING = object()
-SOURCE = "command line"
 
 
 def override_args(argv: Sequence[str]) -> list[str]:

@@ -20,7 +20,6 @@ its ``events.parquet`` instead. The words come from the vocabulary files in
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -31,10 +30,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.config.cli import SOURCE, CommandParser, run_command
 from sim.core.errors import SimInputError
 from sim.core.vocabulary import Vocabulary, load_vocabulary
 
-SOURCE = "command line"
 # The columns a story needs; note, magnitude and unit are used when present.
 NEEDED_COLUMNS = {"id", "date", "sender", "receiver", "kind", "channel", "cause", "scripted"}
 # Amounts in US dollars, by unit, in dollars; other units are written as "<number> <unit>".
@@ -201,16 +200,6 @@ def simulate_events(overrides: Sequence[str]) -> pd.DataFrame:
     return execute(cfg, None, choices).events
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        # argparse prints usage and the error on two lines; the project's CLIs print one.
-        raise _UsageError(message)
-
-
 def _date(flag: str, value: str | None) -> date | None:
     if value is None:
         return None
@@ -227,7 +216,11 @@ def _is_override(token: str) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sim.narrate [OVERRIDE... | RUN_FOLDER] [--from DATE] [--to DATE] [--actor ISO3] [--out FILE]``."""
-    parser = _Parser(prog="python -m sim.narrate", description="Tell a run as a dated story, one line per signal.")
+    return run_command(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = CommandParser(prog="python -m sim.narrate", description="Tell a run as a dated story, one line per signal.")
     parser.add_argument(
         "args", nargs="*", metavar="OVERRIDE|FOLDER", help="overrides as for python -m sim, or one run folder"
     )
@@ -235,33 +228,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", metavar="DATE", help="last day told (YYYY-MM-DD)")
     parser.add_argument("--actor", metavar="ISO3", help="only signals this actor sends or receives")
     parser.add_argument("--out", metavar="FILE", help="write the story to FILE instead of printing it")
-    try:
-        args = parser.parse_intermixed_args(argv)
-        start, end = _date("--from", args.start), _date("--to", args.end)
-        if start and end and start > end:
-            raise SimInputError(SOURCE, "--from", args.start, f"is after --to={args.end}")
-        actors = load_vocabulary().actors
-        args.actor = args.actor.upper() if args.actor else args.actor
-        if args.actor is not None and args.actor not in actors:
-            raise SimInputError(SOURCE, "--actor", args.actor, f"unknown actor (known: {', '.join(actors)})")
-        folders = [a for a in args.args if not _is_override(a)]
-        overrides = [a for a in args.args if _is_override(a)]
-        if len(folders) > 1:
-            raise SimInputError(SOURCE, "run folder", " ".join(folders), "give one run folder at a time")
-        if folders and overrides:
-            raise SimInputError(SOURCE, "overrides", " ".join(overrides), "give a run folder or overrides, not both")
-        events = read_events(Path(folders[0])) if folders else simulate_events(overrides)
-        lines = narrate(events, start, end, args.actor)
-        if args.out:
-            from sim.outputs.io import write_text
+    args = parser.parse_intermixed_args(argv)
+    start, end = _date("--from", args.start), _date("--to", args.end)
+    if start and end and start > end:
+        raise SimInputError(SOURCE, "--from", args.start, f"is after --to={args.end}")
+    actors = load_vocabulary().actors
+    args.actor = args.actor.upper() if args.actor else args.actor
+    if args.actor is not None and args.actor not in actors:
+        raise SimInputError(SOURCE, "--actor", args.actor, f"unknown actor (known: {', '.join(actors)})")
+    folders = [a for a in args.args if not _is_override(a)]
+    overrides = [a for a in args.args if _is_override(a)]
+    if len(folders) > 1:
+        raise SimInputError(SOURCE, "run folder", " ".join(folders), "give one run folder at a time")
+    if folders and overrides:
+        raise SimInputError(SOURCE, "overrides", " ".join(overrides), "give a run folder or overrides, not both")
+    events = read_events(Path(folders[0])) if folders else simulate_events(overrides)
+    lines = narrate(events, start, end, args.actor)
+    if args.out:
+        from sim.outputs.io import write_text
 
-            try:
-                write_text(Path(args.out), "".join(f"{line}\n" for line in lines))
-            except OSError as e:
-                raise SimInputError(SOURCE, "--out", args.out, e.strerror or str(e)) from None
-    except (SimInputError, _UsageError) as e:
-        print(f"error: {e if isinstance(e, SimInputError) else f'{SOURCE}: {e}'}", file=sys.stderr)
-        return 2
+        try:
+            write_text(Path(args.out), "".join(f"{line}\n" for line in lines))
+        except OSError as e:
+            raise SimInputError(SOURCE, "--out", args.out, e.strerror or str(e)) from None
     if not lines:
         print("no signals match the filters", file=sys.stderr)
     if args.out:

@@ -17,7 +17,7 @@ import pytest
 from sim import run
 from sim.config.build import build_spec
 from sim.config.compose import compose_config
-from sim.core.scenario import load_scenario
+from sim.core.scenario_files import load_scenario
 from sim.outputs.tables import events_frame
 from sim.teaching.counterfactual import DIFF_COLUMNS, CounterfactualResult, compare_counterfactuals, main
 from sim.teaching.counterfactual_report import SUMMARY_COLUMNS

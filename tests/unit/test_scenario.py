@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from sim.core.errors import SimInputError
-from sim.core.scenario import SCENARIOS_DIR, load_scenario
+from sim.core.scenario_files import SCENARIOS_DIR, load_scenario
 
 from ..conftest import minimal_scenario
 

@@ -19,6 +19,10 @@ import numpy as np
 from sim.core.errors import ParameterError, check_lag, check_range
 from sim.core.signals import Intent, Perception
 
+# Severities are sums and products of floats: a threshold counts as reached within this much of it
+# (so that 0.6 * 3 reaches 1.8). Every rule compares severities with this one tolerance.
+EPS = 1e-9
+
 
 @dataclass(frozen=True, slots=True)
 class Rung:
@@ -102,7 +106,7 @@ class Context:
         for p in reversed(self.memory):
             if self.day - p.signal.day > within_days:
                 return None
-            if p.severity >= threshold - 1e-9:
+            if p.severity >= threshold - EPS:
                 return p
         return None
 

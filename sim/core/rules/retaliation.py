@@ -14,15 +14,12 @@ import math
 import numpy as np
 
 from sim.core.errors import check_range
-from sim.core.rules.base import Context, Rule, Rung, draw_lag, rung_intent, suspension_intents
+from sim.core.rules.base import EPS, Context, Rule, Rung, draw_lag, rung_intent, suspension_intents
 from sim.core.signals import Intent, Perception
 from sim.core.vocabulary import load_vocabulary
 
 _DEFAULT_LAG = (0, 1)
 _PROTEST = Rung("rhetoric_condemnation", 0.0, _DEFAULT_LAG)
-# Severities are products of floats: compare thresholds with a little slack so
-# that 0.6 * 3 counts as reaching 1.8.
-_EPS = 1e-9
 
 
 class RetaliationRule(Rule):
@@ -110,7 +107,7 @@ class TitForTat(RetaliationRule):
     memory_depth = 1
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        if p.severity < self.trigger - _EPS:
+        if p.severity < self.trigger - EPS:
             return []
         return _mirror_intents(p, ctx, rng)
 
@@ -118,7 +115,7 @@ class TitForTat(RetaliationRule):
         """Whether the rival's last signal (other than ``skip``) was hostile and recent."""
         for q in reversed(ctx.memory):
             if q.signal.id != skip:
-                return q.severity >= self.trigger - _EPS and ctx.day - q.signal.day <= self.grievance_days
+                return q.severity >= self.trigger - EPS and ctx.day - q.signal.day <= self.grievance_days
         return False
 
     def accepts(self, request: Perception, ctx: Context, rng: np.random.Generator) -> bool:
@@ -156,7 +153,7 @@ class GenerousTitForTat(TitForTat):
         return self.generosity > 0 and rng.random() < self.generosity
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        if p.severity < self.trigger - _EPS or not load_vocabulary().kinds[p.signal.kind].mirror:
+        if p.severity < self.trigger - EPS or not load_vocabulary().kinds[p.signal.kind].mirror:
             return []
         if self._forgives(rng):
             rung = Rung("rhetoric_condemnation", 0.0, (ctx.rung("rhetoric_condemnation") or _PROTEST).lag)
@@ -215,7 +212,7 @@ class GraduatedLadder(RetaliationRule):
         return p.severity * max(0.0, gain + self.pressure_gain * ctx.pressure)
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        eff = self.effective(p, ctx) + _EPS
+        eff = self.effective(p, ctx) + EPS
         if eff < self.trigger:
             return []
         out: list[Intent] = []
@@ -265,10 +262,10 @@ class GrimTrigger(RetaliationRule):
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
         if not self.triggered:
-            if p.severity < self.threshold - _EPS:
+            if p.severity < self.threshold - EPS:
                 return []
             self._triggered_on = p.signal.id
-        elif p.severity < self.trigger - _EPS:
+        elif p.severity < self.trigger - EPS:
             return []
         out: list[Intent] = []
         for rung in ctx.repertoire:

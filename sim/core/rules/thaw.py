@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from sim.core.errors import ParameterError, check_lag, check_range
-from sim.core.rules.base import Context, Rule, draw_lag, positive_int
+from sim.core.rules.base import EPS, Context, Rule, draw_lag, positive_int
 from sim.core.signals import Intent, Perception
 
 
@@ -235,7 +235,7 @@ class ConditionalReciprocity(ThawRule):
         return []
 
     def on_perception(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
-        if p.responsible != ctx.rival or -p.severity < self.min_gesture - 1e-9:
+        if p.responsible != ctx.rival or -p.severity < self.min_gesture - EPS:
             return []
         # One channel per gesture: skip channels an earlier gesture already earned.
         for channel in ctx.reopening_order():

@@ -26,7 +26,7 @@ from sim.config.build import RULE_TARGETS, ModelSpec, build_spec
 from sim.config.compose import CONFIG_DIR, compose_config
 from sim.core.errors import SimInputError
 from sim.core.model import SignalingModel
-from sim.core.scenario import SCENARIOS_DIR
+from sim.core.scenario_files import SCENARIOS_DIR
 from sim.outputs.tables import events_frame, steps_frame
 
 FAMILIES = ("retaliation", "thaw")

@@ -20,25 +20,16 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from sim.config.cli import CommandParser, UsageError
 from sim.teaching.dashboard import SCENARIO_ENV
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        # argparse prints usage and the error on two lines; the project's CLIs print one.
-        raise _UsageError(message)
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line, with the defaults: localhost, port 8765, the configured scenario."""
-    parser = _Parser(prog="python -m sim.dashboard", description=__doc__.split("\n")[0])
+    parser = CommandParser(prog="python -m sim.dashboard", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")  # fmt: skip
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
@@ -72,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(argv)
         problem = _check_port(args.host, args.port)
         if problem:
-            raise _UsageError(f"--port={args.port} on {args.host}: {problem}")
+            raise UsageError(f"--port={args.port} on {args.host}: {problem}")
         if args.scenario is not None:
             from sim.core.errors import SimInputError
             from sim.teaching.dashboard.model import make_spec
@@ -80,9 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 make_spec(scenario_name=args.scenario)
             except SimInputError as e:
-                raise _UsageError(f"--scenario={args.scenario!r}: {e.problem}") from None
-    except _UsageError as e:
-        print(f"error: command line: {e}", file=sys.stderr)
+                raise UsageError(f"--scenario={args.scenario!r}: {e.problem}") from None
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
         return 2
     if args.scenario is not None:
         os.environ[SCENARIO_ENV] = args.scenario

@@ -1,0 +1,54 @@
+"""What every command's argument handling shares: the parser and the one-line error.
+
+The project's commands (``python -m sim.compare``, ``sim.aggregate``,
+``sim.narrate``, ``sim.counterfactual``, ``sim.dashboard``) parse their
+arguments with :class:`CommandParser` and run their body through
+:func:`run_command`, so a usage error, bad input, or a failure of the OS
+(a folder that cannot be written) ends the same way everywhere: one line
+``error: <source>: <field>=<value>: <problem>`` on stderr and exit code 2,
+never argparse's two-line usage message or a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from sim.core.errors import SimInputError
+
+SOURCE = "command line"
+
+
+class UsageError(SimInputError):
+    """A command line argparse refuses (unknown flag, missing argument)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(SOURCE, "arguments", " ".join(sys.argv[1:]), message)
+
+    def __str__(self) -> str:  # argparse's message already names the argument
+        return f"{SOURCE}: {self.problem}"
+
+
+class CommandParser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` whose errors raise :class:`UsageError` instead of printing usage."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def run_command(body: Callable[[], int | None]) -> int:
+    """Run a command's body; bad input or an OS error becomes one ``error:`` line and exit code 2.
+
+    ``--help`` (argparse's ``SystemExit(0)``) passes through as exit code 0.
+    """
+    try:
+        return int(body() or 0)
+    except SimInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
+    except SystemExit as e:  # --help, or a body that exits on purpose
+        return int(e.code or 0) if not isinstance(e.code, str) else 2
+    return 2

@@ -1,0 +1,200 @@
+"""Scenario files: read (YAML data only), cached, and derived from a base scenario.
+
+Scenarios are read with a ``yaml.SafeLoader`` (no tags, no code) and checked
+by :func:`sim.core.scenario.parse_scenario`. A scenario may instead name a
+``base`` scenario and list the events it ``remove``s from it and ``add``s to
+it (a counterfactual): it then takes the base's dates, posts and every other
+event, so a correction to the base reaches its counterfactuals, and a removal
+that no longer matches exactly one base event is an error rather than a
+silent no-op.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.core.errors import SimInputError
+from sim.core.scenario import (
+    PAIR_KINDS,
+    Scenario,
+    date_field,
+    event_field,
+    list_field,
+    no_unknown_fields,
+    parse_scenario,
+    text_field,
+)
+from sim.core.vocabulary import load_vocabulary
+
+SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+# A scenario derived from a base: everything else comes from the base.
+_DERIVED_KEYS = {"name", "description", "base", "remove", "add"}
+# What a removal may name to pick its base event (date and kind are required); note says why.
+_REMOVE_KEYS = {"date", "kind", "sender", "receiver", "channel", "note"}
+
+
+class _ScenarioLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that keeps dates as text (checked by :func:`date_field`) and refuses duplicate keys."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# Without the implicit timestamp resolver, `2022-13-45` stays a string and gets
+# a proper one-line error instead of a ValueError from inside the YAML parser.
+_ScenarioLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def resolve_scenario(ref: str) -> Path:
+    """A scenario name (``historical_2022_2024``) or a path to a YAML file."""
+    ref = str(ref)
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        path = Path(ref).expanduser()
+    else:
+        path = SCENARIOS_DIR / f"{ref}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
+        raise SimInputError(str(path), "scenario", ref, f"no such scenario file (known scenarios: {known})")
+    return path
+
+
+def load_scenario(ref: str) -> Scenario:
+    """Read and validate a scenario; raise :class:`SimInputError` on the first problem.
+
+    Parsed scenarios are cached per file and modification time (of the file
+    and, for a derived scenario, of its base), so runs that share a scenario
+    (seeds, sweeps, calibration trials) parse it once.
+    """
+    path = resolve_scenario(ref)
+    src = str(path.resolve())
+    doc = _read_doc(src, ref, _stamp(path))
+    base = _base_path(doc, src) if isinstance(doc, dict) and "base" in doc else None
+    return _load_cached(src, ref, _stamp(path), None if base is None else (str(base.resolve()), _stamp(base)))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+@lru_cache(maxsize=64)
+def _read_doc(src: str, ref: str, stamp: tuple[int, int]) -> Any:
+    """The file's YAML document (cached; callers must not modify it)."""
+    try:
+        return yaml.load(Path(src).read_text(encoding="utf-8"), Loader=_ScenarioLoader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise SimInputError(src, "yaml", where, f"not valid scenario YAML: {problem}") from None
+    except UnicodeDecodeError as e:
+        raise SimInputError(src, "encoding", f"byte {e.start}", "the file is not UTF-8 text") from None
+    except OSError as e:
+        raise SimInputError(src, "scenario", ref, f"cannot be read: {e.strerror}") from None
+
+
+@lru_cache(maxsize=32)
+def _load_cached(src: str, ref: str, stamp: tuple[int, int], base: tuple[str, tuple[int, int]] | None) -> Scenario:
+    # ``base`` (the base file and its stamp) is only part of the cache key: a derived
+    # scenario is parsed again when its base changes.
+    doc = _read_doc(src, ref, stamp)
+    if isinstance(doc, dict) and "base" in doc:
+        return _derive(doc, src, Path(src).stem)
+    if isinstance(doc, dict):
+        for key in ("remove", "add"):
+            if key in doc:
+                raise SimInputError(src, key, doc[key], "only a scenario with a `base` may remove or add events")
+    return parse_scenario(doc, src, default_name=Path(src).stem)
+
+
+def _base_path(doc: dict, src: str) -> Path:
+    """The file ``base`` names: a scenario name, or a path relative to the derived file."""
+    ref = doc["base"]
+    if not isinstance(ref, str) or not ref.strip():
+        raise SimInputError(src, "base", ref, "must name a scenario (e.g. historical_2022_2024) or a YAML file")
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        path = Path(src).parent / Path(ref).expanduser()
+    else:
+        path = SCENARIOS_DIR / f"{ref}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
+        raise SimInputError(src, "base", ref, f"no such scenario file {path} (known scenarios: {known})")
+    return path
+
+
+def _derive(doc: dict, src: str, default_name: str) -> Scenario:
+    """A scenario built from its base: the base's events minus ``remove``, plus ``add``."""
+    for k in doc:
+        if k not in _DERIVED_KEYS:
+            raise SimInputError(src, k, doc[k], "unknown field in a scenario with a base, which takes its dates, "
+                                f"posts and events from the base (allowed: {', '.join(sorted(_DERIVED_KEYS))})")  # fmt: skip
+    base_path = _base_path(doc, src)
+    base_doc = _read_doc(str(base_path.resolve()), doc["base"], _stamp(base_path))
+    if isinstance(base_doc, dict) and "base" in base_doc:  # also refuses a file that is its own base
+        raise SimInputError(src, "base", doc["base"], "is itself derived from a base; name a full scenario")
+    base = load_scenario(str(base_path))
+    removed: dict[int, int] = {}  # position in base.events -> index in remove
+    for i, r in enumerate(list_field(doc.get("remove"), src, "remove")):
+        pos = _match_removal(r, src, i, base)
+        if pos in removed:
+            raise SimInputError(src, f"remove[{i}]", r, f"removes the same event as remove[{removed[pos]}]")
+        removed[pos] = i
+    added = []
+    for i, e in enumerate(list_field(doc.get("add"), src, "add")):
+        ev = event_field(e, src, i, base.start, base.end, field="add")
+        if ev.kind in PAIR_KINDS:  # the two governments are the actors whose role is government
+            for side in ("sender", "receiver"):
+                actor = getattr(ev, side)
+                if load_vocabulary().actors[actor].role != "government":
+                    raise SimInputError(src, f"add[{i}].{side}", actor, f"a {ev.kind} must be between the two governments")
+        added.append(ev)
+    kept = [e for pos, e in enumerate(base.events) if pos not in removed]
+    return Scenario(
+        name=text_field(doc.get("name", default_name), src, "name"),
+        description=text_field(doc.get("description", base.description), src, "description"),
+        path=src,
+        start=base.start,
+        end=base.end,
+        spontaneous=base.spontaneous,
+        posts=base.posts,
+        # Stable sort: on a shared day the base's events come first, in their order, then the added ones.
+        events=tuple(sorted(kept + added, key=lambda e: e.date)),
+    )
+
+
+def _match_removal(r: Any, src: str, i: int, base: Scenario) -> int:
+    """The position in ``base.events`` of the one event removal ``r`` names."""
+    f = f"remove[{i}]"
+    if not isinstance(r, dict):
+        raise SimInputError(src, f, r, "must be a mapping naming a base event (date, kind; sender, receiver, channel)")
+    no_unknown_fields(r, _REMOVE_KEYS, src, f + ".")
+    date = date_field(r.get("date"), src, f + ".date")
+    kind = r.get("kind")
+    if not isinstance(kind, str) or kind not in load_vocabulary().kinds:
+        raise SimInputError(src, f + ".kind", kind, f"unknown signal kind (known: {', '.join(load_vocabulary().kinds)})")
+    text_field(r.get("note"), src, f + ".note")
+    want = {k: r[k] for k in ("sender", "receiver", "channel") if k in r}
+    hits = [pos for pos, e in enumerate(base.events)
+            if e.date == date and e.kind == kind and all(getattr(e, k) == v for k, v in want.items())]  # fmt: skip
+    if len(hits) != 1:
+        that_day = "; ".join(f"{e.sender}->{e.receiver} {e.kind}" + (f" ({e.channel})" if e.channel else "")
+                             for e in base.events if e.date == date) or "none"  # fmt: skip
+        which = {"date": str(date), "kind": kind, **want}
+        problem = "matches no event" if not hits else f"matches {len(hits)} events (add sender, receiver or channel)"
+        raise SimInputError(src, f, which, f"{problem} of base {base.path} (its events on {date}: {that_day})")
+    return hits[0]

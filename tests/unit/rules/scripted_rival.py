@@ -1,11 +1,22 @@
-"""Test kit for the rule tests: a context factory and scripted rivals.
+"""Test kit for the rule tests: China's real government, built from the composed config, against scripted rivals.
 
-In the style of the Axelrod library's test suite, a rule is exercised by
-feeding it a fixed script of signals from the rival (always hostile, always
-cooperative, alternating, one shock then calm, a leaders' summit, a gesture)
-and recording every decision it takes. The reading of each signal mirrors
-``sim.core.government.Government.perceive`` for China (the deciding government, "CHN")
-watching the United States ("USA") and the actors in ``WATCH``.
+In the style of the Axelrod library's tests, where a ``MockPlayer`` plays a
+fixed list of moves through the real ``Match``: the rule under test is put in
+China's real :class:`~sim.core.government.Government`, inside a real
+:class:`~sim.core.model.SignalingModel` built from the composed config
+(:func:`sim.config.compose.compose_config` + :func:`sim.config.build.build_spec`,
+uncalibrated, so China's watch table, ladder and suspension order are those of
+``configs/government/china.yaml``), and the rival's moves are the scripted
+events of a small scenario. The rival (the USA) plays its script and nothing
+else: its own rules are the null rules. China reads each move as the model
+delivers it, through its own state (hostility, trust, pressure, memory) and
+the real channel board; its answers are fired by the model.
+
+A :class:`Spy` around the rule records each decision the government asks of
+it (the signal being read, the perception, the context, the answer) without
+changing any; :func:`play` returns those steps, and :meth:`Play.answers` the
+signals China actually sent in answer to each rival move, for expected play
+written as data (:func:`versus_test`).
 
 This module is imported by the test modules next to it (pytest's default
 ``prepend`` import mode puts this folder on ``sys.path``).
@@ -13,116 +24,259 @@ This module is imported by the test modules next to it (pytest's default
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import inspect
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
-import numpy as np
 import pytest
 
+from sim.config.build import ModelSpec, build_spec
+from sim.config.compose import compose_config
 from sim.core.errors import ParameterError
-from sim.core.government import read_signal
+from sim.core.government import Government
+from sim.core.model import GovernmentSpec, SignalingModel
 from sim.core.rules.base import Context, Rung
+from sim.core.rules.retaliation import NoRetaliation, RetaliationRule
+from sim.core.rules.thaw import NoThaw
+from sim.core.scenario import Scenario, parse_scenario
 from sim.core.signals import Intent, Perception, Signal
 from sim.core.vocabulary import load_vocabulary
 
 ME = "CHN"
 RIVAL = "USA"
-# configs/government/china.yaml (copied: configs/ is edited concurrently).
-WATCH = {"TWN": 1.5, "PHL": 0.5, "JPN": 0.5, "AUS": 0.4, "ASN": 0.2}
-BASELINE = 0.35
+# The rules' and configs/government/*.yaml's own values, not the calibrated ones.
+OVERRIDES = ("~calibration",)
+START = dt.date(2022, 1, 1)
+# Meeting requests need a channel in a scenario; leader-level diplomacy is cut last.
+MEETING_CHANNEL = "high_level_diplomacy"
 
-CHANNELS: tuple[str, ...] = (
-    "mil_mil",
-    "defense_ministers",
-    "high_level_diplomacy",
-    "climate",
-    "working_groups",
-    "economic",
-    "people_to_people",
-)
-MILITARY = frozenset({"mil_mil", "defense_ministers"})
-CIVILIAN = tuple(c for c in CHANNELS if c not in MILITARY)
-SUSPENSION_ORDER: tuple[str, ...] = (
-    "mil_mil",
-    "climate",
-    "working_groups",
-    "defense_ministers",
-    "people_to_people",
-    "economic",
-    "high_level_diplomacy",
-)
 
-# China's ladder (configs/government/china.yaml): random lags.
-CHINA_REPERTOIRE: tuple[Rung, ...] = (
-    Rung.build("rhetoric_condemnation", 0.3, [0, 1], "rival"),
-    Rung.build("sanction", 0.6, [1, 10], "rival"),
-    Rung.build("military_drill", 1.0, [2, 3], "subject"),
-    Rung.build("channel_suspension", 1.5, [2, 4], "rival"),
-    Rung.build("export_control", 2.5, [1, 14], "rival"),
-)
+@lru_cache(maxsize=1)
+def model_spec() -> ModelSpec:
+    """The composed config, checked and built (once per session)."""
+    cfg, choices = compose_config(OVERRIDES)
+    return build_spec(cfg, choices)
+
+
+def government_spec(code: str) -> GovernmentSpec:
+    return next(g for g in model_spec().governments if g.code == code)
+
+
+_PARAMS = government_spec(ME).params
+WATCH = dict(_PARAMS.watch)
+BASELINE = _PARAMS.baseline_hostility
+SUSPENSION_ORDER: tuple[str, ...] = _PARAMS.suspension_order
+CHINA_REPERTOIRE: tuple[Rung, ...] = _PARAMS.repertoire
 # The same ladder with every lag fixed: decisions then need no random draws.
 FIXED_LAG_REPERTOIRE: tuple[Rung, ...] = tuple(
     Rung(r.kind, r.min_severity, (r.lag[1], r.lag[1]), r.target) for r in CHINA_REPERTOIRE
 )
+_VOCAB = load_vocabulary()
+CHANNELS: tuple[str, ...] = _VOCAB.channel_names
+MILITARY = frozenset(c for c, s in _VOCAB.channels.items() if s.military)
+CIVILIAN = tuple(c for c in CHANNELS if c not in MILITARY)
+
+
+def rung(kind: str) -> Rung:
+    """China's configured rung for ``kind``."""
+    return next(r for r in CHINA_REPERTOIRE if r.kind == kind)
+
+
+# -- the match: scenario, model, spy ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One scripted signal: by default the rival's, to China."""
+
+    day: int
+    kind: str
+    receiver: str = ME
+    intensity: float = 1.0
+    channel: str = ""
+    sender: str = RIVAL
+
+    def event(self) -> dict[str, Any]:
+        channel = self.channel or (MEETING_CHANNEL if self.kind == "meeting_request" else "")
+        return {"date": START + dt.timedelta(days=self.day), "sender": self.sender, "receiver": self.receiver,
+                "kind": self.kind, "channel": channel, "intensity": self.intensity}  # fmt: skip
+
+
+def scenario(moves: Sequence[Move], days: int) -> Scenario:
+    """A scenario of ``days`` days whose only events are ``moves``; nothing spontaneous, no posts."""
+    doc = {"name": "scripted_rival", "start": START, "end": START + dt.timedelta(days=days - 1),
+           "spontaneous": False, "posts": [], "events": [m.event() for m in moves]}  # fmt: skip
+    return parse_scenario(doc, "scripted rival")
+
+
+@dataclass
+class Step:
+    """One decision the government asked of the rule.
+
+    ``signal`` is the signal being read, ``perception`` China's reading of it
+    (None for China's own suspension), ``ctx`` the context the rule was given,
+    ``call`` the method asked. ``reopen`` (retaliation rules) and ``ready``
+    (thaw rules) query the rule with the same context, for every channel and
+    every channel China suspended; ``sent`` is what China sent in answer to
+    ``signal`` (from the event log, after the run).
+    """
+
+    signal: Signal
+    perception: Perception | None
+    ctx: Context
+    call: str
+    intents: tuple[Intent, ...] = ()
+    accepted: bool | None = None
+    reopen: tuple[bool, ...] = ()
+    ready: tuple[bool, ...] = ()
+    sent: tuple[Signal, ...] = ()
+
+
+class Spy:
+    """Wraps a rule; records each decision asked of it (see :class:`Step`), changes none."""
+
+    def __init__(self, rule: Any) -> None:
+        self.rule = rule
+        self.steps: list[Step] = []
+        self.model: SignalingModel | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rule, name)
+
+    def _record(self, call: str, p: Perception | None, ctx: Context, **kw: Any) -> None:
+        assert self.model is not None
+        step = Step(self.model.events[-1], p, ctx, call, **kw)
+        if isinstance(self.rule, RetaliationRule):
+            step.reopen = tuple(self.rule.permits_reopening(c, ctx) for c in CHANNELS)
+        else:
+            step.ready = tuple(self.rule.ready(c, ctx) for c in ctx.suspended_by_me)
+        self.steps.append(step)
+
+    def respond(self, p: Perception, ctx: Context, rng: Any) -> list[Intent]:
+        out = self.rule.respond(p, ctx, rng)
+        self._record("respond", p, ctx, intents=tuple(out))
+        return out
+
+    def accepts(self, request: Perception, ctx: Context, rng: Any) -> bool:
+        ok = self.rule.accepts(request, ctx, rng)
+        self._record("accepts", request, ctx, accepted=ok)
+        return ok
+
+    def on_perception(self, p: Perception, ctx: Context, rng: Any) -> list[Intent]:
+        out = self.rule.on_perception(p, ctx, rng)
+        self._record("on_perception", p, ctx, intents=tuple(out))
+        return out
+
+    def on_suspension(self, channel: str, ctx: Context, rng: Any, cause: int | None = None) -> list[Intent]:
+        out = self.rule.on_suspension(channel, ctx, rng, cause=cause)
+        self._record("on_suspension", None, ctx, intents=tuple(out))
+        return out
+
+
+class Play(list):
+    """The steps of one match (a list of :class:`Step`), with the match's event log."""
+
+    events: list[Signal]
+
+    def answers(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Per scripted move: its kind and what China sent in answer to it, in the order sent (a
+        channel move as ``kind:channel``)."""
+        return [(s.kind, tuple(_label(e) for e in self.events if e.cause == s.id and e.sender == ME))
+                for s in self.events if s.scripted]  # fmt: skip
+
+
+def _label(s: Signal) -> str:
+    return f"{s.kind}:{s.channel}" if s.kind in ("channel_suspension", "channel_resumption") else s.kind
+
+
+def governments(rule: Any, **params: Any) -> tuple[GovernmentSpec, ...]:
+    """The config's two governments: China playing ``rule`` (a spy or a rule; the null rule in its
+    other slot) with ``params`` replaced, the rival playing the null rules."""
+    if isinstance(getattr(rule, "rule", rule), RetaliationRule):
+        retaliation, thaw = rule, NoThaw()
+    else:
+        retaliation, thaw = NoRetaliation(), rule
+    out = []
+    for g in model_spec().governments:
+        if g.code == ME:
+            g = dataclasses.replace(g, params=dataclasses.replace(g.params, **params), retaliation=retaliation, thaw=thaw)
+        else:
+            g = dataclasses.replace(g, retaliation=NoRetaliation(), thaw=NoThaw())
+        out.append(g)
+    return tuple(out)
+
+
+def play(rule: Any, moves: Sequence[Move], seed: int = 0, *, cut: Sequence[str] = (), **params: Any) -> Play:
+    """Play ``moves`` against China playing ``rule``, through the real model, and record its decisions.
+
+    ``cut``: channels China suspends on day 1 (scripted), before the rival's
+    moves; ``params``: China's parameters to replace (``repertoire=...``).
+    The match runs 200 days past the last move, so delayed answers fall due.
+    """
+    spy = Spy(rule)
+    moves = [Move(1, "channel_suspension", RIVAL, channel=c, sender=ME) for c in cut] + list(moves)
+    days = max((m.day for m in moves), default=0) + 200
+    model = SignalingModel(scenario(moves, days), governments(spy, **params), model_spec().regional, seed)
+    spy.model = model
+    model.run()
+    for st in spy.steps:
+        st.sent = tuple(e for e in model.events if e.cause == st.signal.id and e.sender == ME)
+    out = Play(spy.steps)
+    out.events = model.events
+    return out
+
+
+def versus_test(rule: Any, moves: Sequence[Move], expected: Sequence[tuple[str, tuple[str, ...]]],
+                seed: int = 0, **kw: Any) -> None:  # fmt: skip
+    """Axelrod's ``versus_test``: ``moves`` played against ``rule`` draw exactly the ``expected``
+    answers, one ``(move kind, kinds China sent in answer)`` per scripted move."""
+    assert play(rule, moves, seed, **kw).answers() == list(expected)
+
+
+def intents_of(steps: Sequence[Step]) -> list[Intent]:
+    return [it for st in steps for it in st.intents]
+
+
+# -- China's reading and context, outside a match ------------------------------
+
+
+@lru_cache(maxsize=1)
+def _quiet_model() -> SignalingModel:
+    return SignalingModel(scenario([], 400), governments(NoRetaliation()), model_spec().regional, 0)
+
+
+def china() -> Government:
+    """China's real government (config parameters, null rules) in a model where nothing happened."""
+    return _quiet_model().governments[ME]
 
 
 def make_context(**overrides: Any) -> Context:
-    """A Context for China facing the USA; every field can be overridden.
+    """China's real context on day 100 of a quiet match (every state at baseline, every channel open,
+    the config's repertoire and suspension order, no memory), with fields overridden.
 
-    Defaults: day 100, hostility and trust at China's baselines, no pressure,
-    every channel open, China's repertoire and suspension order, no memory.
     Passing ``suspended_by_me`` alone also closes those channels.
     """
-    fields: dict[str, Any] = dict(
-        day=100,
-        me=ME,
-        rival=RIVAL,
-        hostility=BASELINE,
-        baseline_hostility=BASELINE,
-        trust=0.4,
-        pressure=0.0,
-        open_channels=CHANNELS,
-        suspended_channels=(),
-        suspended_by_me=(),
-        military=MILITARY,
-        suspension_order=SUSPENSION_ORDER,
-        repertoire=CHINA_REPERTOIRE,
-        memory=(),
-    )
+    ctx = china().context(overrides.pop("day", 100), _quiet_model().board)
     if "suspended_by_me" in overrides:
         mine = tuple(overrides["suspended_by_me"])
-        fields["open_channels"] = tuple(c for c in CHANNELS if c not in mine)
-        fields["suspended_channels"] = mine
-    fields.update(overrides)
-    return Context(**fields)
+        overrides.setdefault("open_channels", tuple(c for c in CHANNELS if c not in mine))
+        overrides.setdefault("suspended_channels", mine)
+    return dataclasses.replace(ctx, **overrides)
 
 
-# -- signals and how China reads them ---------------------------------------
-
-
-def sig(
-    kind: str,
-    day: int = 100,
-    id: int = 1,
-    *,
-    sender: str = RIVAL,
-    receiver: str = ME,
-    intensity: float = 1.0,
-    channel: str = "",
-) -> Signal:
+def sig(kind: str, day: int = 100, id: int = 1, *, sender: str = RIVAL, receiver: str = ME,
+        intensity: float = 1.0, channel: str = "") -> Signal:  # fmt: skip
     """One signal, by default from the USA to China."""
     return Signal(id, day, sender, receiver, kind, channel, intensity, None, False)
 
 
-def perceive(s: Signal, me: str = ME, rival: str = RIVAL, watch: dict[str, float] = WATCH) -> Perception | None:
-    """How ``me`` reads ``s``: the model's own reading (``sim.core.government.read_signal``)."""
-    return read_signal(s, me, rival, watch, load_vocabulary().kinds[s.kind].hostility)
-
-
 def seen(kind: str, day: int = 100, id: int = 1, **kw: Any) -> Perception:
-    """China's perception of one signal (which must concern China)."""
-    p = perceive(sig(kind, day, id, **kw))
+    """China's real perception of one signal (which must concern China)."""
+    p = china().perceive(sig(kind, day, id, **kw))
     assert p is not None, f"China does not read {kind} {kw}"
     return p
 
@@ -133,36 +287,36 @@ def raw(severity: float, day: int = 100, id: int = 1, kind: str = "sanction", su
     return Perception(s, 1.0, RIVAL, subject)
 
 
-# -- scripted rivals: lists of signals, ids 1.., days spaced out ------------
+# -- scripted rivals: lists of moves, days spaced out ----------------------------
 
 
-def _script(entries: list[tuple[str, dict[str, Any]]], start: int = 10, every: int = 5) -> list[Signal]:
-    return [sig(kind, start + i * every, i + 1, **kw) for i, (kind, kw) in enumerate(entries)]
+def _script(entries: list[tuple[str, dict[str, Any]]], start: int = 10, every: int = 5) -> list[Move]:
+    return [Move(start + i * every, kind, **kw) for i, (kind, kw) in enumerate(entries)]
 
 
-def always_hostile(n: int = 6, kind: str = "sanction", intensity: float = 2.0) -> list[Signal]:
+def always_hostile(n: int = 6, kind: str = "sanction", intensity: float = 2.0) -> list[Move]:
     """The rival sends the same hostile signal over and over, each followed by a meeting request."""
     return _script([e for _ in range(n) for e in ((kind, {"intensity": intensity}), ("meeting_request", {}))])
 
 
-def always_cooperative(n: int = 6, kind: str = "working_group") -> list[Signal]:
+def always_cooperative(n: int = 6, kind: str = "working_group") -> list[Move]:
     """The rival only sends cooperative signals and meeting requests."""
     return _script([e for _ in range(n) for e in ((kind, {}), ("meeting_request", {}))])
 
 
-def alternating(n: int = 6, hostile: str = "export_control", cooperative: str = "ministerial_meeting") -> list[Signal]:
+def alternating(n: int = 6, hostile: str = "export_control", cooperative: str = "ministerial_meeting") -> list[Move]:
     """Hostile, cooperative, hostile, ... with a meeting request after each."""
     kinds = [hostile if i % 2 == 0 else cooperative for i in range(n)]
     return _script([e for k in kinds for e in ((k, {"intensity": 1.5}), ("meeting_request", {}))])
 
 
-def shock_then_calm(n_calm: int = 6, every: int = 5) -> list[Signal]:
-    """One big shock (drills at intensity 4, severity 2.8), then cooperative signals and meeting requests."""
+def shock_then_calm(n_calm: int = 6, every: int = 5, intensity: float = 4.0) -> list[Move]:
+    """One big shock (drills, at intensity 4 severity 2.8), then cooperative signals and meeting requests."""
     calm = [e for _ in range(n_calm) for e in (("working_group", {}), ("meeting_request", {}))]
-    return _script([("military_drill", {"intensity": 4.0})] + calm, every=every)
+    return _script([("military_drill", {"intensity": intensity})] + calm, every=every)
 
 
-def taiwan_support(n: int = 4) -> list[Signal]:
+def taiwan_support(n: int = 4) -> list[Move]:
     """US arms sales and visits to Taiwan: hostile to China, with Taiwan as subject."""
     entries: list[tuple[str, dict[str, Any]]] = []
     for i in range(n):
@@ -171,14 +325,14 @@ def taiwan_support(n: int = 4) -> list[Signal]:
     return _script(entries)
 
 
-def leader_summit(day: int = 100, id: int = 1) -> list[Signal]:
+def leader_summit(day: int = 100) -> list[Move]:
     """A leaders' summit, the US leader meeting China's."""
-    return [sig("leader_summit", day, id)]
+    return [Move(day, "leader_summit")]
 
 
-def gesture(kind: str = "ministerial_meeting", day: int = 100, id: int = 1, intensity: float = 1.0) -> list[Signal]:
+def gesture(kind: str = "ministerial_meeting", day: int = 100, intensity: float = 1.0) -> list[Move]:
     """One cooperative gesture from the USA."""
-    return [sig(kind, day, id, intensity=intensity)]
+    return [Move(day, kind, intensity=intensity)]
 
 
 RIVALS = {
@@ -190,100 +344,6 @@ RIVALS = {
     "leader_summit": leader_summit,
     "gesture": gesture,
 }
-
-
-# -- playing a script against a rule ------------------------------------------
-
-
-@dataclass
-class Step:
-    """One decision: the perception, the context, and what the rule did."""
-
-    perception: Perception | None
-    ctx: Context
-    intents: tuple[Intent, ...] = ()
-    accepted: bool | None = None
-    reopen: tuple[bool, ...] = ()
-    ready: tuple[bool, ...] = ()
-
-
-@dataclass
-class Board:
-    """Channel status as seen by China, updated as its suspensions take effect."""
-
-    mine: list[str] = field(default_factory=list)
-
-    def context(self, day: int, memory: list[Perception], **overrides: Any) -> Context:
-        overrides.setdefault("suspended_by_me", tuple(self.mine))
-        return make_context(day=day, memory=tuple(memory[-20:]), **overrides)
-
-    def apply(self, intents: tuple[Intent, ...]) -> None:
-        for it in intents:
-            if it.kind == "channel_suspension" and it.channel not in self.mine:
-                self.mine.append(it.channel)
-            if it.kind == "channel_resumption" and it.channel in self.mine:
-                self.mine.remove(it.channel)
-
-
-def play(rule: Any, signals: list[Signal], seed: int = 0, **overrides: Any) -> list[Step]:
-    """Feed ``signals`` to a retaliation rule the way a Government does.
-
-    A meeting request to China is answered with ``accepts``; any other signal
-    read as hostile goes to ``respond`` (China's suspensions take effect at
-    once). After each signal ``permits_reopening`` is asked for every channel.
-    """
-    rng = np.random.default_rng(seed)
-    board, memory, steps = Board(), [], []
-    for s in signals:
-        p = perceive(s)
-        if p is None:
-            continue
-        if p.responsible == RIVAL:
-            memory.append(p)
-        ctx = board.context(s.day, memory, **overrides)
-        step = Step(p, ctx)
-        if s.kind == "meeting_request" and s.receiver == ME:
-            step.accepted = rule.accepts(p, ctx, rng)
-        elif p.hostility > 0:
-            step.intents = tuple(rule.respond(p, ctx, rng))
-            board.apply(step.intents)
-        step.reopen = tuple(rule.permits_reopening(c, ctx) for c in CHANNELS)
-        steps.append(step)
-    return steps
-
-
-def play_thaw(
-    rule: Any, signals: list[Signal], seed: int = 0, cut: tuple[str, ...] = SUSPENSION_ORDER[:4], **overrides: Any
-) -> list[Step]:
-    """Feed a thaw rule China's own suspensions of ``cut``, then ``signals``.
-
-    Each suspension goes to ``on_suspension``; each later signal read as
-    non-hostile goes to ``on_perception`` (as in ``Government.receive``).
-    After every step ``ready`` is asked for every suspended channel.
-    """
-    rng = np.random.default_rng(seed)
-    board, memory, steps = Board(), [], []
-    for c in cut:
-        board.mine.append(c)
-        ctx = board.context(1, memory, **overrides)
-        steps.append(Step(None, ctx, tuple(rule.on_suspension(c, ctx, rng))))
-    for s in signals:
-        p = perceive(s)
-        if p is None:
-            continue
-        if p.responsible == RIVAL:
-            memory.append(p)
-        ctx = board.context(s.day, memory, **overrides)
-        step = Step(p, ctx)
-        if p.hostility <= 0:
-            step.intents = tuple(rule.on_perception(p, ctx, rng))
-        step.ready = tuple(rule.ready(c, ctx) for c in ctx.suspended_by_me)
-        steps.append(step)
-    return steps
-
-
-def intents_of(steps: list[Step]) -> list[Intent]:
-    return [it for st in steps for it in st.intents]
 
 
 class ParameterContract:
@@ -316,3 +376,10 @@ class ParameterContract:
         assert text.startswith(f"{self.rule_class.__name__}(") and text.endswith(")")
         for k, v in params.items():
             assert f"{k}={v!r}" in text
+
+    def test_config_file_builds_this_rule(self) -> None:
+        """China's config slot, with this rule chosen by its Hydra override, builds this rule class."""
+        family = "retaliation" if issubclass(self.rule_class, RetaliationRule) else "thaw"
+        cfg, choices = compose_config((*OVERRIDES, f"rules/{family}@governments.{ME}.{family}={self.rule_class.name}"))
+        built = getattr(next(g for g in build_spec(cfg, choices).governments if g.code == ME), family)
+        assert type(built) is self.rule_class

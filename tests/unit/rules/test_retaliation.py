@@ -18,6 +18,7 @@ from scripted_rival import (
     FIXED_LAG_REPERTOIRE,
     MILITARY,
     RIVAL,
+    Move,
     RIVALS,
     SUSPENSION_ORDER,
     ParameterContract,
@@ -31,6 +32,7 @@ from scripted_rival import (
     seen,
     shock_then_calm,
     taiwan_support,
+    versus_test,
 )
 
 from sim.core.rules.retaliation import (
@@ -45,6 +47,25 @@ from sim.core.rules.retaliation import (
 from sim.core.vocabulary import load_vocabulary
 
 SEEDS = range(5)
+
+# Expected play as data (Axelrod's versus_test): two fixed rival scripts, each move paired with
+# what China's government, playing the rule with its configured ladder (lags fixed), sends back.
+PROBE = [
+    Move(10, "sanction"),  # severity 0.6
+    Move(15, "meeting_request"),  # 5 days after the sanction
+    Move(50, "meeting_request"),  # 40 days after: past grievance_days (30)
+    Move(60, "rhetoric_condemnation"),  # 0.25: below every trigger
+    Move(70, "export_control", intensity=2.0),  # 1.2
+    Move(75, "ministerial_meeting"),  # a gesture
+    Move(80, "meeting_request"),  # 10 days after the export controls, right after the gesture
+]
+TAIWAN = [
+    Move(10, "arms_sale", receiver="TWN", intensity=2.0),  # read as 0.4 * 1.5 (Taiwan's weight) * 2 = 1.2
+    Move(20, "meeting_request"),
+    Move(90, "military_drill", intensity=3.0),  # 2.1
+]
+MET, REFUSED, NOTHING = ("ministerial_meeting",), ("meeting_rejection",), ()
+ALL_CUT = tuple(f"channel_suspension:{c}" for c in SUSPENSION_ORDER)
 
 
 
@@ -79,8 +100,17 @@ class RetaliationContract(ParameterContract):
     # parameter -> out-of-range values; the base class's parameters are always checked.
     bad_params: ClassVar[dict[str, list[Any]]] = {}
 
+    # China's answers to PROBE and TAIWAN (seed 0), one per move.
+    versus_probe: ClassVar[list[tuple[str, tuple[str, ...]]]]
+    versus_taiwan: ClassVar[list[tuple[str, tuple[str, ...]]]]
+
     def make_rule(self, **kw: Any) -> RetaliationRule:
         return self.rule_class(**kw)
+
+    def test_versus_scripted_rivals(self) -> None:
+        """Played through China's government, the fixed scripts draw exactly the expected answers."""
+        versus_test(self.make_rule(), PROBE, self.versus_probe, repertoire=FIXED_LAG_REPERTOIRE)
+        versus_test(self.make_rule(), TAIWAN, self.versus_taiwan, repertoire=FIXED_LAG_REPERTOIRE)
 
     def transcripts(self, seed: int, **overrides: Any) -> dict[str, list]:
         """Every scripted rival played against a fresh rule with ``seed``."""
@@ -191,6 +221,10 @@ class RetaliationContract(ParameterContract):
 class TestNoRetaliation(RetaliationContract):
     rule_class = NoRetaliation
     expected_name = "none"
+    versus_probe = [("sanction", NOTHING), ("meeting_request", MET), ("meeting_request", MET),
+                    ("rhetoric_condemnation", NOTHING), ("export_control", NOTHING), ("ministerial_meeting", NOTHING),
+                    ("meeting_request", MET)]  # fmt: skip
+    versus_taiwan = [("arms_sale", NOTHING), ("meeting_request", MET), ("military_drill", NOTHING)]
     expected_memory_depth = 0
 
     def test_never_answers_always_accepts_always_permits(self) -> None:
@@ -214,6 +248,12 @@ class TestTitForTat(RetaliationContract):
     rule_class = TitForTat
     expected_stochastic = True  # answer lags are drawn from the rungs' ranges
     expected_name = "tit_for_tat"
+    # In kind, and no meeting while the rival's last act was hostile and recent.
+    versus_probe = [("sanction", ("sanction",)), ("meeting_request", REFUSED), ("meeting_request", MET),
+                    ("rhetoric_condemnation", NOTHING), ("export_control", ("export_control",)),
+                    ("ministerial_meeting", NOTHING), ("meeting_request", MET)]  # fmt: skip
+    # Support for Taiwan is answered with the kind China mirrors it with (a sanction).
+    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", REFUSED), ("military_drill", ("military_drill",))]
     expected_memory_depth = 1
 
 
@@ -311,6 +351,12 @@ class TestTitForTat(RetaliationContract):
 class TestGenerousTitForTat(RetaliationContract):
     rule_class = GenerousTitForTat
     expected_name = "generous_tit_for_tat"
+    # Generosity 0.3, seed 0: the export controls and the drills are forgiven with a mere protest,
+    # and the meetings right after the sanction and the arms sale are accepted.
+    versus_probe = [("sanction", ("sanction",)), ("meeting_request", MET), ("meeting_request", MET),
+                    ("rhetoric_condemnation", NOTHING), ("export_control", ("rhetoric_condemnation",)),
+                    ("ministerial_meeting", NOTHING), ("meeting_request", MET)]  # fmt: skip
+    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", MET), ("military_drill", ("rhetoric_condemnation",))]
     expected_stochastic = True
     expected_memory_depth = 1
     bad_params = {"generosity": [-0.1, 1.5]}
@@ -377,6 +423,15 @@ class TestGraduatedLadder(RetaliationContract):
     rule_class = GraduatedLadder
     expected_stochastic = True  # answer lags are drawn from the rungs' ranges
     expected_name = "graduated"
+    # Rungs climbed in proportion to severity, raised by the hostility and pressure earlier acts left;
+    # meetings refused for grievance_days after an act at trigger.
+    versus_probe = [("sanction", ("rhetoric_condemnation", "sanction")), ("meeting_request", REFUSED),
+                    ("meeting_request", MET), ("rhetoric_condemnation", NOTHING),
+                    ("export_control", ("rhetoric_condemnation", "channel_suspension:mil_mil", "sanction")),
+                    ("ministerial_meeting", NOTHING), ("meeting_request", REFUSED)]  # fmt: skip
+    versus_taiwan = [("arms_sale", ("rhetoric_condemnation", "military_drill", "channel_suspension:mil_mil", "sanction")),
+                     ("meeting_request", REFUSED),
+                     ("military_drill", ("rhetoric_condemnation", *ALL_CUT[1:], "sanction", "export_control"))]  # fmt: skip
     bad_params = {
         "channel_step": [0, -0.3, 11],
         "hostility_gain": [-1],
@@ -520,9 +575,9 @@ class TestGraduatedLadder(RetaliationContract):
         assert all(rule.permits_reopening(c, ctx) for c in CHANNELS for ctx in (old, small))
 
     def test_shock_then_calm(self) -> None:
-        """One big shock (drills x4, severity 2.8) cuts channels; meetings are refused for
-        grievance_days, then accepted again as the calm continues."""
-        steps = play(GraduatedLadder(), shock_then_calm())
+        """One shock (drills x2, severity 1.4, read at the hostility and pressure it raises) cuts
+        channels; meetings are refused for grievance_days, then accepted again as the calm continues."""
+        steps = play(GraduatedLadder(), shock_then_calm(intensity=2.0))
         assert any(i.kind == "channel_suspension" for i in steps[0].intents)
         decided = [(st.ctx.day - 10, st.accepted) for st in steps if st.accepted is not None]
         assert all(ok is (age > 30) for age, ok in decided), decided
@@ -533,6 +588,13 @@ class TestGrimTrigger(RetaliationContract):
     rule_class = GrimTrigger
     expected_stochastic = True  # answer lags are drawn from the rungs' ranges
     expected_name = "grim_trigger"
+    # Cooperates until an act reaches threshold (1.0), then cuts everything and climbs every rung.
+    versus_probe = [("sanction", NOTHING), ("meeting_request", MET), ("meeting_request", MET),
+                    ("rhetoric_condemnation", NOTHING),
+                    ("export_control", ("rhetoric_condemnation", *ALL_CUT, "sanction", "export_control")),
+                    ("ministerial_meeting", NOTHING), ("meeting_request", REFUSED)]  # fmt: skip
+    versus_taiwan = [("arms_sale", ("rhetoric_condemnation", "military_drill", *ALL_CUT, "sanction", "export_control")),
+                     ("meeting_request", REFUSED), ("military_drill", ("rhetoric_condemnation", "sanction", "export_control"))]  # fmt: skip
     bad_params = {"threshold": [-1, 10.5]}
 
 
@@ -571,15 +633,22 @@ class TestGrimTrigger(RetaliationContract):
         assert all(i.cause == 8 for i in intents)
 
     def test_defects_forever_after_triggering(self) -> None:
-        """After one shock, every later meeting is refused and no channel may reopen, however
-        cooperative the rival and however long ago the shock."""
-        steps = play(GrimTrigger(), shock_then_calm(n_calm=12, every=20))
+        """After one shock every channel is cut and stays cut, every later meeting is refused and
+        no channel may reopen, however cooperative the rival and however long ago the shock."""
+        rule = GrimTrigger()
+        steps = play(rule, shock_then_calm(n_calm=12, every=20))
         assert {i.channel for i in steps[0].intents if i.kind == "channel_suspension"} == set(CHANNELS)
+        requests = [(s.day, answer) for s, (_, answer) in zip(
+            [e for e in steps.events if e.scripted], steps.answers()) if s.kind == "meeting_request"]  # fmt: skip
+        assert requests[-1][0] - steps[0].signal.day > 200
+        assert [answer for _, answer in requests] == [("meeting_rejection",)] * 12
         later = steps[1:]
-        assert later[-1].ctx.day - steps[0].ctx.day > 200
-        assert [st.accepted for st in later if st.accepted is not None] == [False] * 12
         assert all(not any(st.reopen) for st in later)
         assert intents_of(later) == []
+        # Asked directly, long after the shock: still no meeting, no reopening.
+        late = make_context(day=300)
+        assert rule.accepts(seen("meeting_request", 300, 99), late, np.random.default_rng(0)) is False
+        assert not any(rule.permits_reopening(c, late) for c in CHANNELS)
 
     def test_after_triggering_answers_hostility_with_every_rung(self) -> None:
         """Once triggered, a mere sanction (0.6) draws every rung again and cuts what is still open;

@@ -17,14 +17,16 @@ from scripted_rival import (
     CIVILIAN,
     MILITARY,
     RIVAL,
+    Move,
     RIVALS,
     SUSPENSION_ORDER,
     ParameterContract,
     intents_of,
     make_context,
-    play_thaw,
+    play,
     raw,
     seen,
+    versus_test,
 )
 
 from sim.core.rules.thaw import (
@@ -39,6 +41,13 @@ from sim.core.rules.thaw import (
 from sim.core.vocabulary import load_vocabulary
 
 SEEDS = range(5)
+# China cuts the first four channels of its suspension order on day 1, then the rival plays.
+CUT = SUSPENSION_ORDER[:4]
+# Expected play as data (Axelrod's versus_test): China cuts mil_mil and climate on day 1, then the
+# rival's moves; each move paired with the resumptions China proposes in answer (seed 0).
+PROBE_CUT = ("mil_mil", "climate")
+PROBE = [Move(30, "ministerial_meeting"), Move(40, "leader_summit"), Move(50, "working_group")]
+NOTHING = ()
 EVERYTHING_CUT = make_context(suspended_by_me=SUSPENSION_ORDER)
 
 
@@ -47,6 +56,11 @@ def all_subclasses(cls: type) -> list[type]:
     for sub in cls.__subclasses__():
         out += [sub, *all_subclasses(sub)]
     return out
+
+
+def play_thaw(rule: ThawRule, moves: list, seed: int = 0):  # noqa: ANN201
+    """``moves`` played against China thawing by ``rule`` after it cut ``CUT``."""
+    return play(rule, moves, seed, cut=CUT)
 
 
 def test_every_thaw_rule_is_registered_under_a_unique_name() -> None:
@@ -67,8 +81,14 @@ class ThawContract(ParameterContract):
     expected_stochastic: ClassVar[bool] = True
     bad_params: ClassVar[dict[str, list[Any]]] = {}
 
+    versus_probe: ClassVar[list[tuple[str, tuple[str, ...]]]]
+
     def make_rule(self, **kw: Any) -> ThawRule:
         return self.rule_class(**kw)
+
+    def test_versus_scripted_rival(self) -> None:
+        """Played through China's government, the fixed script draws exactly the expected proposals."""
+        versus_test(self.make_rule(), PROBE, self.versus_probe, cut=PROBE_CUT)
 
     def transcripts(self, seed: int) -> dict[str, list]:
         """Every scripted rival played against a fresh rule with ``seed``."""
@@ -92,7 +112,7 @@ class ThawContract(ParameterContract):
     # -- decisions --------------------------------------------------------
     def test_every_intent_is_well_formed(self) -> None:
         """Each proposal is a channel_resumption to the rival of a channel I suspended, with a
-        whole non-negative delay, caused by the prompting signal (None for my own suspension)."""
+        whole non-negative delay, caused by the prompting signal (my own suspension, or the rival's move)."""
         assert "channel_resumption" in load_vocabulary().kinds
         n = 0
         for seed in SEEDS:
@@ -105,8 +125,7 @@ class ThawContract(ParameterContract):
                         assert type(it.delay) is int and it.delay >= 0, where
                         assert it.receiver == RIVAL, where
                         assert it.channel in st.ctx.suspended_by_me, where
-                        expected_cause = None if st.perception is None else st.perception.signal.id
-                        assert it.cause == expected_cause, where
+                        assert it.cause == st.signal.id, where
         if self.rule_class is not NoThaw:
             assert n > 0, "the scripted rivals never drew a proposal: the check above checked nothing"
 
@@ -168,6 +187,8 @@ class ThawContract(ParameterContract):
 class TestNoThaw(ThawContract):
     rule_class = NoThaw
     expected_name = "none"
+    versus_probe = [("channel_suspension", NOTHING), ("channel_suspension", NOTHING), ("ministerial_meeting", NOTHING),
+                    ("leader_summit", NOTHING), ("working_group", NOTHING)]  # fmt: skip
     expected_stochastic = False
 
     def test_never_proposes_anything(self) -> None:
@@ -183,6 +204,10 @@ class TestNoThaw(ThawContract):
 class TestTimeDecay(ThawContract):
     rule_class = TimeDecay
     expected_name = "time_decay"
+    # Each cut schedules its own lapse; signals change nothing.
+    versus_probe = [("channel_suspension", ("channel_resumption:mil_mil",)),
+                    ("channel_suspension", ("channel_resumption:climate",)),
+                    ("ministerial_meeting", NOTHING), ("leader_summit", NOTHING), ("working_group", NOTHING)]  # fmt: skip
     bad_params = {"mean_days": [0, -5, 3651], "reopen_below": [-0.1, 2]}
 
     def test_suspension_proposes_one_resumption_of_that_channel(self) -> None:
@@ -216,6 +241,10 @@ class TestTimeDecay(ThawContract):
 class TestSummitReset(ThawContract):
     rule_class = SummitReset
     expected_name = "summit_reset"
+    # Only the summit reopens, civilian channels first.
+    versus_probe = [("channel_suspension", NOTHING), ("channel_suspension", NOTHING), ("ministerial_meeting", NOTHING),
+                    ("leader_summit", ("channel_resumption:climate", "channel_resumption:mil_mil")),
+                    ("working_group", NOTHING)]  # fmt: skip
     bad_params = {"civil_lag": [[5, 2], [-1, 3], [3], "soon"], "military_gap_days": [0, 3651],
                   "lapse_severity": [-0.1, 10.5, "grave"]}  # fmt: skip
 
@@ -319,6 +348,10 @@ class TestSummitReset(ThawContract):
 class TestConditionalReciprocity(ThawContract):
     rule_class = ConditionalReciprocity
     expected_name = "reciprocity"
+    # One channel per gesture of at least min_gesture (0.2), civilian first; the working group
+    # (0.2) comes when nothing is left to reopen.
+    versus_probe = [("channel_suspension", NOTHING), ("channel_suspension", NOTHING), ("ministerial_meeting", ("channel_resumption:climate",)),
+                    ("leader_summit", ("channel_resumption:mil_mil",)), ("working_group", NOTHING)]  # fmt: skip
     bad_params = {"min_gesture": [-0.1, 11], "lag": [[5, 2], [1.5, 3], [3]], "min_trust": [2, -0.5]}
 
     @staticmethod
@@ -402,6 +435,8 @@ class TestSanctionedPostHold(ThawContract):
 
     rule_class = SanctionedPostHold
     expected_name = "sanctioned_post_hold"
+    # No post is held here: exactly the inner summit rule's play.
+    versus_probe = TestSummitReset.versus_probe
     bad_params = {"inner": [NoThaw, "summit_reset", SanctionedPostHold()]}
 
     def make_rule(self, **kw: Any) -> ThawRule:

@@ -1,4 +1,5 @@
-"""Atomic writing of a run folder.
+"""Atomic writing of a run folder; and the project's one reader of run folders
+(:func:`read_run`, :func:`read_events`, :func:`find_runs`, at the end).
 
 Everything is first written into a hidden staging folder inside the run
 folder, then moved into place with ``os.replace``; ``summary.json`` goes last,
@@ -12,11 +13,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from sim.core.errors import SimInputError
 
 RUN_FILES = ("events.parquet", "steps.parquet", "summary.json")
 
@@ -91,3 +95,70 @@ def write_run(
 def is_complete(run_dir: Path) -> bool:
     """A run folder is complete when all its tables and ``summary.json`` exist."""
     return all((run_dir / f).is_file() for f in RUN_FILES)
+
+# -- reading run folders: the project's one reader ------------------------------------------
+EVENTS_NEEDED = frozenset({"id", "date", "step", "sender", "receiver", "kind", "channel", "cause", "scripted"})
+"""Columns a saved events table must have to be read back."""
+STEPS_NEEDED = frozenset({"date", "step"})
+"""Columns a saved steps table must have to be read back."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """The two tables of one run, and where they came from (a folder, a seed, ...)."""
+
+    events: pd.DataFrame
+    steps: pd.DataFrame
+    label: str
+
+
+def _existing(folder: Path, *names: str) -> Path:
+    """``folder / names[0]``, after checking the folder and every named file exist."""
+    if not folder.exists():
+        raise SimInputError(str(folder), "folder", str(folder), "does not exist")
+    for name in names:
+        if not (folder / name).is_file():
+            raise SimInputError(str(folder), name, "missing", "not a complete run folder")
+    return folder / names[0]
+
+
+def read_table(folder: Path, name: str, needed: Iterable[str] = ()) -> pd.DataFrame:
+    """One parquet table of a run folder; SimInputError (one line) naming the folder or file if it
+    is missing, unreadable or lacks one of the ``needed`` columns."""
+    path = _existing(Path(folder), name)
+    try:
+        table = pd.read_parquet(path)
+    except Exception as e:  # noqa: BLE001 - pyarrow raises many types for a damaged file
+        first = (str(e).splitlines() or [""])[0]
+        raise SimInputError(str(path), "parquet", type(e).__name__, f"unreadable run table: {first}") from None
+    missing = sorted(set(needed) - set(table.columns))
+    if missing:
+        raise SimInputError(str(path), "columns", missing, "missing from the run table")
+    return table
+
+
+def read_events(folder: Path) -> pd.DataFrame:
+    """A run folder's event log (see :func:`read_table`)."""
+    return read_table(folder, "events.parquet", EVENTS_NEEDED)
+
+
+def read_run(folder: Path) -> Run:
+    """A run folder's two tables, labelled with the folder (see :func:`read_table`)."""
+    _existing(Path(folder), "events.parquet", "steps.parquet")  # both present before either is read
+    return Run(read_events(folder), read_table(folder, "steps.parquet", STEPS_NEEDED), str(folder))
+
+
+def find_runs(paths: Iterable[str | Path]) -> list[Path]:
+    """Run folders among ``paths``: each path is a run folder or holds run folders (a sweep)."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise SimInputError(str(p), "folder", str(p), "does not exist")
+        if (p / "events.parquet").is_file():
+            found.append(p)
+            continue
+        inside = sorted({f.parent for f in p.rglob("events.parquet")})
+        if not inside:
+            raise SimInputError(str(p), "folder", str(p), "holds no run folder (no events.parquet below it)")
+        found += inside
+    return found

@@ -35,7 +35,6 @@ from sim.core.errors import SimInputError
 from sim.core.vocabulary import Vocabulary, load_vocabulary
 
 # The columns a story needs; note, magnitude and unit are used when present.
-NEEDED_COLUMNS = {"id", "date", "sender", "receiver", "kind", "channel", "cause", "scripted"}
 # Amounts in US dollars, by unit, in dollars; other units are written as "<number> <unit>".
 DOLLARS = {"usd_bn": 1e9, "usd_m": 1e6}
 # Kinds whose rule-written note gives a reason worth telling. Rules note why a meeting was
@@ -167,20 +166,9 @@ def narrate(
 
 def read_events(folder: Path) -> pd.DataFrame:
     """A run folder's event log; SimInputError naming the folder if it is missing or malformed."""
-    if not folder.exists():
-        raise SimInputError(str(folder), "folder", str(folder), "does not exist")
-    path = folder / "events.parquet"
-    if not path.is_file():
-        raise SimInputError(str(folder), "events.parquet", "missing", "not a run folder (no events.parquet in it)")
-    try:
-        events = pd.read_parquet(path)
-    except Exception as e:  # noqa: BLE001 - pyarrow raises many types for a damaged file
-        first = (str(e).splitlines() or [""])[0]
-        raise SimInputError(str(path), "parquet", type(e).__name__, f"unreadable run table: {first}") from None
-    missing = sorted(NEEDED_COLUMNS - set(events.columns))
-    if missing:
-        raise SimInputError(str(path), "columns", missing, "missing from the run table")
-    return events
+    from sim.outputs.io import read_events as read
+
+    return read(folder)
 
 
 def simulate_events(overrides: Sequence[str]) -> pd.DataFrame:

@@ -37,7 +37,7 @@ from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
 from sim.experiments.runner import quiet_mesa
-from sim.history.compare import CHECKS, Documented, Run, assess, summarize_comparison
+from sim.history.compare import Documented, Run, assess, summarize_comparison
 from sim.outputs.io import write_json, write_text
 from sim.outputs.tables import events_frame, steps_frame
 
@@ -212,7 +212,7 @@ def report(cfg: DictConfig, study, params: Sequence[Param], doc: Documented, fol
         lines.append(f"| {p.name} | `{p.key}` | {best[p.name]:.4g} | [{p.low:g}, {p.high:g}] |")
     summary = summarize_comparison(groups["calibrated"]).set_index("item")
     lines += ["", "## Checks (fraction of seeds passing, calibrated model)", ""]
-    for key, text in CHECKS.items():
+    for key, text in ((c.name, c.text) for c in doc.checks):
         rate = summary.loc[f"check.{key}", "pass_rate"] if f"check.{key}" in summary.index else None
         lines.append(f"- {'n/a' if rate is None or pd.isna(rate) else f'{rate:.0%}'}: {text}")
     lines += ["", "## Lags (days), calibrated model: simulated median [5%, 95%] vs documented", ""]
@@ -238,7 +238,7 @@ def _figures(groups: Mapping[str, pd.DataFrame], steps: list[pd.DataFrame], doc:
     from sim.history.figures import channel_comparison_figure, fit_figure, lag_figure
 
     fit_figure({k: g["fit"].astype(float).tolist() for k, g in groups.items()}).savefig(folder / "fit.png", dpi=110)
-    lag_figure(groups["calibrated"]).savefig(folder / "lags.png", dpi=110)
+    lag_figure(groups["calibrated"], doc.measures).savefig(folder / "lags.png", dpi=110)
     title = f"Documented vs simulated channels (calibrated model, {len(steps)} seeds)"
     channel_comparison_figure(steps, doc.spells, title).savefig(folder / "channels.png", dpi=110)
 

@@ -25,7 +25,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from sim.history.targets import LAG_MEASURES, Spell
+from sim.history import targets
+from sim.history.targets import LagMeasure, Spell
 from sim.outputs import columns as colnames
 from sim.outputs.metrics import suspended_mask
 
@@ -173,7 +174,7 @@ def _lag_names(per_run: pd.DataFrame) -> list[str]:
     return [name for name in sims if f"lag.{name}.doc" in cols]
 
 
-def lag_figure(per_run: pd.DataFrame) -> Figure:
+def lag_figure(per_run: pd.DataFrame, measures: Sequence[LagMeasure] | None = None) -> Figure:
     """Simulated lags from each trigger to China's response, against the documented lag.
 
     One row (axes) per lag measure, each with its own day scale: a dot per
@@ -185,12 +186,14 @@ def lag_figure(per_run: pd.DataFrame) -> Figure:
     Args:
         per_run: The output of :func:`sim.history.compare.compare_runs`: one row per
             run with columns ``lag.<name>.sim`` and ``lag.<name>.doc``.
+        measures: The lag measures, for their windows (default: the shipped timeline's,
+            ``sim.history.targets.LAG_MEASURES``; pass ``Documented.measures`` for another timeline).
 
     Returns:
         The figure, one axes per measure in column order.
     """
     names = _lag_names(per_run)
-    windows = {m.name: m.window_days for m in LAG_MEASURES}
+    windows = {m.name: m.window_days for m in (targets.LAG_MEASURES if measures is None else measures)}
     n = len(per_run)
     fig = Figure(figsize=(10, 0.85 * max(len(names), 1) + 1.3), layout="constrained")
     axes = fig.subplots(max(len(names), 1), 1, squeeze=False)[:, 0]

@@ -1,26 +1,40 @@
 """What the documented timeline says the model should reproduce.
 
 Everything here is derived from the timeline (``sim.history.timeline.load_timeline``)
-by explicit rules, so the comparison never hard-codes a documented date:
+by explicit rules, so the comparison names no episode and hard-codes no
+documented date:
 
-* lags from each episode's trigger to China's first response, to channel
-  suspensions and to meeting refusals (:data:`LAG_MEASURES`);
+* the lags from each episode's trigger to China's first response, to each
+  channel it suspended and to each meeting it refused (:func:`lag_measures`);
 * the documented status of every channel, day by day (:func:`documented_spells`);
-* the thaw summits after which channels reopened (:func:`thaw_summits`).
+* the thaw summits after which channels reopened (:func:`thaw_summits`);
+* the tenures of officials the rival sanctions (:func:`sanctioned_tenures`).
+
+Things are named from the timeline's episode tags: ``E2022_PELOSI`` becomes
+``pelosi`` (:func:`short_name`).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 # A spell of a channel ends at the first later row on that channel of one of
 # these kinds: the channel was demonstrably in use again.
-_REOPENING_KINDS = ("channel_resumption", "ministerial_meeting", "working_group", "leader_summit", "high_level_visit")
+REOPENING_KINDS = ("channel_resumption", "ministerial_meeting", "working_group", "leader_summit", "high_level_visit")
 GOVERNMENTS = ("USA", "CHN")
 RESPONDER = "CHN"
+RIVAL = "USA"
+# A simulated response counts if it comes within the measure's window after the trigger:
+# MIN_WINDOW_DAYS, or WINDOW_FACTOR times the documented lag if that is longer.
+MIN_WINDOW_DAYS = 60
+WINDOW_FACTOR = 1.5
 
 
 @dataclass(frozen=True)
@@ -28,13 +42,14 @@ class LagMeasure:
     """A lag from an episode's trigger to one kind of Chinese response.
 
     Attributes:
-        name: Short name used in reports.
-        episode: Episode tag in the timeline (e.g. ``E2022_PELOSI``).
+        name: Short name used in reports: ``<episode>_first_response``,
+            ``<episode>_suspends_<channel>`` or ``<episode>_refuses_<channel>``.
+        episode: Episode tag in the timeline.
         what: ``first_response`` (China's first answer of any kind),
             ``suspension`` (first suspension of ``channel``) or ``refusal``
             (first refused meeting on ``channel``).
         channel: The channel, for suspensions and refusals.
-        window_days: How long after the trigger a simulated response counts.
+        window_days: How long after the trigger a simulated response counts (:func:`lag_window`).
     """
 
     name: str
@@ -42,18 +57,6 @@ class LagMeasure:
     what: str
     channel: str = ""
     window_days: int = 60
-
-
-LAG_MEASURES: tuple[LagMeasure, ...] = (
-    LagMeasure("pelosi_first_response", "E2022_PELOSI", "first_response"),
-    LagMeasure("pelosi_suspends_mil_mil", "E2022_PELOSI", "suspension", "mil_mil"),
-    LagMeasure("pelosi_suspends_climate", "E2022_PELOSI", "suspension", "climate"),
-    LagMeasure("pelosi_suspends_working_groups", "E2022_PELOSI", "suspension", "working_groups"),
-    LagMeasure("balloon_first_response", "E2023_BALLOON", "first_response"),
-    LagMeasure("lishangfu_refuses_defense_ministers", "E2023_LISHANGFU", "refusal", "defense_ministers", 120),
-    LagMeasure("nasams_first_response", "E2024_NASAMS", "first_response"),
-    LagMeasure("nasams_refuses_defense_ministers", "E2024_NASAMS", "refusal", "defense_ministers"),
-)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,62 @@ def documented_lag(timeline: pd.DataFrame, m: LagMeasure) -> float | None:
     return None if rows.empty else float((rows["date"].min() - trig.date).days)
 
 
+def short_name(episode: str) -> str:
+    """An episode tag as used in names: lower case, without its ``E<year>_`` prefix (``E2022_PELOSI``: ``pelosi``)."""
+    return re.sub(r"^E\d{4}_", "", episode).lower()
+
+
+def lag_window(documented: float | None) -> int:
+    """Days after a trigger a simulated response counts: :data:`MIN_WINDOW_DAYS`, or
+    :data:`WINDOW_FACTOR` times the documented lag if that is longer."""
+    return max(MIN_WINDOW_DAYS, math.ceil(WINDOW_FACTOR * (documented or 0.0)))
+
+
+_WHATS = (("first_response", "first_response"), ("suspension", "suspends"), ("refusal", "refuses"))
+
+
+def lag_measures(timeline: pd.DataFrame) -> tuple[LagMeasure, ...]:
+    """The lags a timeline documents: for each episode's trigger (in date order), China's first
+    response, each channel it suspended and each channel on which it refused a meeting.
+
+    Measures with no documented row are left out; so is the first response to China's own
+    internal act (a trigger from and to :data:`RESPONDER`, such as an appointment): nothing
+    answers it, and what follows it is measured by the suspensions and refusals. Each measure
+    gets the window of :func:`lag_window`.
+    """
+    out: list[LagMeasure] = []
+    for trig in sorted(triggers(timeline).values(), key=lambda t: t.date):
+        rows = timeline[(timeline["episode"] == trig.episode) & (timeline["sender"] == RESPONDER)]
+        rows = rows[(rows["date"] >= trig.date) & (rows["channel"] != "")].sort_values("date", kind="stable")
+        channels = {
+            "first_response": [] if trig.sender == trig.receiver == RESPONDER else [""],
+            "suspension": list(dict.fromkeys(rows.loc[rows["kind"] == "channel_suspension", "channel"])),
+            "refusal": list(dict.fromkeys(rows.loc[rows["kind"] == "meeting_rejection", "channel"])),
+        }
+        for what, verb in _WHATS:
+            for channel in channels[what]:
+                name = f"{short_name(trig.episode)}_{verb}" + (f"_{channel}" if channel else "")
+                m = LagMeasure(name, trig.episode, what, channel)
+                documented = documented_lag(timeline, m)
+                if documented is not None:
+                    out.append(LagMeasure(name, trig.episode, what, channel, lag_window(documented)))
+    return tuple(out)
+
+
+@cache
+def _shipped_lag_measures() -> tuple[LagMeasure, ...]:
+    from sim.history.timeline import load_timeline
+
+    return lag_measures(load_timeline())
+
+
+def __getattr__(name: str) -> Any:
+    """``LAG_MEASURES``: the lag measures of the shipped timeline, derived on first use."""
+    if name == "LAG_MEASURES":
+        return _shipped_lag_measures()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @dataclass(frozen=True)
 class Spell:
     """A documented spell of a suspended channel (``end`` None: still suspended at the timeline's end)."""
@@ -122,7 +181,7 @@ def documented_spells(timeline: pd.DataFrame) -> list[Spell]:
         is_start = rows["kind"] == "channel_suspension"
         if not resumptions.empty:
             is_start |= (rows["kind"] == "meeting_rejection") & (rows["date"] < resumptions.max())
-        reopen = rows.loc[rows["kind"].isin(_REOPENING_KINDS), "date"].sort_values()
+        reopen = rows.loc[rows["kind"].isin(REOPENING_KINDS), "date"].sort_values()
         for start in sorted(rows.loc[is_start, "date"]):
             if spells and spells[-1].channel == channel and (spells[-1].end is None or spells[-1].end > start):
                 continue  # inside the previous spell
@@ -144,7 +203,65 @@ def documented_status(spells: list[Spell], channel: str, dates: pd.DatetimeIndex
     return out
 
 
-def thaw_summits(timeline: pd.DataFrame) -> list[pd.Timestamp]:
-    """Leader summits tagged as thaws (Bali 2022, Woodside 2023)."""
+@dataclass(frozen=True)
+class Summit:
+    """A leader summit tagged as a thaw of ``episode``."""
+
+    date: pd.Timestamp
+    episode: str
+
+    @property
+    def name(self) -> str:
+        """``<episode>_summit_<date>``, e.g. ``pelosi_summit_2022-11-14``."""
+        return f"{short_name(self.episode)}_summit_{self.date.date()}"
+
+
+def thaw_summits(timeline: pd.DataFrame) -> list[Summit]:
+    """Leader summits tagged with a role beginning ``thaw``, in date order."""
     rows = timeline[(timeline["kind"] == "leader_summit") & timeline["role"].str.startswith("thaw")]
-    return [pd.Timestamp(d) for d in rows["date"]]
+    return sorted((Summit(pd.Timestamp(r.date), r.episode) for r in rows.itertuples(index=False)), key=lambda m: m.date)
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """A post (on ``channel``) held by an official the rival sanctions.
+
+    Attributes:
+        episode: The sanction's episode tag.
+        channel: The channel the post runs through (the sanction row's channel).
+        appointment: The episode's first ``personnel_change`` on the channel on or after the
+            sanction (as a :class:`Trigger`, to find it in a run).
+        end: The episode's first later ``personnel_change`` on the channel tagged with a role
+            beginning ``thaw`` (the removal that let the channel reopen); None if undocumented.
+    """
+
+    episode: str
+    channel: str
+    appointment: Trigger
+    end: pd.Timestamp | None
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return self.appointment.date
+
+
+def sanctioned_tenures(timeline: pd.DataFrame) -> list[Tenure]:
+    """Tenures of officials the rival sanctions, from the timeline's sanction and personnel_change rows.
+
+    A sanction row from :data:`RIVAL` on :data:`RESPONDER` with a channel and an episode tag
+    names a post; the tenure runs from the episode's first later ``personnel_change`` on that
+    channel to its first ``personnel_change`` tagged ``thaw...`` after that.
+    """
+    t = timeline[timeline["episode"] != ""]
+    sanctions = t[(t["kind"] == "sanction") & (t["sender"] == RIVAL) & (t["receiver"] == RESPONDER) & (t["channel"] != "")]
+    out: list[Tenure] = []
+    for (episode, channel), rows in sanctions.groupby(["episode", "channel"], sort=True):
+        changes = t[(t["episode"] == episode) & (t["channel"] == channel) & (t["kind"] == "personnel_change")]
+        changes = changes[changes["date"] >= rows["date"].min()].sort_values("date", kind="stable")
+        if changes.empty:
+            continue
+        first = changes.iloc[0]
+        ends = changes[(changes["date"] > first["date"]) & changes["role"].str.startswith("thaw")]
+        appointment = Trigger(str(episode), pd.Timestamp(first["date"]), first["sender"], first["receiver"], first["kind"])
+        out.append(Tenure(str(episode), str(channel), appointment, None if ends.empty else pd.Timestamp(ends["date"].iloc[0])))
+    return out

@@ -22,7 +22,6 @@ from sim import run
 from sim.core.errors import SimInputError
 from sim.core.vocabulary import load_vocabulary
 from sim.history.compare import (
-    CHECKS,
     FIT_WEIGHTS,
     LAG_SCALE_DAYS,
     THAW_SCALE_DAYS,
@@ -37,7 +36,7 @@ from sim.history.compare import (
     simulated_lag,
     summarize_comparison,
 )
-from sim.history.targets import LAG_MEASURES, LagMeasure
+from sim.history.targets import LAG_MEASURES, LagMeasure, Tenure, Trigger
 from sim.outputs.tables import EVENT_COLUMNS
 from tests.conftest import REPO
 from tests.unit.test_targets import make_timeline
@@ -46,6 +45,9 @@ START = np.datetime64("2022-08-01", "D")
 CHANNELS = ("mil_mil", "defense_ministers", "climate", "working_groups")
 NULL_MODEL = ["rules/retaliation@governments.CHN.retaliation=none", "rules/thaw@governments.CHN.thaw=none"]
 E1 = math.exp(-1 / LAG_SCALE_DAYS)  # score of a lag off by one day
+SUMMIT = "pelosi_summit_2022-08-10"  # the hand-made thaw summit, named from its episode tag and date
+REFUSAL = "check.nasams_refuses_defense_ministers_on_its_day"
+TENURE = "check.lishangfu_defense_ministers_shut_in_tenure"
 
 
 # -- hand-made tables ------------------------------------------------------------------------------
@@ -134,8 +136,6 @@ LAGS = {
     "pelosi_suspends_mil_mil": (3.0, 2.0),
     "pelosi_suspends_climate": (2.0, 2.0),
     "pelosi_suspends_working_groups": (None, 3.0),
-    "balloon_first_response": (None, None),
-    "lishangfu_refuses_defense_ministers": (None, None),
     "nasams_first_response": (0.0, 1.0),
     "nasams_refuses_defense_ministers": (10.0, 10.0),
 }
@@ -174,15 +174,18 @@ def test_hand_made_tables_have_the_real_columns_and_dtypes(historical):
 
 
 def test_documented_targets_of_the_hand_made_timeline(doc):
-    assert {m.name: doc.lags[m.name] for m in LAG_MEASURES} == {k: v[1] for k, v in LAGS.items()}
+    # The measures come from the timeline: its two triggers, China's responses and the channels it suspended or
+    # refused, in that order (no balloon or Li Shangfu measure: the timeline has no such episode).
+    assert [m.name for m in doc.measures] == list(LAGS)
+    assert {m.name: doc.lags[m.name] for m in doc.measures} == {k: v[1] for k, v in LAGS.items()}
     assert [(s.channel, str(s.start.date()), s.end and str(s.end.date())) for s in doc.spells] == [
         ("climate", "2022-08-04", "2022-08-12"),
         ("mil_mil", "2022-08-04", "2022-08-16"),
         ("working_groups", "2022-08-05", "2022-08-18"),
     ]
-    assert doc.summits == [pd.Timestamp("2022-08-10")]
+    assert [(s.date, s.episode, s.name) for s in doc.summits] == [(pd.Timestamp("2022-08-10"), "E2022_PELOSI", SUMMIT)]
     assert doc.period == (pd.Timestamp("2022-08-02"), pd.Timestamp("2022-08-18"))
-    assert all(pd.isna(d) for d in doc.li_tenure)
+    assert doc.tenures == []  # no sanctioned official documented
 
 
 # -- one hand-made run, every value ----------------------------------------------------------------
@@ -202,8 +205,8 @@ def test_every_value_of_the_hand_made_run(doc):
         "thaw.mil_mil.2022-08-04.doc": 12.0, "thaw.mil_mil.2022-08-04.sim": 10.0,
         "thaw.working_groups.2022-08-05.doc": 13.0, "thaw.working_groups.2022-08-05.sim": None,
     }  # fmt: skip
-    assert out["order.bali"] is True
-    assert "order.woodside" not in out  # the timeline has one thaw summit
+    assert out[f"order.{SUMMIT}"] is True
+    assert [k for k in out if k.startswith("order.")] == [f"order.{SUMMIT}"]  # the timeline has one thaw summit
     assert out["score.lags"] == pytest.approx(SCORE_LAGS)
     assert out["score.status"] == pytest.approx(SCORE_STATUS)
     assert out["score.thaw"] == pytest.approx(SCORE_THAW)
@@ -212,14 +215,13 @@ def test_every_value_of_the_hand_made_run(doc):
     assert {k: v for k, v in out.items() if k.startswith("check.")} == {
         "check.pelosi_answered_within_3d": True,
         "check.nasams_answered_within_3d": True,
-        "check.balloon_answered_within_3d": None,  # no balloon in the timeline
-        "check.pelosi_mil_mil_cut_within_7d": True,
-        "check.bali_civilian_before_military": True,
-        "check.woodside_civilian_before_military": None,
-        "check.admm_2024_refused_others_open": True,
-        "check.defense_shut_under_li": None,  # no Li Shangfu tenure documented
-    }
-    assert set(CHECKS) == {k.removeprefix("check.") for k in out if k.startswith("check.")}
+        "check.pelosi_suspends_mil_mil_within_7d": True,
+        "check.pelosi_suspends_climate_within_7d": True,
+        "check.pelosi_suspends_working_groups_within_7d": False,  # never suspended in the run
+        REFUSAL: True,
+        f"check.{SUMMIT}_civilian_before_military": True,
+    }  # no balloon episode, no second summit, no sanctioned official in the timeline: no check for them
+    assert [c.name for c in doc.checks] == [k.removeprefix("check.") for k in out if k.startswith("check.")]
 
 
 def test_fit_weights_sum_to_one():
@@ -229,7 +231,7 @@ def test_fit_weights_sum_to_one():
 
 def test_first_response_follows_cause_links(doc):
     ev = make_events(EVENTS)
-    m = next(m for m in LAG_MEASURES if m.name == "pelosi_first_response")
+    m = next(m for m in doc.measures if m.name == "pelosi_first_response")
     assert simulated_lag(ev, doc.triggers["E2022_PELOSI"], m) == 2.0
     # Without the direct child (the climate suspension), the grandchild still answers the same day.
     cut = [(*e[:6], None, e[7]) if e[0] == 4 else e for e in EVENTS]
@@ -282,7 +284,7 @@ def test_a_suspension_outside_the_window_in_a_full_run_scores_zero(doc):
 def test_a_missing_response_scores_zero_and_fails_its_check(doc):
     out = assess(case(without({5})), doc)  # no mil_mil suspension
     assert out["lag.pelosi_suspends_mil_mil.sim"] is None
-    assert out["check.pelosi_mil_mil_cut_within_7d"] is False
+    assert out["check.pelosi_suspends_mil_mil_within_7d"] is False
     assert out["score.lags"] == pytest.approx((E1 + 0 + 1 + 0 + E1 + 1) / 6)
     assert out["fit"] == pytest.approx(0.4 * out["score.lags"] + 0.3 * SCORE_STATUS + 0.2 * SCORE_THAW + 0.1)
 
@@ -297,9 +299,9 @@ def test_a_run_without_a_trigger_leaves_its_lags_and_checks_none(doc):
     assert out["score.lags"] == pytest.approx((E1 + E1 + 1 + 0) / 4)
     # No scripted trigger at all: no lag score, and the fit is the weighted mean of the rest.
     out = assess(case(without({0, 6, 7})), doc)
-    assert all(out[f"lag.{m.name}.sim"] is None for m in LAG_MEASURES)
+    assert all(out[f"lag.{m.name}.sim"] is None for m in doc.measures)
     assert out["score.lags"] is None
-    assert out["check.pelosi_answered_within_3d"] is None and out["check.pelosi_mil_mil_cut_within_7d"] is None
+    assert out["check.pelosi_answered_within_3d"] is None and out["check.pelosi_suspends_mil_mil_within_7d"] is None
     assert out["fit"] == pytest.approx((0.3 * SCORE_STATUS + 0.2 * SCORE_THAW + 0.1) / 0.6)
 
 
@@ -309,7 +311,7 @@ def test_a_lag_too_long_fails_its_3_day_check(doc):
     out = assess(case(events), doc)
     assert out["lag.pelosi_first_response.sim"] == 4.0
     assert out["check.pelosi_answered_within_3d"] is False
-    assert out["check.pelosi_mil_mil_cut_within_7d"] is True  # 5 days
+    assert out["check.pelosi_suspends_mil_mil_within_7d"] is True  # 5 days
 
 
 # On the summit day (step 9) the offsets below count from there: a spell (4, 11) reopens at offset 2.
@@ -333,19 +335,19 @@ def test_a_lag_too_long_fails_its_3_day_check(doc):
 )  # fmt: skip
 def test_reopening_order_after_the_summit(doc, status, expected):
     out = assess(case(status=status), doc)
-    assert out["order.bali"] is expected
-    assert out["check.bali_civilian_before_military"] is expected
+    assert out[f"order.{SUMMIT}"] is expected
+    assert out[f"check.{SUMMIT}_civilian_before_military"] is expected
     assert out["score.order"] == (None if expected is None else float(expected))
 
 
 def test_reopening_order_when_nothing_reopens_is_not_a_pass(doc):
     out = assess(case(status={"mil_mil": [(4, 20)], "climate": [(3, 20)]}), doc)
-    assert out["order.bali"] is False
+    assert out[f"order.{SUMMIT}"] is False
 
 
 def test_a_summit_after_the_run_orders_nothing(doc):
     out = assess(case(n=9), doc)  # days 08-01..08-09; the summit is on 08-10
-    assert out["order.bali"] is None and out["score.order"] is None
+    assert out[f"order.{SUMMIT}"] is None and out["score.order"] is None
 
 
 def test_a_summit_before_the_run_orders_nothing(doc):
@@ -353,7 +355,7 @@ def test_a_summit_before_the_run_orders_nothing(doc):
     st = make_steps(10, {"mil_mil": [(0, 6)], "climate": [(0, 3)]})
     st["date"] = st["date"] + pd.Timedelta(days=14)
     out = assess(Run(make_events([]), st, "late"), doc)
-    assert out["order.bali"] is None
+    assert out[f"order.{SUMMIT}"] is None
 
 
 def test_thaw_matches_the_simulated_spell_that_began_nearest(doc):
@@ -392,30 +394,34 @@ def test_thaw_spells_beginning_too_far_from_the_documented_start_do_not_count(do
 )
 def test_admm_refusal_check(doc, change, expected):
     ev, st = change(EVENTS, STATUS)
-    assert assess(case(ev, st), doc)["check.admm_2024_refused_others_open"] is expected
+    assert assess(case(ev, st), doc)[REFUSAL] is expected
 
 
 def test_defense_shut_under_li_check():
     li = [
+        # The US sanction names the post; the appointment and the removal tagged thaw... bound the tenure.
+        ("2018-09-20", "USA", "CHN", "sanction", "defense_ministers", "E2023_LISHANGFU", "background"),
         ("2022-08-03", "CHN", "CHN", "personnel_change", "defense_ministers", "E2023_LISHANGFU", "trigger"),
         ("2022-08-14", "CHN", "CHN", "personnel_change", "defense_ministers", "E2023_LISHANGFU", "thaw_precondition"),
     ]
     doc = Documented(make_timeline(sorted(TIMELINE + li)))
-    assert doc.li_tenure == (pd.Timestamp("2022-08-03"), pd.Timestamp("2022-08-14"))
+    appointment = Trigger("E2023_LISHANGFU", pd.Timestamp("2022-08-03"), "CHN", "CHN", "personnel_change")
+    assert doc.tenures == [Tenure("E2023_LISHANGFU", "defense_ministers", appointment, pd.Timestamp("2022-08-14"))]
+    assert doc.period[0] == pd.Timestamp("2022-08-02")  # the 2018 sanction is background
     # The run must script Li's appointment for the check to apply (a run without it cannot show it).
     events = EVENTS + [(20, 2, "CHN", "CHN", "personnel_change", "defense_ministers", None, True)]
-    assert assess(case(), doc)["check.defense_shut_under_li"] is None
+    assert assess(case(), doc)[TENURE] is None
     meeting = (11, 10, "USA", "CHN", "ministerial_meeting", "defense_ministers", None, False)
-    assert assess(case(events), doc)["check.defense_shut_under_li"] is True
-    assert assess(case(events + [meeting]), doc)["check.defense_shut_under_li"] is False
+    assert assess(case(events), doc)[TENURE] is True
+    assert assess(case(events + [meeting]), doc)[TENURE] is False
     resumed = (11, 12, "CHN", "USA", "channel_resumption", "defense_ministers", None, False)
-    assert assess(case(events + [resumed]), doc)["check.defense_shut_under_li"] is False
+    assert assess(case(events + [resumed]), doc)[TENURE] is False
     after = (11, 13, "USA", "CHN", "ministerial_meeting", "defense_ministers", None, False)  # on 08-14: Li gone
-    assert assess(case(events + [after]), doc)["check.defense_shut_under_li"] is True
+    assert assess(case(events + [after]), doc)[TENURE] is True
     other = (11, 10, "USA", "CHN", "ministerial_meeting", "high_level_diplomacy", None, False)
-    assert assess(case(events + [other]), doc)["check.defense_shut_under_li"] is True
+    assert assess(case(events + [other]), doc)[TENURE] is True
     # A run that ends before Li's tenure does cannot show it.
-    assert assess(case(events, n=12), doc)["check.defense_shut_under_li"] is None
+    assert assess(case(events, n=12), doc)[TENURE] is None
 
 
 def test_status_is_compared_only_over_the_documented_period(doc):
@@ -441,7 +447,7 @@ def test_an_open_ended_documented_spell_is_compared_to_the_end_and_has_no_thaw(d
 def test_a_timeline_without_the_nasams_episode_can_be_compared():
     doc = Documented(make_timeline([r for r in TIMELINE if "E2024_NASAMS" not in r]))
     out = assess(case(), doc)
-    assert out["check.admm_2024_refused_others_open"] is None
+    assert not [k for k in out if "nasams" in k]  # no measure or check for an episode the timeline lacks
     assert out["check.pelosi_answered_within_3d"] is True
 
 
@@ -487,10 +493,10 @@ def test_compare_runs_and_summary_over_several_runs(three_runs):
     per_run = three_runs
     assert per_run["run"].tolist() == ["a", "b", "c"]
     s = summarize_comparison(per_run).set_index("item")
-    assert s.loc["check.bali_civilian_before_military", "pass_rate"] == pytest.approx(2 / 3)
+    assert s.loc[f"check.{SUMMIT}_civilian_before_military", "pass_rate"] == pytest.approx(2 / 3)
     assert s.loc["check.nasams_answered_within_3d", ["n", "pass_rate"]].tolist() == [2, 1.0]
-    assert s.loc["check.balloon_answered_within_3d", "n"] == 0
-    assert s.loc["order.bali", "pass_rate"] == pytest.approx(2 / 3)
+    assert s.loc[REFUSAL, "n"] == 2
+    assert s.loc[f"order.{SUMMIT}", "pass_rate"] == pytest.approx(2 / 3)
     # Lags: 2 in every run.
     assert s.loc["lag.pelosi_first_response.sim", ["n", "median", "q05", "q95"]].tolist() == [3, 2.0, 2.0, 2.0]
     # NASAMS lag: only two runs have it.
@@ -509,10 +515,11 @@ def test_compare_runs_and_summary_over_several_runs(three_runs):
     assert s.loc["fit", "q05"] < s.loc["fit", "median"] < s.loc["fit", "q95"]
 
 
-def test_format_report_names_every_check_and_shows_pass_rates(three_runs):
-    text = format_report(three_runs)
+def test_format_report_names_every_check_and_shows_pass_rates(three_runs, doc):
+    text = format_report(three_runs, doc)
     assert text.startswith("Comparison with the documented 2022-2024 timeline over 3 runs")
-    for key, check_text in CHECKS.items():
+    texts = {c.name: c.text for c in doc.checks}
+    for key, check_text in texts.items():
         assert check_text in text, key
     lines = text.splitlines()
 
@@ -520,9 +527,9 @@ def test_format_report_names_every_check_and_shows_pass_rates(three_runs):
         (found,) = [ln for ln in lines if needle in ln]
         return found
 
-    assert line(CHECKS["bali_civilian_before_military"]).split()[0] == "67%"
-    assert line(CHECKS["pelosi_answered_within_3d"]).split()[0] == "100%"
-    assert line(CHECKS["balloon_answered_within_3d"]).split()[0] == "n/a"
+    assert line(texts[f"{SUMMIT}_civilian_before_military"]).split()[0] == "67%"
+    assert line(texts["pelosi_answered_within_3d"]).split()[0] == "100%"
+    assert line(texts["pelosi_suspends_working_groups_within_7d"]).split()[0] == "0%"
     assert line("pelosi_first_response").split()[1:] == ["2", "[2,", "2]", "vs", "1.0"]
     assert "no response in 100% of runs" in line("pelosi_suspends_working_groups")
     assert "no response in 33% of runs" in line("nasams_first_response")
@@ -530,7 +537,7 @@ def test_format_report_names_every_check_and_shows_pass_rates(three_runs):
     assert "Fit score (0..1, higher is better)" in text
     for k in FIT_WEIGHTS:
         assert f"{k} " in line("components:")
-    one = format_report(three_runs.iloc[:1])
+    one = format_report(three_runs.iloc[:1], doc)
     assert one.startswith("Comparison with the documented 2022-2024 timeline over 1 run\n")
     assert f"Fit score (0..1, higher is better): {FIT:.3g}" in one
     assert line("pelosi_first_response") not in one.splitlines()  # no interval for one run
@@ -556,18 +563,23 @@ def test_the_default_run_fits_the_shipped_timeline(historical):
     assert isinstance(fit, float) and 0 < fit <= 1
     assert per_run["run"].tolist() == ["run 0"]
     row = per_run.iloc[0]
-    for m in LAG_MEASURES:  # the default run scripts every trigger
+    for m in LAG_MEASURES:
         assert isinstance(row[f"lag.{m.name}.doc"], float)
+        # The default run scripts every trigger but Lai's inauguration (2024-05-20).
+        assert pd.isna(row[f"lag.{m.name}.sim"]) or m.episode != "E2024_LAI"
     scores = {k: row[f"score.{k}"] for k in FIT_WEIGHTS if row[f"score.{k}"] is not None}
     assert {"lags", "status", "thaw"} <= set(scores)  # order may be None if nothing is shut at a summit
     assert all(0 <= v <= 1 for v in scores.values())
     assert row["fit"] == pytest.approx(
         sum(FIT_WEIGHTS[k] * v for k, v in scores.items()) / sum(FIT_WEIGHTS[k] for k in scores)
     )
-    # Every check that rests on a scripted trigger, request or appointment is judged (True or False).
-    for k in CHECKS:
-        if "civilian_before_military" not in k:
-            assert row[f"check.{k}"] in (True, False), k
+    # Every check that rests on a scripted trigger, request or appointment is judged (True or False): all but
+    # Lai's inauguration (not scripted) and the two refusals of Li Shangfu's tenure (no request scripted that day).
+    unjudged = {"lai_answered_within_3d", "lishangfu_refuses_defense_ministers_on_its_day",
+                "lishangfu_refuses_mil_mil_on_its_day"}  # fmt: skip
+    for c in Documented().checks:
+        if "civilian_before_military" not in c.name:
+            assert (row[f"check.{c.name}"] is None) == (c.name in unjudged), c.name
 
 
 def test_a_null_model_fits_worse_than_the_default(historical, sweep):
@@ -593,15 +605,15 @@ def test_a_baseline_run_scripts_no_trigger_so_its_lags_and_checks_are_none(sweep
         assert row[f"lag.{m.name}.sim"] is None, m.name
         assert row[f"lag.{m.name}.doc"] == doc.lags[m.name]
     assert row["score.lags"] is None
-    for k in CHECKS:
-        assert row[f"check.{k}"] is None, k
+    for c in doc.checks:
+        assert row[f"check.{c.name}"] is None, c.name
     assert 0 < row["fit"] <= 1
 
 
 def test_a_baseline_run_does_not_judge_li_shangfus_tenure(sweep):
     _, results = sweep
     row = compare_runs([results["baseline"]]).iloc[0]
-    assert row["check.defense_shut_under_li"] is None
+    assert row[TENURE] is None
 
 
 def test_compare_runs_reads_run_folders_like_run_results(sweep):
@@ -662,8 +674,8 @@ def test_cli_on_one_run_folder_writes_the_tables(sweep, tmp_path):
     assert proc.returncode == 0, proc.stderr
     per_run = compare_runs([root / "1"])
     assert proc.stdout.startswith(format_report(per_run) + "\n")
-    for text in CHECKS.values():
-        assert text in proc.stdout
+    for c in Documented().checks:
+        assert c.text in proc.stdout
     assert f"wrote {out} and {tmp_path / 'x.summary.json'}" in proc.stdout
     table = pd.read_csv(out)
     assert table["run"].tolist() == [str(root / "1")]

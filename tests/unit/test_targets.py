@@ -6,6 +6,7 @@ timelines that pin each rule of ``documented_spells`` one at a time.
 
 from __future__ import annotations
 
+import ast
 import csv
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,11 +17,20 @@ import pytest
 
 from sim.history.targets import (
     LAG_MEASURES,
+    MIN_WINDOW_DAYS,
+    REOPENING_KINDS,
     LagMeasure,
     Spell,
+    Summit,
+    Tenure,
+    Trigger,
     documented_lag,
     documented_spells,
     documented_status,
+    lag_measures,
+    lag_window,
+    sanctioned_tenures,
+    short_name,
     thaw_summits,
     triggers,
 )
@@ -93,10 +103,19 @@ def test_shipped_documented_lags(shipped):
         "pelosi_suspends_climate": 3.0,
         "pelosi_suspends_working_groups": 3.0,
         "balloon_first_response": 2.0,
+        "balloon_refuses_defense_ministers": 2.0,
+        # No first response to Li Shangfu's appointment: China's own act, answered by nobody.
         "lishangfu_refuses_defense_ministers": 78.0,
+        "lishangfu_refuses_mil_mil": 99.0,
+        "tsai_first_response": 3.0,
+        "lai_first_response": 3.0,
         "nasams_first_response": 1.0,
         "nasams_refuses_defense_ministers": 26.0,
     }
+    assert LAG_MEASURES == lag_measures(shipped)  # the shipped measures, derived
+    # Windows by one rule: 60 days, or 1.5 times the documented lag if longer.
+    windows = {m.name: m.window_days for m in LAG_MEASURES if m.window_days != MIN_WINDOW_DAYS}
+    assert windows == {"lishangfu_refuses_defense_ministers": 117, "lishangfu_refuses_mil_mil": 149}
     assert all(isinstance(v, float) for v in lags.values())
 
 
@@ -134,7 +153,14 @@ def test_shipped_documented_status_on_key_days(shipped):
 
 def test_shipped_thaw_summits_are_bali_and_woodside(shipped):
     # Lima 2024 and the April 2024 call are leader summits too, but not tagged as thaws.
-    assert thaw_summits(shipped) == [ts("2022-11-14"), ts("2023-11-15")]
+    assert thaw_summits(shipped) == [Summit(ts("2022-11-14"), "E2022_PELOSI"), Summit(ts("2023-11-15"), "E2022_PELOSI")]
+    assert [s.name for s in thaw_summits(shipped)] == ["pelosi_summit_2022-11-14", "pelosi_summit_2023-11-15"]
+
+
+def test_shipped_sanctioned_tenure_is_li_shangfus(shipped):
+    # Sanctioned in 2018, appointed 2023-03-12, removed 2023-10-24 (the removal tagged thaw_precondition).
+    appointment = Trigger("E2023_LISHANGFU", ts("2023-03-12"), "CHN", "CHN", "personnel_change")
+    assert sanctioned_tenures(shipped) == [Tenure("E2023_LISHANGFU", "defense_ministers", appointment, ts("2023-10-24"))]
 
 
 def test_the_low_confidence_rule_on_a_loaded_csv(tmp_path):
@@ -421,5 +447,103 @@ def test_thaw_summits_are_leader_summits_tagged_thaw():
         ("2022-08-05", "USA", "CHN", "leader_summit", "high_level_diplomacy", "E1", "thaw_precondition"),
         ("2022-08-06", "USA", "CHN", "leader_summit", "high_level_diplomacy", "E1", "response"),
     ]
-    assert thaw_summits(make_timeline(rows)) == [ts("2022-08-02"), ts("2022-08-05")]
+    assert [s.date for s in thaw_summits(make_timeline(rows))] == [ts("2022-08-02"), ts("2022-08-05")]
     assert thaw_summits(make_timeline(rows[:1])) == []
+
+
+# -- measures, names and tenures derived from the tags ----------------------------------------------
+
+
+def test_short_names_drop_the_year_prefix():
+    assert short_name("E2022_PELOSI") == "pelosi"
+    assert short_name("E2031_MADE_UP") == "made_up"
+    assert short_name("ODD") == "odd"
+
+
+def test_lag_window_rule():
+    assert lag_window(None) == lag_window(0.0) == lag_window(40.0) == MIN_WINDOW_DAYS
+    assert lag_window(41.0) == 62 and lag_window(78.0) == 117
+
+
+def test_a_made_up_episode_yields_its_measures():
+    rows = [
+        ("2030-01-10", "USA", "CHN", "export_control", "economic", "E2030_WIDGETS", "trigger"),
+        ("2030-01-12", "CHN", "USA", "rhetoric_condemnation", "", "E2030_WIDGETS", "response"),
+        ("2030-01-15", "CHN", "USA", "channel_suspension", "climate", "E2030_WIDGETS", "response"),
+        ("2030-01-16", "CHN", "USA", "channel_suspension", "economic", "E2030_WIDGETS", "escalation"),
+        ("2030-01-16", "CHN", "USA", "channel_suspension", "climate", "E2030_WIDGETS", "response"),  # again: one measure
+        ("2030-03-31", "CHN", "USA", "meeting_rejection", "defense_ministers", "E2030_WIDGETS", "response"),
+        ("2030-02-01", "CHN", "USA", "channel_suspension", "mil_mil", "E2030_OTHER", "response"),  # no trigger
+        ("2030-02-02", "CHN", "CHN", "personnel_change", "mil_mil", "E2030_OWN", "trigger"),  # China's own act
+        ("2030-02-09", "CHN", "USA", "meeting_rejection", "mil_mil", "E2030_OWN", "response"),
+    ]
+    measures = lag_measures(make_timeline(rows))
+    assert measures == (
+        LagMeasure("widgets_first_response", "E2030_WIDGETS", "first_response", "", 60),
+        LagMeasure("widgets_suspends_climate", "E2030_WIDGETS", "suspension", "climate", 60),
+        LagMeasure("widgets_suspends_economic", "E2030_WIDGETS", "suspension", "economic", 60),
+        LagMeasure("widgets_refuses_defense_ministers", "E2030_WIDGETS", "refusal", "defense_ministers", 120),
+        LagMeasure("own_refuses_mil_mil", "E2030_OWN", "refusal", "mil_mil", 60),
+    )
+    tl = make_timeline(rows)
+    assert [documented_lag(tl, m) for m in measures] == [2.0, 5.0, 6.0, 80.0, 7.0]
+
+
+def test_a_made_up_sanction_yields_a_tenure():
+    rows = [
+        ("2029-05-01", "USA", "CHN", "sanction", "climate", "E2030_ENVOY", "background"),
+        ("2029-06-01", "CHN", "CHN", "personnel_change", "climate", "E2030_ENVOY", "background"),  # before? no: after
+        ("2030-01-01", "CHN", "CHN", "personnel_change", "climate", "E2030_ENVOY", "escalation"),  # not thaw...
+        ("2030-02-01", "CHN", "CHN", "personnel_change", "climate", "E2030_ENVOY", "thaw"),
+        ("2030-03-01", "CHN", "CHN", "personnel_change", "climate", "E2030_ENVOY", "thaw"),
+        ("2029-05-01", "CHN", "USA", "sanction", "mil_mil", "E2030_ENVOY", "response"),  # China's sanction: no post
+        ("2029-05-01", "USA", "CHN", "sanction", "", "E2030_ENVOY", "response"),  # no channel: no post
+        ("2029-05-01", "USA", "CHN", "sanction", "economic", "", ""),  # untagged: no episode to follow
+    ]
+    appointment = Trigger("E2030_ENVOY", ts("2029-06-01"), "CHN", "CHN", "personnel_change")
+    assert sanctioned_tenures(make_timeline(rows)) == [Tenure("E2030_ENVOY", "climate", appointment, ts("2030-02-01"))]
+    # No removal documented: an open tenure.
+    (open_ended,) = sanctioned_tenures(make_timeline(rows[:3]))
+    assert open_ended.end is None and open_ended.start == ts("2029-06-01")
+    # No personnel change after the sanction: no tenure.
+    assert sanctioned_tenures(make_timeline(rows[:1])) == []
+
+
+def test_reopening_kinds_are_channel_uses():
+    assert set(REOPENING_KINDS) == {"channel_resumption", "ministerial_meeting", "working_group", "leader_summit",
+                                    "high_level_visit"}  # fmt: skip
+
+
+FORBIDDEN = ("E20", "pelosi", "nasams", "balloon", "lishangfu", "li_", "bali", "woodside", "admm", "tsai", "lai_")
+
+
+def _code_words(path: Path) -> list[tuple[int, str]]:
+    """The identifiers and string constants of a module, docstrings and comments left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value) for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }  # fmt: skip
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            out.append((node.lineno, node.value))
+        elif isinstance(node, ast.Name):
+            out.append((node.lineno, node.id))
+        elif isinstance(node, ast.Attribute):
+            out.append((node.lineno, node.attr))
+    return out
+
+
+def test_no_comparison_code_names_a_real_episode():
+    """Episodes, summits and officials come from the timeline's tags, never from the comparison's code."""
+    root = Path(__file__).resolve().parents[2] / "sim" / "history"
+    found = [
+        f"{path.name}:{line}: {word!r}"
+        for path in sorted(root.glob("*.py"))
+        if path.name != "timeline.py"  # the loader: its error message shows the tag format by an example
+        for line, word in _code_words(path)
+        if any(f.lower() in word.lower() for f in FORBIDDEN)
+    ]
+    assert found == []

@@ -1,0 +1,46 @@
+"""The documented side of the comparison: every target of one timeline, derived once."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.history.checks import Check, declare_checks
+from sim.history.targets import (
+    LagMeasure,
+    Spell,
+    Summit,
+    Tenure,
+    documented_lag,
+    documented_spells,
+    lag_measures,
+    sanctioned_tenures,
+    thaw_summits,
+    triggers,
+)
+from sim.history.timeline import load_timeline
+
+
+class Documented:
+    """The targets derived from one timeline, computed once and reused for many runs.
+
+    Attributes:
+        timeline: The documented timeline (default: the shipped one).
+        triggers: Each episode's trigger, by episode tag.
+        measures: The lag measures (:func:`sim.history.targets.lag_measures`); ``lags`` their
+            documented values, by name.
+        spells: The documented suspensions; ``summits`` the thaw summits; ``tenures`` the posts
+            held by officials the rival sanctions.
+        period: The first (2022 or later) and last documented day: the days whose status is compared.
+        checks: The declared checks (:func:`sim.history.checks.declare_checks`).
+    """
+
+    def __init__(self, timeline: pd.DataFrame | None = None) -> None:
+        self.timeline = load_timeline() if timeline is None else timeline
+        self.triggers = triggers(self.timeline)
+        self.measures: tuple[LagMeasure, ...] = lag_measures(self.timeline)
+        self.lags = {m.name: documented_lag(self.timeline, m) for m in self.measures}
+        self.spells: list[Spell] = documented_spells(self.timeline)
+        self.summits: list[Summit] = thaw_summits(self.timeline)
+        self.tenures: list[Tenure] = sanctioned_tenures(self.timeline)
+        self.period = (self.timeline.loc[self.timeline["date"].dt.year >= 2022, "date"].min(), self.timeline["date"].max())
+        self.checks: tuple[Check, ...] = declare_checks(self)

@@ -1,0 +1,122 @@
+"""The simulated side of the comparison: what one run did at the moments the timeline documents.
+
+Functions read a run's two tables (``sim.outputs.io.Run``): where the run
+scripts a documented trigger, how long China took to answer it, which
+channels were suspended day by day, how long a suspension lasted, and in
+which order channels reopened after a summit. :class:`Observed` gathers them
+for the checks (:mod:`sim.history.checks`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.core.vocabulary import load_vocabulary
+from sim.history.targets import RESPONDER, LagMeasure, Trigger
+from sim.outputs import columns
+from sim.outputs.metrics import suspended_mask
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What the checks read from one run (built once by :func:`sim.history.assess.assess`).
+
+    Attributes:
+        events: The run's event log.
+        dates: The run's days.
+        status: Per channel name, True on the days it is suspended at day's end.
+        lags: Per lag measure name, the simulated lag (None: no response within the window).
+        present: Per lag measure name, whether the run scripts the measure's trigger at all.
+        order: Per thaw summit name, whether civilian channels reopened first (None: nothing to order).
+    """
+
+    events: pd.DataFrame
+    dates: pd.DatetimeIndex
+    status: Mapping[str, np.ndarray]
+    lags: Mapping[str, float | None]
+    present: Mapping[str, bool]
+    order: Mapping[str, bool | None]
+
+
+def trigger_row(ev: pd.DataFrame, trig: Trigger) -> pd.Series | None:
+    """The run's scripted event matching a documented row (same day, kind and sender), or None."""
+    rows = ev[ev["scripted"] & (ev["date"] == trig.date) & (ev["kind"] == trig.kind) & (ev["sender"] == trig.sender)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def descendants(ev: pd.DataFrame, root: int) -> set[int]:
+    """Ids of every event caused, directly or through others, by event ``root``."""
+    children: dict[int, list[int]] = {}
+    for i, c in zip(ev["id"].to_numpy(), ev["cause"].to_numpy()):
+        if not pd.isna(c):
+            children.setdefault(int(c), []).append(int(i))
+    out, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def simulated_lag(ev: pd.DataFrame, trig: Trigger, m: LagMeasure) -> float | None:
+    """Days from the run's trigger to its first response ``m`` (None: none within the window)."""
+    root = trigger_row(ev, trig)
+    if root is None:
+        return None
+    t0 = int(root["step"])
+    rows = ev[(ev["sender"] == RESPONDER) & ~ev["scripted"] & ev["step"].between(t0, t0 + m.window_days)]
+    if m.what == "first_response":
+        rows = rows[rows["id"].isin(descendants(ev, int(root["id"])))]
+    elif m.what == "suspension":
+        rows = rows[(rows["kind"] == "channel_suspension") & (rows["channel"] == m.channel)]
+    else:
+        rows = rows[(rows["kind"] == "meeting_rejection") & (rows["channel"] == m.channel)]
+    return None if rows.empty else float(rows["step"].min() - t0)
+
+
+def channel_status(steps: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per channel name, True on the days the channel is suspended at day's end."""
+    return {columns.channel_name(c): suspended_mask(steps[c]) for c in columns.of(steps.columns, columns.CHANNEL)}
+
+
+def reopening_order_ok(status: Mapping[str, np.ndarray], dates: pd.Series, summit: pd.Timestamp) -> bool | None:
+    """After ``summit``: were the civilian channels open again before the first military reopening?
+
+    None when no military channel is suspended on the summit's day (nothing to
+    order). Civilian channels already open at the summit count as reopened first.
+    """
+    day = int(np.searchsorted(dates.to_numpy(), summit.to_datetime64()))
+    if day >= len(dates) or summit < dates.iloc[0]:
+        return None  # the summit falls outside the run
+    military = {c for c, s in load_vocabulary().channels.items() if s.military}
+
+    def reopening(c: str) -> float:
+        after = np.flatnonzero(~status[c][day:])
+        return float(after[0]) if after.size else math.inf
+
+    shut = [c for c, s in status.items() if s[day]]
+    mil = [reopening(c) for c in shut if c in military]
+    if not mil:
+        return None
+    first_military = min(mil)
+    # Every civilian channel shut at the summit must reopen, and no later than the first military one.
+    return all(reopening(c) <= first_military and reopening(c) < math.inf for c in shut if c not in military)
+
+
+def simulated_spell_length(susp: np.ndarray, dates: pd.DatetimeIndex, start: pd.Timestamp, slack: int = 30) -> float | None:
+    """Length of the simulated spell beginning nearest ``start`` (within ``slack`` days); None if none."""
+    edges = np.diff(np.concatenate(([0], susp.astype(np.int8), [0])))
+    begins, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not begins.size:
+        return None
+    day = (start - dates[0]).days
+    k = int(np.argmin(np.abs(begins - day)))
+    if abs(begins[k] - day) > slack:
+        return None
+    return float(ends[k] - begins[k])

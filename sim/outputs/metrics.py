@@ -169,7 +169,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             label="suspensions unresolved at end", header="unresolved", unit="spells", group="freeze"),
     Outcome("channels_suspended_at_end", "Channels suspended on the last day.",
             lambda t: sorted(columns.channel_name(c) for c, susp in t.suspended.items() if susp[-1]),
-            kind="list", group="freeze"),
+            unit="channels", kind="list", group="freeze"),
     Outcome("signal_counts", "Number of signals of each kind, scripted and decided.",
             lambda t: _counts(t.kinds), unit="signals", kind="dict", group="signals"),
     Outcome("response_counts", "Number of signals of each kind that rules decided (not scripted).",
@@ -181,7 +181,9 @@ OUTCOMES: tuple[Outcome, ...] = (
             _alignment_shift, unit="alignment (-1..+1)", kind="dict", group="alignment"),
 )  # fmt: skip
 
-_BY_NAME = {o.name: o for o in OUTCOMES}
+
+def _declared(name: str) -> Outcome | None:
+    return next((o for o in OUTCOMES if o.name == name), None)
 
 
 def outcome(name: str) -> Outcome:
@@ -190,25 +192,28 @@ def outcome(name: str) -> Outcome:
     Raises:
         KeyError: No outcome has that name.
     """
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise KeyError(f"no outcome metric {name!r}; declared: {', '.join(_BY_NAME)}") from None
+    found = _declared(name)
+    if found is None:
+        raise KeyError(f"no outcome metric {name!r}; declared: {', '.join(o.name for o in OUTCOMES)}")
+    return found
 
 
 def label(name: str) -> str:
     """The axis label of a metric; an undeclared column gets its name with spaces."""
-    return _BY_NAME[name].label if name in _BY_NAME else name.replace("_", " ")
+    found = _declared(name)
+    return found.label if found else name.replace("_", " ")
 
 
 def header(name: str) -> str:
     """The short text-table header of a metric; an undeclared column keeps its name."""
-    return _BY_NAME[name].header if name in _BY_NAME else name
+    found = _declared(name)
+    return found.header if found else name
 
 
 def is_rate(name: str) -> bool:
     """Whether a declared metric is a boolean per run, summarised as a share of runs."""
-    return name in _BY_NAME and _BY_NAME[name].rate
+    found = _declared(name)
+    return bool(found and found.rate)
 
 
 def scalar_outcomes(group: str | None = None) -> tuple[Outcome, ...]:

@@ -1,10 +1,11 @@
 """Atomic writing of a run folder; and the project's one reader of run folders
 (:func:`read_run`, :func:`read_events`, :func:`find_runs`, at the end).
 
-Everything is first written into a hidden staging folder inside the run
-folder, then moved into place with ``os.replace``; ``summary.json`` goes last,
-so a folder holding ``summary.json`` is complete, and an interrupted run
-leaves at most a staging folder, never a half-written table.
+Every folder of results is written through :func:`staged_folder`: first
+into a hidden staging folder beside it, then moved into place with
+``os.replace``, its completion marker (a run's ``summary.json``) last, so a
+folder holding its marker is complete, and an interrupted write leaves at
+most a staging folder, never a half-written table.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,61 @@ def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=False, allow_nan=False) + "\n")
 
 
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def staged_folder(dest: Path, marker: str | None = None, stale: Iterable[str] = ()) -> Iterator[Path]:
+    """Yield a staging folder to write into; on success move what it holds into ``dest``.
+
+    The stage is a hidden folder beside ``dest``. When the ``with`` block
+    ends normally: a missing or empty ``dest`` becomes the stage, renamed in
+    one step; otherwise each file or folder of the stage replaces its
+    namesake in ``dest`` (a folder as a whole), and what else ``dest``
+    holds stays. On an exception nothing is moved, ``dest`` is as it was and
+    the stage is removed.
+
+    Args:
+        dest: The folder to fill (its parent is created if missing).
+        marker: The name of the file that says ``dest`` is complete: removed
+            from ``dest`` before anything moves and moved in last.
+        stale: Names removed from ``dest`` when the stage does not hold them
+            (e.g. ``figures`` when none were drawn), so no old file stands beside new ones.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.staging-", dir=dest.parent))
+    try:
+        yield stage
+        if not dest.is_dir() or not any(dest.iterdir()):
+            if dest.is_dir():
+                dest.rmdir()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it private; a results folder is not
+            os.replace(stage, dest)
+            return
+        names = sorted(p.name for p in stage.iterdir())
+        if marker is not None:
+            (dest / marker).unlink(missing_ok=True)  # dest is incomplete from here until the marker is back
+        for name in stale:
+            if name not in names:
+                _remove(dest / name)
+        for name in names:
+            if name != marker:
+                if (dest / name).is_dir():  # os.replace moves a file over a file, not a folder over a folder
+                    _remove(dest / name)
+                os.replace(stage / name, dest / name)
+        if marker in names:
+            os.replace(stage / marker, dest / marker)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
 def write_run(
     out_dir: Path,
     events: pd.DataFrame,
@@ -72,29 +129,20 @@ def write_run(
             (old figures in ``out_dir`` are then removed, not left beside new tables).
         texts: Extra text files by name (e.g. ``config.yaml``).
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    try:
+    with staged_folder(out_dir, marker="summary.json", stale=("figures",)) as stage:
         events.to_parquet(stage / "events.parquet", index=False)
         steps.to_parquet(stage / "steps.parquet", index=False)
         for name, text in (texts or {}).items():
             (stage / name).write_text(text, encoding="utf-8")
         if draw_figures is not None:
             draw_figures(stage / "figures")
-        (out_dir / "summary.json").unlink(missing_ok=True)  # the folder is incomplete from here on
-        for name in ("events.parquet", "steps.parquet", *(texts or {})):
-            os.replace(stage / name, out_dir / name)
-        shutil.rmtree(out_dir / "figures", ignore_errors=True)
-        if (stage / "figures").exists():
-            os.replace(stage / "figures", out_dir / "figures")
-        write_json(out_dir / "summary.json", dict(summary))
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        write_json(stage / "summary.json", dict(summary))
 
 
 def is_complete(run_dir: Path) -> bool:
     """A run folder is complete when all its tables and ``summary.json`` exist."""
     return all((run_dir / f).is_file() for f in RUN_FILES)
+
 
 # -- reading run folders: the project's one reader ------------------------------------------
 EVENTS_NEEDED = frozenset({"id", "date", "step", "sender", "receiver", "kind", "channel", "cause", "scripted"})

@@ -10,16 +10,13 @@ Writes into the sweep folder, each file atomically:
   and however often it was interrupted and resumed;
 * ``summary.csv`` and ``summary.txt``: metrics by parameter combination;
 * ``figures/``: each metric against each swept parameter, and heatmaps for
-  two-parameter sweeps (``sim.experiments.sweep_plots``).
+  two-parameter sweeps (``sim.experiments.sweep_figures``).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +28,7 @@ from omegaconf import DictConfig
 
 from sim.core.errors import SimInputError
 from sim.experiments.sweep import FRAGMENT, is_complete
-from sim.outputs.io import atomic_write, write_text
+from sim.outputs.io import atomic_write, staged_folder, write_text
 from sim.outputs.metrics import OUTCOMES
 
 _ID_COLUMNS = ["job", "replicate", "seed", "base_seed", "status", "error"]
@@ -118,7 +115,8 @@ def _ordered(runs: pd.DataFrame) -> pd.DataFrame:
 
 def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> SweepSummary:
     """Write runs.parquet, summary.csv/.txt and figures/ for a sweep folder; return counts."""
-    from sim.experiments.sweep_plots import format_table, metric_table, write_sweep_figures
+    from sim.experiments.sweep_figures import write_sweep_figures
+    from sim.experiments.sweep_tables import format_table, metric_table
 
     folder = Path(folder)
     runs, complete, incomplete = collect(folder, progress)
@@ -128,13 +126,8 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
         atomic_write(folder / "summary.csv", lambda p: table.to_csv(p, index=False))
         write_text(folder / "summary.txt", format_table(table) + "\n")
         if figures and (runs["status"] == "ok").any():
-            stage = Path(tempfile.mkdtemp(prefix=".figures-", dir=folder))
-            try:
-                write_sweep_figures(runs, stage)
-                shutil.rmtree(folder / "figures", ignore_errors=True)
-                os.replace(stage, folder / "figures")
-            finally:
-                shutil.rmtree(stage, ignore_errors=True)
+            with staged_folder(folder) as stage:
+                write_sweep_figures(runs, stage / "figures")
     n_failed = int((runs["status"] == "failed").sum()) if not runs.empty else 0
     return SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(complete) + len(incomplete),
                         tuple(d.name for d in incomplete))  # fmt: skip

@@ -4,10 +4,7 @@ comparison (``sim.teaching.counterfactual``)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,15 +15,12 @@ import pandas as pd
 
 from sim.core.errors import SimInputError
 from sim.core.scenario import Scenario, ScriptedEvent
-from sim.outputs.metrics import OUTCOMES
+from sim.outputs.io import staged_folder
+from sim.outputs.metrics import scalar_outcomes
 
 if TYPE_CHECKING:
     from sim.teaching.counterfactual import CounterfactualResult, Runs
 
-# Scalar outcome metrics reported base against counterfactual (mean over seeds; booleans as shares).
-_METRICS = ("peak_tension", "final_tension", "days_above_crisis", "crisis_crossed", "channel_suspensions",
-            "channel_days_suspended", "mean_days_to_resumption", "suspensions_unresolved", "n_signals")  # fmt: skip
-_DESCRIPTIONS = {o.name: o.description for o in OUTCOMES}
 SUMMARY_COLUMNS = ("counterfactual", "base", "metric", "description", "base_value", "cf_value", "diff_mean",
                    "diff_q05", "diff_q95")  # fmt: skip
 
@@ -75,7 +69,8 @@ def summary_table(base: Runs, cf: Runs, lo: int, hi: int, period: tuple[dt.date,
     def metric(runs: Runs, name: str) -> np.ndarray:
         return np.array([np.nan if s[name] is None else float(s[name]) for s in runs.summaries])
 
-    per_seed += [(m, _DESCRIPTIONS[m], metric(base, m), metric(cf, m)) for m in _METRICS]
+    # Every scalar outcome, base against counterfactual (mean over seeds; booleans as shares).
+    per_seed += [(o.name, o.description, metric(base, o.name), metric(cf, o.name)) for o in scalar_outcomes()]
     for ch in base.suspended:
         per_seed.append((f"days_suspended.{ch}", f"Days the {ch} channel is suspended, whole run.",
                          base.suspended[ch].sum(1).astype(float), cf.suspended[ch].sum(1).astype(float)))  # fmt: skip
@@ -143,10 +138,11 @@ def _file_name(name: str) -> str:
 def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report: str, figures: bool = True) -> Path:
     """Write the tables, the report and the figures into ``out_dir`` all at once.
 
-    Everything is written into a staging folder first. A new ``out_dir`` is
-    that folder renamed (one atomic step); an existing one gets its files
-    replaced one by one, ``summary.txt`` last, so a folder holding
-    ``summary.txt`` is complete. On any error nothing is left behind.
+    Everything is written into a staging folder first
+    (:func:`sim.outputs.io.staged_folder`). A new ``out_dir`` is that folder
+    renamed (one atomic step); an existing one gets its files replaced one by
+    one, ``summary.txt`` last, so a folder holding ``summary.txt`` is
+    complete. On any error nothing is left behind.
     """
     names = [_file_name(r.name) for r in results]
     if len(set(names)) != len(names):
@@ -155,9 +151,7 @@ def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise SimInputError("command line", "--out", str(out_dir), "exists and is not a folder")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir, marker="summary.txt", stale=("figures",)) as stage:
         pd.concat([r.differences for r in results], ignore_index=True).to_parquet(stage / "differences.parquet", index=False)
         pd.concat([r.summary for r in results], ignore_index=True).to_csv(stage / "summary.csv", index=False)
         if figures:
@@ -165,21 +159,4 @@ def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report
             for r, name in zip(results, names):
                 r.figure().savefig(stage / "figures" / f"{name}.png", dpi=110)
         (stage / "summary.txt").write_text(report, encoding="utf-8")
-        if out_dir.is_dir() and any(out_dir.iterdir()):
-            (out_dir / "summary.txt").unlink(missing_ok=True)  # incomplete from here until it is back
-            for f in ("differences.parquet", "summary.csv"):
-                os.replace(stage / f, out_dir / f)
-            shutil.rmtree(out_dir / "figures", ignore_errors=True)
-            if figures:
-                os.replace(stage / "figures", out_dir / "figures")
-            os.replace(stage / "summary.txt", out_dir / "summary.txt")
-        else:
-            if out_dir.is_dir():
-                out_dir.rmdir()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it private; a results folder is not
-            os.replace(stage, out_dir)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     return out_dir

@@ -1,4 +1,4 @@
-"""Sweep tables and figures (sim.experiments.sweep_plots) on small runs tables built by hand."""
+"""Sweep tables and figures (sim.experiments.sweep_tables, sweep_figures) on small runs tables built by hand."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim.experiments.sweep_plots import (
+from sim.experiments.sweep_figures import heatmap_figure, metric_vs_parameter_figure, write_sweep_figures
+from sim.experiments.sweep_tables import (
     MAIN_METRICS,
     format_table,
-    heatmap_figure,
     metric_table,
-    metric_vs_parameter_figure,
     numeric_or_categorical,
     short_names,
     swept_parameters,
-    write_sweep_figures,
 )
 
 TRIGGER = "p.governments.CHN.retaliation.trigger"
@@ -166,6 +164,35 @@ def test_format_table_cuts_long_tables_with_a_note(runs):
     text = format_table(metric_table(runs), max_rows=2)
     assert "4 more rows not shown (6 combinations in all)" in text
     assert "0.3" not in [line.split()[0] for line in text.splitlines()[2:4]]
+
+
+def _relabelled(monkeypatch, **changes):
+    """Declare different headers and labels for some outcomes, as a new declaration in OUTCOMES would."""
+    from dataclasses import replace
+
+    from sim.outputs import metrics
+
+    declared = tuple(replace(o, **changes[o.name]) if o.name in changes else o for o in metrics.OUTCOMES)
+    monkeypatch.setattr(metrics, "OUTCOMES", declared)
+
+
+def test_format_table_reads_headers_and_rates_from_the_declarations(runs, monkeypatch):
+    _relabelled(
+        monkeypatch, peak_tension={"header": "PEAK"}, crisis_crossed={"header": "CRISIS", "label": "CRISIS SHARE"}
+    )
+    text = format_table(metric_table(runs))
+    header = text.splitlines()[0].split()
+    assert "PEAK" in header and "CRISIS" in header and "peak" not in header
+    assert "60%" in text and text.splitlines()[-2].endswith("; CRISIS: CRISIS SHARE")
+    _relabelled(monkeypatch, crisis_crossed={"rate": False})
+    assert "60%" not in format_table(metric_table(runs)) and "0.600 ±" in format_table(metric_table(runs))
+
+
+def test_figure_titles_come_from_the_declarations(runs, monkeypatch):
+    _relabelled(monkeypatch, days_above_crisis={"label": "DAYS IN CRISIS"})
+    fig = metric_vs_parameter_figure(runs, TRIGGER, metrics=["peak_tension", "days_above_crisis"])
+    assert [ax.get_title() for ax in fig.axes] == ["peak tension (0..1)", "DAYS IN CRISIS"]
+    assert heatmap_figure(runs, (TRIGGER, RULE), "days_above_crisis").get_suptitle().startswith("DAYS IN CRISIS\n")
 
 
 # ----------------------------------------------------------------------------- figures

@@ -1,8 +1,10 @@
 """One job of a sweep (``python -m sim -m ...``): its runs, recorded atomically, resumable.
 
-A job runs ``replicates`` models (seeds derived from the job's ``seed`` with
-numpy's ``SeedSequence``; with one replicate the seed itself), so Hydra's
-per-job cost is paid once for many runs. Each run becomes one row: the job's
+A job builds its config's model spec once and runs ``replicates`` models from
+it through :func:`sim.experiments.runner.run_seeds` (seeds derived from the
+job's ``seed`` with numpy's ``SeedSequence``; with one replicate the seed
+itself; ``workers=N`` runs them on N worker processes), so Hydra's per-job
+cost is paid once for many runs. Each run becomes one row: the job's
 overrides (``p.<key>``), its seed, its status (``ok`` or ``failed`` with the
 error) and every outcome metric. The rows go to ``runs.part.parquet`` in the
 job's folder, then ``job.json`` marks the job complete; both are written
@@ -15,10 +17,8 @@ sweep's ``runs.parquet``.
 from __future__ import annotations
 
 import json
-import math
-import multiprocessing as mp
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,15 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.config.build import ModelSpec, build_spec
+from sim.config.build import build_spec
 from sim.core.errors import SimInputError
+from sim.experiments.runner import (
+    failed_record,
+    no_worker_pools,  # noqa: F401  (sim.experiments.pool_launcher imports it from here)
+    run_seeds,
+    summary_record,
+)
 from sim.outputs.io import atomic_write, write_json
-from sim.outputs.metrics import summarize_arrays
-from sim.outputs.tables import run_arrays
 
 FRAGMENT = "runs.part.parquet"
 JOB_RECORD = "job.json"
@@ -42,15 +46,6 @@ _NOT_PARAMETERS = ("seed", "replicates", "workers", "figures")
 # workers, see hydra_plugins/sim_sweeps), or None. Module state because Hydra calls the
 # task function with the job's config only; it is set and cleared by the launcher.
 _run_counter: Any = None
-
-
-_worker_pools = True  # False in a launcher's worker process (sim.experiments.pool_launcher)
-
-
-def no_worker_pools() -> None:
-    """Run every job's replicates in this process: it is already one of a launcher's workers."""
-    global _worker_pools
-    _worker_pools = False
 
 
 def count_runs_into(counter: Any) -> None:
@@ -90,19 +85,6 @@ def parameters(overrides: Iterable[str]) -> dict[str, str]:
             continue
         out[f"p.{key}"] = value
     return out
-
-
-def flatten(summary: Mapping[str, Any]) -> dict[str, Any]:
-    """Outcome metrics as flat columns: dicts as ``name.key``, lists joined with commas."""
-    row: dict[str, Any] = {}
-    for k, v in summary.items():
-        if isinstance(v, dict):
-            row.update({f"{k}.{kk}": vv for kk, vv in v.items()})
-        elif isinstance(v, list):
-            row[k] = ",".join(map(str, v))
-        else:
-            row[k] = v
-    return row
 
 
 @dataclass(frozen=True)
@@ -146,7 +128,8 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
         seeds = replicate_seeds(spec.seed, spec.replicates)
         workers = int(cfg.get("workers", 1))
         show = progress and _run_counter is None  # a launcher's sweep-wide bar replaces the job's own
-        for r, result in enumerate(_progress(_results(spec, seeds, workers), show, f"job {job}", len(seeds))):
+        results = run_seeds(spec, seeds, summary_record, workers, on_error=failed_record)
+        for r, result in enumerate(_progress(results, show, f"job {job}", len(seeds))):
             rows.append({**base, "replicate": r, "seed": seeds[r], "base_seed": spec.seed, **result})
             _count(1)
     write_fragment(job_dir, rows, overrides)
@@ -159,60 +142,6 @@ def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequenc
     atomic_write(job_dir / FRAGMENT, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
     n_failed = sum(r["status"] == "failed" for r in rows)
     write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed})
-
-
-def run_one(spec: ModelSpec, seed: int) -> dict[str, Any]:
-    """One run's status, error and flattened outcome metrics; an exception is recorded, not raised."""
-    try:
-        model = spec.model(seed)
-        model.run()
-        summary = summarize_arrays(run_arrays(model, spec.crisis_threshold))
-    except Exception as e:  # one bad run must not sink the sweep
-        return {"status": "failed", "error": f"{type(e).__name__}: {e}".splitlines()[0]}
-    return {"status": "ok", "error": "", **flatten(summary)}
-
-
-def _results(spec: ModelSpec, seeds: Sequence[int], workers: int) -> Iterator[dict[str, Any]]:
-    """Each seed's result, in seed order; with ``workers`` > 1 from worker processes.
-
-    The workers come from a forkserver, which imports this module once (about a
-    second), so they start warm without forking this process, whose numpy and
-    pyarrow threads make a plain fork unsafe. Results come back in order, so the
-    rows are the same whatever the number of workers.
-    """
-    # In a launcher's worker, the launcher already has every core busy.
-    if workers <= 1 or len(seeds) < 2 * workers or not _worker_pools:
-        return (run_one(spec, s) for s in seeds)
-    chunk = max(1, math.ceil(len(seeds) / (workers * 8)))
-    return _pooled(spec, seeds, workers, chunk)
-
-
-def worker_context() -> mp.context.BaseContext:
-    """``forkserver`` (preloading this module) where the system has it, else ``spawn``."""
-    methods = mp.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.experiments.sweep"])  # the server imports once; its children start warm
-        return ctx
-    return mp.get_context("spawn")
-
-
-def _pooled(spec: ModelSpec, seeds: Sequence[int], workers: int, chunk: int) -> Iterator[dict[str, Any]]:
-    with worker_context().Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
-        yield from pool.imap(_run_in_worker, seeds, chunksize=chunk)
-
-
-_WORKER_SPEC: ModelSpec | None = None  # set once in each forked worker by _init_worker
-
-
-def _init_worker(spec: ModelSpec) -> None:
-    global _WORKER_SPEC
-    _WORKER_SPEC = spec
-
-
-def _run_in_worker(seed: int) -> dict[str, Any]:
-    assert _WORKER_SPEC is not None
-    return run_one(_WORKER_SPEC, seed)
 
 
 def _progress(items: Iterable[Any], show: bool, desc: str, total: int) -> Iterable[Any]:

@@ -4,8 +4,10 @@ A Morris (elementary effects) or Sobol (variance-based) design from SALib
 varies the rules' and governments' parameters named in ``use`` over their
 ranges in ``params`` (``configs/sensitivity.yaml``), around the model config
 the default run uses (calibration included). The model config is composed
-once; each design point sets its values on a copy and runs the model on seeds
-``0..seeds-1``, and the point's outcome is the mean over those seeds.
+once; each design point sets its values on a copy, is built once and runs the
+model on seeds ``0..seeds-1``, and the point's outcome is the mean over those
+seeds (the design, its runs and the indices: :mod:`sim.experiments.sensitivity_design`;
+this module writes the report and figure and is the command).
 
 Writes ``results/sensitivity/<study>/``: ``design.csv`` (design points and
 their outcomes), ``indices.csv`` (one row per outcome and parameter),
@@ -14,13 +16,11 @@ their outcomes), ``indices.csv`` (one row per outcome and parameter),
 
 from __future__ import annotations
 
-import copy
 import math
 import shutil
 import sys
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,197 +33,33 @@ from matplotlib.figure import Figure
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.build import build
 from sim.config.compose import CONFIG_DIR, compose_config
 from sim.config.search_space import Param
-from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
 from sim.experiments.runner import quiet_mesa
+from sim.experiments.sensitivity_design import (
+    ESCALATION,
+    FREEZE,
+    INDICES,
+    RANK_BY,
+    REPO,
+    SOURCE,
+    Settings,
+    analyse,
+    check_params,
+    evaluate,
+    read_params,
+    read_settings,
+    sample,
+)  # fmt: skip
 from sim.outputs.io import atomic_write
-from sim.outputs.metrics import summarize
-from sim.outputs.tables import events_frame, steps_frame
-
-REPO = CONFIG_DIR.parent
-SOURCE = "configs/sensitivity.yaml"
-ESCALATION = ("peak_tension", "final_tension", "days_above_crisis", "crisis_crossed")
-FREEZE = ("channel_suspensions", "channel_days_suspended", "mean_days_to_resumption", "suspensions_unresolved")
-OUTPUTS = (*ESCALATION, *FREEZE, "n_signals")
-# Per method: the columns SALib returns, and the index that ranks parameters (with its confidence).
-INDICES = {"morris": ("mu_star", "mu_star_conf", "sigma", "mu"), "sobol": ("S1", "S1_conf", "ST", "ST_conf")}
-RANK_BY = {"morris": ("mu_star", "mu_star_conf"), "sobol": ("ST", "ST_conf")}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The design's settings, checked."""
-
-    method: str
-    trajectories: int
-    levels: int
-    base_samples: int
-    seeds: int
-    sample_seed: int
-    outputs: tuple[str, ...]
-
-
-def read_settings(cfg: DictConfig) -> Settings:
-    """The method, sizes and outputs of ``cfg``, checked."""
-    method = str(cfg.method)
-    if method not in INDICES:
-        raise SimInputError(SOURCE, "method", method, f"unknown method (known: {', '.join(INDICES)})")
-    ints = {}
-    for name, least in (("morris_trajectories", 2), ("morris_levels", 2), ("sobol_base_samples", 2), ("seeds", 1),
-                        ("sample_seed", 0)):  # fmt: skip
-        v = cfg[name]
-        if isinstance(v, bool) or not isinstance(v, int) or v < least:
-            raise SimInputError(SOURCE, name, v, f"must be a whole number of at least {least}")
-        ints[name] = v
-    if ints["morris_levels"] % 2:
-        raise SimInputError(SOURCE, "morris_levels", ints["morris_levels"], "must be even")
-    if ints["sobol_base_samples"] & (ints["sobol_base_samples"] - 1):
-        raise SimInputError(SOURCE, "sobol_base_samples", ints["sobol_base_samples"], "must be a power of two")
-    outputs = tuple(str(o) for o in cfg.outputs)
-    for o in outputs:
-        if o not in OUTPUTS:
-            raise SimInputError(SOURCE, "outputs", o, f"not a numeric outcome (known: {', '.join(OUTPUTS)})")
-    if not outputs or len(set(outputs)) != len(outputs):
-        raise SimInputError(SOURCE, "outputs", list(outputs), "must name at least one outcome, each once")
-    return Settings(method, ints["morris_trajectories"], ints["morris_levels"], ints["sobol_base_samples"],
-                    ints["seeds"], ints["sample_seed"], outputs)  # fmt: skip
-
-
-def read_params(use: Sequence[str], space: Mapping[str, Any]) -> list[Param]:
-    """The parameters named in ``use``, checked against the space ``params``."""
-    return read_space(use, space, SOURCE, "use")
-
-
-def check_params(base: DictConfig, choices: Mapping[str, str], params: Sequence[Param]) -> None:
-    """Refuse a parameter whose key is not a number in the model config, or whose range the model refuses.
-
-    Args:
-        base: The composed model config the design varies.
-        choices: Hydra's group choices of ``base`` (for error messages).
-        params: The parameters to vary; each is set alone to its low and its high end and built.
-
-    Raises:
-        SimInputError: naming ``configs/sensitivity.yaml``, the field and the value.
-    """
-    for p in params:
-        try:
-            current = OmegaConf.select(base, p.key, default=None)
-        except OmegaConfBaseException:  # a malformed key
-            current = None
-        if current is None:
-            raise SimInputError(SOURCE, f"params.{p.name}.key", p.key, "not a key of the model config")
-        if isinstance(current, bool) or not isinstance(current, (int, float)):
-            raise SimInputError(SOURCE, f"params.{p.name}.key", p.key, "not a numeric value of the model config")
-        for end in ("low", "high"):
-            cfg = with_values(base, {p.key: p.value(p.bounds[end == "high"])})
-            try:
-                build(cfg, choices)
-            except SimInputError as e:
-                field, value = f"params.{p.name}.{end}", getattr(p, end)
-                raise SimInputError(SOURCE, field, value, f"the model refuses it: {e}") from None
-
-
-def with_values(base: DictConfig, values: Mapping[str, float | int]) -> DictConfig:
-    """A copy of ``base`` with the dotted keys of ``values`` set."""
-    cfg = copy.deepcopy(base)
-    for key, v in values.items():
-        OmegaConf.update(cfg, key, v, merge=False)
-    return cfg
-
-
-def sample(params: Sequence[Param], s: Settings) -> np.ndarray:
-    """The SALib design, one row per point, in design coordinates."""
-    problem = _problem(params)
-    if s.method == "morris":
-        from SALib.sample import morris
-
-        return morris.sample(problem, s.trajectories, num_levels=s.levels, seed=s.sample_seed)
-    from SALib.sample import sobol
-
-    return sobol.sample(problem, s.base_samples, calc_second_order=False, seed=s.sample_seed)
-
-
-def _problem(params: Sequence[Param]) -> dict[str, Any]:
-    return {"num_vars": len(params), "names": [p.name for p in params], "bounds": [p.bounds for p in params]}
-
-
-def evaluate(
-    base: DictConfig, choices: Mapping[str, str], params: Sequence[Param], design: np.ndarray, s: Settings
-) -> tuple[pd.DataFrame, int, int]:
-    """Run every design point on seeds ``0..seeds-1``.
-
-    Args:
-        base: The composed model config; each point sets its values on a copy.
-        choices: Hydra's group choices of ``base``.
-        params: The parameters, in the design's column order.
-        design: The SALib design (design coordinates), one row per point.
-        s: The settings (seeds and outputs).
-
-    Returns:
-        One row per point (parameter values as run, then the mean of each output over seeds),
-        the scenario length in days, and how many runs had no resumption.
-    """
-    from tqdm import tqdm
-
-    rows, n_days, unresolved = [], 0, 0
-    for x in tqdm(design, desc=f"{s.method} design points", unit="point", file=sys.stderr):
-        values = {p.name: p.value(v) for p, v in zip(params, x)}
-        cfg = with_values(base, {p.key: values[p.name] for p in params})
-        runs = []
-        for seed in range(s.seeds):
-            cfg.seed = seed
-            try:
-                model, threshold = build(cfg, choices)
-            except SimInputError as e:
-                raise SimInputError(SOURCE, "params", values, f"the model refuses this design point: {e}") from None
-            model.run()
-            n_days = model.n_days
-            out = summarize(events_frame(model), steps_frame(model), threshold)
-            if out.get("mean_days_to_resumption") is None:
-                out["mean_days_to_resumption"] = float(n_days)  # nothing resumed: as long as the scenario
-                unresolved += 1
-            runs.append([float(out[o]) for o in s.outputs])
-        rows.append({**values, **dict(zip(s.outputs, np.mean(runs, axis=0)))})
-    return pd.DataFrame(rows, columns=[*(p.name for p in params), *s.outputs]), n_days, unresolved
-
-
-def analyse(params: Sequence[Param], design: np.ndarray, table: pd.DataFrame, s: Settings) -> pd.DataFrame:
-    """SALib's indices: one row per output and parameter, ranked within each output (1 = most influential).
-
-    Args:
-        params: The parameters, in the design's column order.
-        design: The design the outputs were computed on (Morris needs it).
-        table: One row per design point with a column per output.
-        s: The settings (method, levels, outputs, seed of the bootstrap).
-    """
-    from SALib.analyze import morris, sobol
-
-    problem = _problem(params)
-    frames = []
-    for o in s.outputs:
-        y = table[o].to_numpy(dtype=float)
-        if np.ptp(y) == 0:  # a constant output: no parameter moves it (Sobol would divide by zero)
-            res = {c: np.zeros(len(params)) for c in INDICES[s.method]}
-        elif s.method == "morris":
-            res = morris.analyze(problem, design, y, num_levels=s.levels, seed=s.sample_seed)
-        else:
-            res = sobol.analyze(problem, y, calc_second_order=False, seed=s.sample_seed)
-        f = pd.DataFrame({c: np.asarray(res[c], dtype=float) for c in INDICES[s.method]})
-        f.insert(0, "parameter", [p.name for p in params])
-        f.insert(0, "output", o)
-        f["rank"] = f[RANK_BY[s.method][0]].rank(ascending=False, method="min").astype(int)
-        frames.append(f.sort_values(["rank", "parameter"]))
-    return pd.concat(frames, ignore_index=True)
 
 
 def top_drivers(indices: pd.DataFrame, method: str, outputs: Sequence[str], n: int = 3) -> list[str]:
     """The ``n`` parameters of greatest mean importance over ``outputs`` (fewer if fewer matter at all).
 
     Args:
-        indices: The table of :func:`analyse`.
+        indices: The table of :func:`~sim.experiments.sensitivity_design.analyse`.
         method: ``morris`` (importance: ``mu_star`` over the output's largest) or ``sobol`` (``ST``).
         outputs: The outputs to average the importance over.
         n: How many parameters to name.

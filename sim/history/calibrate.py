@@ -31,15 +31,14 @@ import pandas as pd
 import yaml
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config.build import build
+from sim.config.build import build_spec
 from sim.config.compose import CONFIG_DIR, compose_config
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
-from sim.experiments.runner import quiet_mesa
+from sim.experiments.runner import quiet_mesa, run_seeds, tables
 from sim.history.compare import Documented, Run, assess, summarize_comparison
 from sim.outputs.io import write_json, write_text
-from sim.outputs.tables import events_frame, steps_frame
 
 REPO = CONFIG_DIR.parent
 UNCALIBRATED = "~calibration"
@@ -68,16 +67,12 @@ def evaluate(
     Args:
         keep_steps: If given, each run's steps table is appended to it (for figures).
     """
-    cfg, choices = compose_config(list(overrides))
+    spec = build_spec(*compose_config(list(overrides)))  # once: every seed runs the same spec
     rows = []
-    for seed in range(seeds):
-        cfg.seed = seed
-        model, _ = build(cfg, choices)
-        model.run()
-        steps = steps_frame(model)
+    for seed, (events, steps) in zip(range(seeds), run_seeds(spec, range(seeds), tables)):
         if keep_steps is not None:
             keep_steps.append(steps)
-        rows.append(assess(Run(events_frame(model), steps, f"seed {seed}"), doc))
+        rows.append(assess(Run(events, steps, f"seed {seed}"), doc))
     return pd.DataFrame(rows)
 
 

@@ -35,10 +35,9 @@ from sim.config.build import build_spec
 from sim.config.compose import compose_config
 from sim.core.errors import SimInputError
 from sim.core.scenario import Scenario, ScriptedEvent
-from sim.experiments.runner import quiet_mesa
+from sim.experiments import runner
 from sim.outputs import columns
 from sim.outputs.metrics import summarize_arrays
-from sim.outputs.tables import run_arrays
 from sim.teaching.counterfactual_report import changed_events, format_report, summary_table, write_results
 
 DEFAULT_BASE = "historical_2022_2024"
@@ -151,15 +150,12 @@ def run_seeds(cfg: DictConfig, choices: dict[str, str], scenario: str, seeds: Se
     cfg = copy.deepcopy(cfg)  # the caller's config serves every scenario
     cfg.scenario = str(scenario)
     spec = build_spec(cfg, choices)  # checks the scenario file: a SimInputError names it
-    quiet_mesa()
+    runner.quiet_mesa()
     tension, suspended, summaries = [], [], []
-    for seed in seeds:
-        model = spec.model(seed)
-        model.run()
-        arrays = run_arrays(model, spec.crisis_threshold)  # the fast path: no tables built
-        tension.append(arrays.tension)
-        suspended.append({columns.channel_name(col): s for col, s in arrays.suspended.items()})
-        summaries.append(summarize_arrays(arrays))
+    for run in runner.run_seeds(spec, seeds, runner.arrays):  # the fast path: no tables built
+        tension.append(run.tension)
+        suspended.append({columns.channel_name(col): s for col, s in run.suspended.items()})
+        summaries.append(summarize_arrays(run))
     channels = list(suspended[0])
     return Runs(spec.scenario, tuple(seeds), np.vstack(tension),
                 {c: np.vstack([s[c] for s in suspended]) for c in channels}, summaries)  # fmt: skip

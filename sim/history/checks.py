@@ -59,32 +59,18 @@ def _within(name: str, days: int) -> Callable[[Observed], bool | None]:
     return compute
 
 
-def _answered(doc: Documented) -> list[Check]:
-    out = []
-    for m in doc.measures:
-        docd, trig = doc.lags[m.name], doc.triggers[m.episode]
-        if m.what == "first_response" and docd is not None and docd <= ANSWER_DAYS:
-            out.append(Check(
-                f"{short_name(m.episode)}_answered_within_{ANSWER_DAYS}d",
-                f"China's first response to the {m.episode} trigger ({trig.kind}, {trig.date.date()}) comes "
-                f"0-{ANSWER_DAYS} days after it (documented: {docd:g})",
-                _within(m.name, ANSWER_DAYS),
-            ))  # fmt: skip
-    return out
+def _lag_checks(what: str, days: int, name: Callable[..., str], text: Callable[..., str]):
+    """A rule's ``declare``: one check per measure of kind ``what`` documented within ``days`` of its trigger,
+    passed when the run's lag is within ``days`` too; ``name(m)`` and ``text(m, documented, trigger)`` word it."""
 
+    def declare(doc: Documented) -> list[Check]:
+        return [
+            Check(name(m), text(m, doc.lags[m.name], doc.triggers[m.episode]), _within(m.name, days))
+            for m in doc.measures
+            if m.what == what and doc.lags[m.name] is not None and doc.lags[m.name] <= days
+        ]
 
-def _suspended(doc: Documented) -> list[Check]:
-    out = []
-    for m in doc.measures:
-        docd, trig = doc.lags[m.name], doc.triggers[m.episode]
-        if m.what == "suspension" and docd is not None and docd <= SUSPENSION_DAYS:
-            out.append(Check(
-                f"{m.name}_within_{SUSPENSION_DAYS}d",
-                f"the {m.channel} channel is suspended within {SUSPENSION_DAYS} days of the {m.episode} trigger "
-                f"({trig.date.date()}; documented: {docd:g})",
-                _within(m.name, SUSPENSION_DAYS),
-            ))  # fmt: skip
-    return out
+    return declare
 
 
 def _refused_on(doc: Documented, name: str, channel: str, day: pd.Timestamp) -> Callable[[Observed], bool | None]:
@@ -154,9 +140,16 @@ def _tenures(doc: Documented) -> list[Check]:
 
 CHECK_RULES: tuple[CheckRule, ...] = (
     CheckRule("answered", f"China answers each trigger it answered within {ANSWER_DAYS} days in the record within "
-              f"{ANSWER_DAYS} days", _answered),
+              f"{ANSWER_DAYS} days",
+              _lag_checks("first_response", ANSWER_DAYS,
+                          lambda m: f"{short_name(m.episode)}_answered_within_{ANSWER_DAYS}d",
+                          lambda m, docd, trig: f"China's first response to the {m.episode} trigger ({trig.kind}, "
+                          f"{trig.date.date()}) comes 0-{ANSWER_DAYS} days after it (documented: {docd:g})")),
     CheckRule("suspended", f"each channel the record shows suspended within {SUSPENSION_DAYS} days of a trigger is "
-              f"suspended within {SUSPENSION_DAYS} days", _suspended),
+              f"suspended within {SUSPENSION_DAYS} days",
+              _lag_checks("suspension", SUSPENSION_DAYS, lambda m: f"{m.name}_within_{SUSPENSION_DAYS}d",
+                          lambda m, docd, trig: f"the {m.channel} channel is suspended within {SUSPENSION_DAYS} days "
+                          f"of the {m.episode} trigger ({trig.date.date()}; documented: {docd:g})")),
     CheckRule("refused", "each documented refusal happens on its day, while every other channel the record shows "
               "open then is open", _refused),
     CheckRule("ordered", "after each thaw summit, civilian channels reopen before military ones", _ordered),

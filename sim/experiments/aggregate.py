@@ -15,7 +15,6 @@ Writes into the sweep folder, each file atomically:
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from sim.config.cli import CommandParser, run_command
 from sim.core.errors import SimInputError
 from sim.experiments.sweep import FRAGMENT, is_complete
 from sim.outputs.io import atomic_write, staged_folder, write_text
@@ -148,17 +148,16 @@ class AggregateOnEnd(Callback):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sim.aggregate FOLDER [--no-figures]``."""
-    parser = argparse.ArgumentParser(prog="python -m sim.aggregate", description=__doc__.splitlines()[0])
+    parser = CommandParser(prog="python -m sim.aggregate", description=__doc__.splitlines()[0])
     parser.add_argument("folder", help="a sweep folder (holds one numbered folder per job)")
     parser.add_argument("--no-figures", action="store_true", help="write the tables only")
-    args = parser.parse_args(argv)
-    try:
-        summary = aggregate(Path(args.folder), figures=not args.no_figures)
-    except SimInputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    print(summary.message())
-    return 0
+
+    def body() -> int:
+        args = parser.parse_args(argv)
+        print(aggregate(Path(args.folder), figures=not args.no_figures).message())
+        return 0
+
+    return run_command(body)
 
 
 if __name__ == "__main__":

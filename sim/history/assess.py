@@ -20,10 +20,10 @@ from sim.history.documented import Documented
 from sim.history.simulated import (
     Observed,
     channel_status,
+    measurable,
     reopening_order_ok,
     simulated_lag,
     simulated_spell_length,
-    trigger_row,
 )
 from sim.history.targets import documented_status
 from sim.outputs.io import Run
@@ -41,11 +41,11 @@ def assess(run: Run, doc: Documented) -> dict[str, Any]:
     out: dict[str, Any] = {"run": run.label}
     # Lags.
     lag_scores = []
-    present: dict[str, bool] = {}  # whether the run scripts the measure's trigger at all
+    present: dict[str, bool] = {}  # whether the run can show the measure at all (simulated.measurable)
     lags: dict[str, float | None] = {}
     for m in doc.measures:
         trig = doc.triggers.get(m.episode)
-        present[m.name] = trig is not None and trigger_row(ev, trig) is not None
+        present[m.name] = trig is not None and measurable(ev, trig, m)
         lags[m.name] = simulated_lag(ev, trig, m) if present[m.name] else None
         docd = doc.lags[m.name]
         out[f"lag.{m.name}.sim"], out[f"lag.{m.name}.doc"] = lags[m.name], docd

@@ -31,7 +31,7 @@ class Observed:
         dates: The run's days.
         status: Per channel name, True on the days it is suspended at day's end.
         lags: Per lag measure name, the simulated lag (None: no response within the window).
-        present: Per lag measure name, whether the run scripts the measure's trigger at all.
+        present: Per lag measure name, whether the run can show it at all (:func:`measurable`).
         order: Per thaw summit name, whether civilian channels reopened first (None: nothing to order).
     """
 
@@ -78,6 +78,20 @@ def simulated_lag(ev: pd.DataFrame, trig: Trigger, m: LagMeasure) -> float | Non
     else:
         rows = rows[(rows["kind"] == "meeting_rejection") & (rows["channel"] == m.channel)]
     return None if rows.empty else float(rows["step"].min() - t0)
+
+
+def measurable(ev: pd.DataFrame, trig: Trigger, m: LagMeasure) -> bool:
+    """Whether the run can show response ``m`` at all: it scripts the trigger and, for a refusal,
+    a meeting on ``m.channel`` requested of the responder within the window (a meeting that is
+    never requested cannot be refused, so its absence says nothing about the model)."""
+    root = trigger_row(ev, trig)
+    if root is None:
+        return False
+    if m.what != "refusal":
+        return True
+    t0 = int(root["step"])
+    asked = ev[(ev["kind"] == "meeting_request") & (ev["receiver"] == RESPONDER) & (ev["channel"] == m.channel)]
+    return bool(asked["step"].between(t0, t0 + m.window_days).any())
 
 
 def channel_status(steps: pd.DataFrame) -> dict[str, np.ndarray]:

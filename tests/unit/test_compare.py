@@ -733,3 +733,31 @@ def test_main_bad_input_one_line_error_exit_2(sweep, tmp_path, capsys):
         captured = capsys.readouterr()
         assert captured.out == "", argv
         assert needle in one_error_line(captured.err, path), argv
+
+
+def _events(rows: list[tuple]) -> pd.DataFrame:
+    """A minimal events table from (day, sender, receiver, kind, channel, scripted) rows, starting 2023-01-01."""
+    day0 = pd.Timestamp("2023-01-01")
+    return pd.DataFrame(
+        [{"id": i, "date": day0 + pd.Timedelta(days=d), "step": d, "sender": s, "receiver": r, "kind": k,
+          "channel": c, "cause": pd.NA, "scripted": sc} for i, (d, s, r, k, c, sc) in enumerate(rows)]
+    )  # fmt: skip
+
+
+def test_a_refusal_counts_only_where_the_run_requests_that_meeting():
+    from sim.history.simulated import measurable
+
+    trig = Trigger("E2099_TEST", pd.Timestamp("2023-01-02"), "USA", "TWN", "arms_sale")
+    refusal = LagMeasure("test_refuses_mil_mil", "E2099_TEST", "refusal", "mil_mil", 30)
+    first = LagMeasure("test_first_response", "E2099_TEST", "first_response")
+    trigger = (1, "USA", "TWN", "arms_sale", "", True)
+    no_request = _events([trigger])
+    asked_other_channel = _events([trigger, (5, "USA", "CHN", "meeting_request", "climate", True)])
+    asked_too_late = _events([trigger, (40, "USA", "CHN", "meeting_request", "mil_mil", True)])
+    asked = _events([trigger, (5, "USA", "CHN", "meeting_request", "mil_mil", True)])
+    assert measurable(no_request, trig, first)
+    assert not measurable(no_request, trig, refusal)
+    assert not measurable(asked_other_channel, trig, refusal)
+    assert not measurable(asked_too_late, trig, refusal)
+    assert measurable(asked, trig, refusal)
+    assert not measurable(_events([(1, "USA", "TWN", "high_level_visit", "", True)]), trig, first)  # no trigger

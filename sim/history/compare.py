@@ -26,17 +26,17 @@ This module re-exports their public names and holds the command.
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
-from sim.core.errors import SimInputError
+from sim.config.cli import CommandParser, run_command
 from sim.history.assess import FIT_WEIGHTS, LAG_SCALE_DAYS, THAW_SCALE_DAYS, assess
 from sim.history.checks import CHECK_RULES, Check, declare_checks
 from sim.history.compare_report import compare_runs, format_report, json_ready, summarize_comparison
 from sim.history.documented import Documented
 from sim.history.simulated import simulated_lag
 from sim.history.timeline import load_timeline
-from sim.outputs.io import Run, find_runs, read_run
+from sim.outputs.io import Run, atomic_write, find_runs, read_run, write_json
 
 __all__ = [
     "CHECK_RULES", "FIT_WEIGHTS", "LAG_SCALE_DAYS", "THAW_SCALE_DAYS", "Check", "Documented", "Run", "assess",
@@ -47,21 +47,16 @@ __all__ = [
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m sim.compare FOLDER... [--out FILE.csv] [--timeline FILE.csv]``."""
-    import argparse
-
-    from sim.outputs.io import atomic_write, write_json
-
-    parser = argparse.ArgumentParser(prog="python -m sim.compare", description=__doc__.split("\n")[0])
+    parser = CommandParser(prog="python -m sim.compare", description=__doc__.split("\n")[0])
     parser.add_argument("folders", nargs="+", help="run folders, or folders holding run folders (sweeps)")
     parser.add_argument("--out", help="also write the per-run table (.csv or .parquet) and a summary .json beside it")
     parser.add_argument("--timeline", help="a documented timeline CSV (default: the shipped 2022-2024 one)")
-    args = parser.parse_args(argv)
-    try:
-        doc = Documented(load_timeline(args.timeline) if args.timeline else None)
-        per_run = compare_runs(find_runs(args.folders), doc)
-    except SimInputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    return run_command(lambda: _main(parser.parse_args(argv)))
+
+
+def _main(args: argparse.Namespace) -> int:
+    doc = Documented(load_timeline(args.timeline) if args.timeline else None)
+    per_run = compare_runs(find_runs(args.folders), doc)
     print(format_report(per_run, doc))
     if args.out:
         out = Path(args.out)

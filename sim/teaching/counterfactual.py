@@ -32,6 +32,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.config.build import build_spec
+from sim.config.cli import SOURCE, CommandParser, run_command
 from sim.config.compose import compose_config
 from sim.core.errors import SimInputError
 from sim.core.scenario import Scenario, ScriptedEvent
@@ -45,7 +46,6 @@ DEFAULT_SEEDS = 20
 DEFAULT_WINDOW_DAYS = 90
 RESULTS_DIR = Path("results") / "counterfactuals"
 MAX_SEEDS = 10_000
-SOURCE = "command line"
 DIFF_COLUMNS = ("counterfactual", "base", "date", "step", "variable", "channel", "base_mean", "base_q05", "base_q95",
                 "cf_mean", "cf_q05", "cf_q95", "diff_mean", "diff_q05", "diff_q95")  # fmt: skip
 
@@ -234,15 +234,8 @@ def compare(base: Runs, cf: Runs, window_days: int = DEFAULT_WINDOW_DAYS) -> Cou
 
 # -- command line ----------------------------------------------------------------------------
 def _parser():
-    """argparse, with its errors as one ``error: ...`` line and exit code 2 like the other commands."""
-    import argparse
-
-    class Parser(argparse.ArgumentParser):
-        def error(self, message: str):  # type: ignore[override]
-            print(f"error: {SOURCE}: {message}", file=sys.stderr)
-            raise SystemExit(2)
-
-    p = Parser(prog="python -m sim.counterfactual", description=__doc__.split("\n")[0])
+    """The command's parser (its errors are one ``error: ...`` line and exit code 2, like every command's)."""
+    p = CommandParser(prog="python -m sim.counterfactual", description=__doc__.split("\n")[0])
     p.add_argument("items", nargs="+", metavar="SCENARIO|OVERRIDE",
                    help="counterfactual scenarios (names in scenarios/ or paths), and config overrides key=value")
     p.add_argument("--seeds", default=str(DEFAULT_SEEDS), help=f"number of seeds, from the config's seed on (default {DEFAULT_SEEDS})")
@@ -261,25 +254,22 @@ def _whole(text: str, flag: str, lo: int, hi: int) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sim.counterfactual``: see the module docstring."""
-    try:
-        args = _parser().parse_intermixed_args(list(sys.argv[1:] if argv is None else argv))
-    except SystemExit as e:  # a usage error (reported in one line) or --help
-        return int(e.code or 0)
+    return run_command(lambda: _main(list(sys.argv[1:] if argv is None else argv)))
+
+
+def _main(argv: list[str]) -> int:
+    args = _parser().parse_intermixed_args(argv)
     overrides = [a for a in args.items if "=" in a]
     names = [a for a in args.items if "=" not in a]
-    try:
-        if not names:
-            raise SimInputError(SOURCE, "scenarios", args.items, "name at least one counterfactual scenario")
-        seeds = _whole(args.seeds, "--seeds", 1, MAX_SEEDS)
-        window = _whole(args.window, "--window", 0, 36_500)
-        results = compare_counterfactuals(names, seeds, overrides, args.base, window)
-        cfg, _ = compose_config(overrides)  # cached: the config the runs used, for its `figures` switch
-        report = format_report(results, overrides)
-        out = Path(args.out) if args.out else RESULTS_DIR / dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-        out = write_results(results, out, report, figures=bool(cfg.get("figures", True)))
-    except SimInputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    if not names:
+        raise SimInputError(SOURCE, "scenarios", args.items, "name at least one counterfactual scenario")
+    seeds = _whole(args.seeds, "--seeds", 1, MAX_SEEDS)
+    window = _whole(args.window, "--window", 0, 36_500)
+    results = compare_counterfactuals(names, seeds, overrides, args.base, window)
+    cfg, _ = compose_config(overrides)  # cached: the config the runs used, for its `figures` switch
+    report = format_report(results, overrides)
+    out = Path(args.out) if args.out else RESULTS_DIR / dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    out = write_results(results, out, report, figures=bool(cfg.get("figures", True)))
     print(report.rstrip())
     print(f"\nresults: {out.resolve()}")
     return 0

@@ -26,14 +26,15 @@ from sim.core.government import Government
 from sim.core.model import GovernmentSpec, RegionalSpec, SignalingModel
 from sim.core.regional import RegionalState
 from sim.core.scenario import Scenario
+from sim.outputs import columns
 
 Reporter = Callable[[mesa.Model], Any]
 
 
 def recompute_today(agent: Government | RegionalState) -> dict[str, float]:
-    """Every relaxing variable of ``agent`` at the end of the model's current day."""
+    """Every relaxing variable of ``agent`` at the end of the model's current day, by its steps-table column."""
     day, state = agent.model.day, agent.state
-    return {name: state.get(name, day) for name in state.names}
+    return {columns.state_column(agent.code, key): state.get(key, day) for key in state.names}
 
 
 # step() is written out in each subclass rather than in a shared mixin: with a
@@ -43,7 +44,7 @@ class NaiveGovernment(Government):
     """A :class:`sim.core.government.Government` that is stepped every day.
 
     Attributes:
-        current: Variable name -> value at the end of the current day.
+        current: Steps-table column -> value at the end of the current day.
     """
 
     current: dict[str, float]
@@ -57,7 +58,7 @@ class NaiveRegionalState(RegionalState):
     """A :class:`sim.core.government.RegionalState` that is stepped every day.
 
     Attributes:
-        current: Variable name -> value at the end of the current day.
+        current: Steps-table column -> value at the end of the current day.
     """
 
     current: dict[str, float]
@@ -117,13 +118,14 @@ class NaiveSignalingModel(SignalingModel):
         ga, gb = self.governments[a], self.governments[b]
         reporters: dict[str, Reporter] = {
             "date": lambda m: m.date_of(m.day),
-            f"tension_{a}_{b}": _tension(ga, gb, f"hostility_{a}_{b}", f"hostility_{b}_{a}"),
+            columns.tension(a, b): _tension(ga, gb, columns.hostility(a, b), columns.hostility(b, a)),
         }
         for agent in (*self.governments.values(), *self.regional.values()):
-            for name in agent.state.names:
+            for key in agent.state.names:
+                name = columns.state_column(agent.code, key)
                 reporters[name] = _variable(agent, name)
         for channel in self.board.channels:
-            reporters[f"channel_{a}_{b}_{channel}"] = _channel(channel)
+            reporters[columns.channel(a, b, channel)] = _channel(channel)
         return reporters
 
 

@@ -23,9 +23,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,73 +33,17 @@ from sim.config.build import build_spec
 from sim.config.cli import SOURCE, CommandParser, run_command
 from sim.config.compose import compose_config
 from sim.core.errors import SimInputError
-from sim.core.scenario import Scenario, ScriptedEvent
 from sim.experiments import runner
 from sim.outputs import columns
 from sim.outputs.metrics import summarize_arrays
 from sim.teaching.counterfactual_report import changed_events, format_report, summary_table, write_results
+from sim.teaching.counterfactual_results import DIFF_COLUMNS, CounterfactualResult, Runs
 
 DEFAULT_BASE = "historical_2022_2024"
 DEFAULT_SEEDS = 20
 DEFAULT_WINDOW_DAYS = 90
 RESULTS_DIR = Path("results") / "counterfactuals"
 MAX_SEEDS = 10_000
-DIFF_COLUMNS = ("counterfactual", "base", "date", "step", "variable", "channel", "base_mean", "base_q05", "base_q95",
-                "cf_mean", "cf_q05", "cf_q95", "diff_mean", "diff_q05", "diff_q95")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Runs:
-    """One scenario run on several seeds under one config.
-
-    Attributes:
-        scenario: The scenario.
-        seeds: The seeds, in row order.
-        tension: Daily US-China tension, one row per seed.
-        suspended: Per channel, daily True where suspended at day's end, one row per seed.
-        summaries: Each seed's outcome metrics (``sim.outputs.metrics.OUTCOMES``).
-    """
-
-    scenario: Scenario
-    seeds: tuple[int, ...]
-    tension: np.ndarray
-    suspended: dict[str, np.ndarray]
-    summaries: list[dict[str, Any]] = field(repr=False)
-
-
-@dataclass
-class CounterfactualResult:
-    """A counterfactual beside its base, on the same seeds.
-
-    Attributes:
-        name: The counterfactual scenario's name.
-        base_runs, cf_runs: The runs of the base and of the counterfactual.
-        removed, added: Scripted events of the base missing from the counterfactual, and new ones.
-        period: The changed period: the first changed event to ``window_days`` after the last.
-        differences: Tidy per-day table (``DIFF_COLUMNS``).
-        summary: One row per metric (``SUMMARY_COLUMNS``).
-    """
-
-    name: str
-    base_runs: Runs = field(repr=False)
-    cf_runs: Runs = field(repr=False)
-    removed: tuple[ScriptedEvent, ...]
-    added: tuple[ScriptedEvent, ...]
-    period: tuple[dt.date, dt.date]
-    differences: pd.DataFrame = field(repr=False)
-    summary: pd.DataFrame = field(repr=False)
-
-    @property
-    def seeds(self) -> tuple[int, ...]:
-        return self.base_runs.seeds
-
-    def figure(self):  # -> matplotlib.figure.Figure
-        """Tension base against counterfactual, their difference, and channel status (see sim.teaching.counterfactual_figures)."""
-        from sim.teaching.counterfactual_figures import counterfactual_figure  # matplotlib only when drawing
-
-        return counterfactual_figure(self)
-
-
 # -- running -------------------------------------------------------------------------
 def prepare(overrides: Sequence[str] = ()) -> tuple[DictConfig, dict[str, str]]:
     """Check the config overrides and compose the config both scenarios run under.

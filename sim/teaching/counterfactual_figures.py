@@ -9,15 +9,12 @@ matplotlib's object API (``Figure``), never pyplot's global state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-if TYPE_CHECKING:
-    from sim.teaching.counterfactual import CounterfactualResult
+from sim.teaching.counterfactual_results import CounterfactualResult
 
 BASE_COLOR, CF_COLOR = "#424242", "#1565c0"
 REMOVED_COLOR, ADDED_COLOR = "#c62828", "#2e7d32"

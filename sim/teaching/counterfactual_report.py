@@ -8,7 +8,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,9 +16,7 @@ from sim.core.errors import SimInputError
 from sim.core.scenario import Scenario, ScriptedEvent
 from sim.outputs.io import staged_folder
 from sim.outputs.metrics import scalar_outcomes
-
-if TYPE_CHECKING:
-    from sim.teaching.counterfactual import CounterfactualResult, Runs
+from sim.teaching.counterfactual_results import CounterfactualResult, Runs
 
 SUMMARY_COLUMNS = ("counterfactual", "base", "metric", "description", "base_value", "cf_value", "diff_mean",
                    "diff_q05", "diff_q95")  # fmt: skip
@@ -155,8 +152,10 @@ def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report
         pd.concat([r.differences for r in results], ignore_index=True).to_parquet(stage / "differences.parquet", index=False)
         pd.concat([r.summary for r in results], ignore_index=True).to_csv(stage / "summary.csv", index=False)
         if figures:
+            from sim.teaching.counterfactual_figures import counterfactual_figure  # matplotlib only when drawing
+
             (stage / "figures").mkdir()
             for r, name in zip(results, names):
-                r.figure().savefig(stage / "figures" / f"{name}.png", dpi=110)
+                counterfactual_figure(r).savefig(stage / "figures" / f"{name}.png", dpi=110)
         (stage / "summary.txt").write_text(report, encoding="utf-8")
     return out_dir

@@ -19,8 +19,9 @@ from sim.config.build import build_spec
 from sim.config.compose import compose_config
 from sim.core.scenario_files import load_scenario
 from sim.outputs.tables import events_frame
-from sim.teaching.counterfactual import DIFF_COLUMNS, CounterfactualResult, compare_counterfactuals, main
+from sim.teaching.counterfactual import compare_counterfactuals, main
 from sim.teaching.counterfactual_report import SUMMARY_COLUMNS
+from sim.teaching.counterfactual_results import DIFF_COLUMNS, CounterfactualResult
 
 from ..conftest import REPO
 
@@ -180,6 +181,7 @@ def test_seed_override_shifts_the_seeds_and_an_existing_folder_is_replaced(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
 
 
+@pytest.mark.slow
 def test_command_writes_tables_summary_and_figure(tmp_path):
     out = tmp_path / "cf"
     proc = subprocess.run(

@@ -1,10 +1,12 @@
 """Running the model many times: the run loop, sweeps, the launcher, aggregation, sensitivity.
 
-``runner`` is the one loop that runs a built model spec over seeds; ``sweep``
-runs and records one Hydra job of a sweep; ``pool_launcher`` is the default
-launcher's logic (its Hydra plugin is in ``hydra_plugins/sim_sweeps/``);
-``aggregate`` gathers a sweep's jobs; ``sweep_tables`` and
-``sweep_figures`` summarise it; ``sensitivity`` runs a SALib design.
+``runner`` is the one loop that runs a built model spec over seeds (every
+command that runs many models goes through it); ``sweep`` runs and records
+one Hydra job of a sweep; ``pool_launcher`` is the default launcher's logic
+(its Hydra plugin is in ``hydra_plugins/sim_sweeps/``); ``aggregate`` gathers
+a sweep's jobs; ``sweep_tables``, ``sweep_figures`` and ``sweep_axes``
+summarise it; ``sensitivity_design`` (settings, SALib design, runs, indices)
+and ``sensitivity`` (report, figure, command) analyse a model's sensitivity.
 
 May import: ``sim.core``, ``sim.config``, ``sim.outputs``, Hydra, pandas,
 matplotlib. Not ``sim.history`` or ``sim.teaching``.

@@ -47,7 +47,8 @@ from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from sim.experiments.sweep import count_runs_into, no_worker_pools
+from sim.experiments.runner import no_worker_pools
+from sim.experiments.sweep import count_runs_into
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,6 @@ from sim.config.build import build_spec
 from sim.core.errors import SimInputError
 from sim.experiments.runner import (
     failed_record,
-    no_worker_pools,  # noqa: F401  (sim.experiments.pool_launcher imports it from here)
     run_seeds,
     summary_record,
 )

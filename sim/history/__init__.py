@@ -1,9 +1,14 @@
 """The documented 2022-2024 record and how runs are held to it.
 
 ``timeline`` loads the sourced timeline (``sim/data/timeline_2022_2024.csv``);
-``targets`` derives what a run should reproduce from it; ``compare`` scores
-runs against those targets; ``calibrate`` fits parameters to them;
-``figures`` draws simulated against documented.
+``targets`` derives what a run should reproduce from its tags (lag measures,
+documented channel spells, thaw summits, sanctioned tenures); ``documented``
+holds those targets for one timeline; ``simulated`` reads the same things off
+a run; ``checks`` declares the behaviours a run must show, by general rules;
+``assess`` scores one run; ``compare_report`` summarises many runs and writes
+the text report; ``compare`` is the command; ``calibrate`` fits parameters to
+the targets; ``figures`` draws simulated against documented. No module names
+an episode: everything episode-specific comes from the timeline's tags.
 
 May import: ``sim.core``, ``sim.config``, ``sim.outputs``,
 ``sim.experiments``, Hydra, pandas, matplotlib. Not ``sim.teaching``.

@@ -21,6 +21,7 @@ def calibrate_cfg(*overrides: str):
         return compose("calibrate", overrides=list(overrides))
 
 
+@pytest.mark.slow
 def test_short_calibration_resumes_and_reproduces(tmp_path: Path):
     common = [FIT, "seeds=2", f"results_dir={tmp_path / 'results'}", f"config_out={tmp_path / 'configs'}"]
     first = run_calibration(calibrate_cfg(*common, "trials=3", "study=a"))

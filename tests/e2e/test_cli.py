@@ -17,6 +17,7 @@ def sim(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_default_run_writes_a_complete_run_folder(tmp_path):
     out = tmp_path / "run"
     proc = sim(f"hydra.run.dir={out}")
@@ -40,6 +41,7 @@ def test_default_run_writes_a_complete_run_folder(tmp_path):
     assert api.summary == summary
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
@@ -59,6 +61,7 @@ def test_bad_input_one_line_error_nonzero_exit_no_folder(tmp_path, args, needle)
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_malformed_scenario_file_is_refused(tmp_path, write_scenario):
     bad = write_scenario({"start": "2022-08-01", "end": "2022-09-01",
                           "events": [{"date": "2022-08-02", "sender": "USA", "receiver": "MARS", "kind": "arms_sale"}]})  # fmt: skip
@@ -69,6 +72,7 @@ def test_malformed_scenario_file_is_refused(tmp_path, write_scenario):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_bad_input_leaves_an_existing_complete_run_untouched(tmp_path):
     out = tmp_path / "run"
     assert sim(f"hydra.run.dir={out}", "seed=1", "figures=false").returncode == 0
@@ -79,6 +83,7 @@ def test_bad_input_leaves_an_existing_complete_run_untouched(tmp_path):
     assert after == before
 
 
+@pytest.mark.slow
 def test_a_sweep_with_one_bad_value_fails_before_any_run(tmp_path):
     out = tmp_path / "sweep"
     proc = sim("-m", "seed=0,1", "governments.CHN.retaliation.trigger=0.2,30", f"hydra.sweep.dir={out}")

@@ -168,6 +168,7 @@ def test_bad_input_is_one_error_line_naming_the_value_and_exit_code_2(args, name
     assert len(err.splitlines()) == 1 and err.startswith("error: ") and named in err, err
 
 
+@pytest.mark.slow
 def test_python_m_sim_narrate_reads_a_run_folder(folder):
     proc = subprocess.run([sys.executable, "-m", "sim.narrate", str(folder), "--to", "2022-08-31"],
                           cwd=REPO, capture_output=True, check=False, text=True, timeout=120)  # fmt: skip

@@ -32,6 +32,7 @@ def test_notebook_is_saved_clean():
     assert any("REPLICATES = 10" in c.source for c in code)
 
 
+@pytest.mark.slow
 def test_notebook_runs_on_a_sweep(small_sweep, monkeypatch):
     monkeypatch.setenv("SIM_SWEEP_DIR", str(small_sweep))  # the kernel inherits the environment
     monkeypatch.setenv("SIM_NOTEBOOK_REPLICATES", "2")  # in case the folder were ignored: keep a sweep small

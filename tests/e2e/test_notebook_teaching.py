@@ -50,11 +50,13 @@ def test_notebook_is_a_lesson_that_checks_its_claims():
     assert not any("output_dir" in c for c in code)  # runs stay in memory: nothing written under results/
 
 
+@pytest.mark.slow
 def test_notebook_runs_without_errors(executed):
     _, outputs, _ = executed
     assert not [o for o in outputs if o.output_type == "error"]
 
 
+@pytest.mark.slow
 def test_notebook_draws_its_figures(executed):
     _, outputs, _ = executed
     images = [o for o in outputs if "image/png" in o.get("data", {})]
@@ -63,6 +65,7 @@ def test_notebook_draws_its_figures(executed):
     assert len(images) >= 7
 
 
+@pytest.mark.slow
 def test_notebook_prints_its_tables(executed):
     _, outputs, _ = executed
     texts = _texts(outputs)
@@ -77,6 +80,7 @@ def test_notebook_prints_its_tables(executed):
     assert any("Without the cooldown the longest echo runs" in t for t in texts)
 
 
+@pytest.mark.slow
 def test_notebook_writes_no_files(executed):
     _, _, new_files = executed
     assert not new_files

@@ -84,6 +84,7 @@ def test_notebook_is_saved_clean():
     assert any("N_SEEDS = 20" in c.source and "SIM_NOTEBOOK_SEEDS" in c.source for c in code)
 
 
+@pytest.mark.slow
 def test_notebook_runs(monkeypatch):
     monkeypatch.setenv("SIM_NOTEBOOK_SEEDS", "3")  # the kernel inherits the environment
     nb, outputs = execute(NOTEBOOK, timeout=300)

@@ -27,6 +27,7 @@ def sensitivity_cfg(*overrides: str):
         return compose("sensitivity", overrides=list(overrides))
 
 
+@pytest.mark.slow
 def test_morris_writes_study_and_reproduces(tmp_path: Path):
     common = [*MORRIS, f"results_dir={tmp_path}"]
     result = run_sensitivity(sensitivity_cfg(*common, "study=a"))
@@ -56,6 +57,7 @@ def test_morris_writes_study_and_reproduces(tmp_path: Path):
     assert not design[[INFLUENTIAL, "chn_trigger"]].equals(other[[INFLUENTIAL, "chn_trigger"]])
 
 
+@pytest.mark.slow
 def test_sobol_writes_total_indices(tmp_path: Path):
     cfg = sensitivity_cfg("method=sobol", "sobol_base_samples=8", f"use=[{INFLUENTIAL},chn_grievance_days]",
                           "seeds=1", f"results_dir={tmp_path}", "study=s")  # fmt: skip
@@ -92,6 +94,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, overrides: lis
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_command_line_bad_input_exits_2(tmp_path: Path):
     proc = subprocess.run(
         [sys.executable, "-m", "sim.sensitivity", "method=fast", f"results_dir={tmp_path}"],

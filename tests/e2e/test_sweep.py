@@ -78,6 +78,7 @@ def basic_sweep(tmp_path_factory) -> pd.DataFrame:
     return pd.read_parquet(out / "runs.parquet")
 
 
+@pytest.mark.slow
 def test_sweep_writes_one_row_per_run_with_parameters_and_metrics(basic_sweep):
     runs = basic_sweep
     assert len(runs) == 12 and (runs["status"] == "ok").all()
@@ -103,6 +104,7 @@ LAUNCHERS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("launcher", list(LAUNCHERS))
 def test_other_launchers_give_the_same_runs(basic_sweep, tmp_path, launcher):
     proc = sim("-m", *SWEEP, *LAUNCHERS[launcher], f"hydra.sweep.dir={tmp_path / launcher}")
@@ -113,6 +115,7 @@ def test_other_launchers_give_the_same_runs(basic_sweep, tmp_path, launcher):
         assert "Sweep: 12 runs in 4 jobs: 12 ok, 0 failed" in proc.stdout
 
 
+@pytest.mark.slow
 def test_the_pool_launcher_shows_one_progress_bar_for_the_whole_sweep(tmp_path):
     proc = sim("-m", *SWEEP, "hydra.launcher.n_jobs=2", "hydra.launcher.progress=true", f"hydra.sweep.dir={tmp_path}")
     assert proc.returncode == 0, proc.stderr
@@ -121,6 +124,7 @@ def test_the_pool_launcher_shows_one_progress_bar_for_the_whole_sweep(tmp_path):
     assert not any(line.startswith("job ") for line in bar)  # no per-job bars beside it
 
 
+@pytest.mark.slow
 def test_the_pool_launcher_rejects_a_bad_worker_count(tmp_path):
     for bad in ("0", "two"):
         proc = sim("-m", "seed=0,1", f"hydra.launcher.n_jobs={bad}", f"hydra.sweep.dir={tmp_path / bad}")
@@ -145,6 +149,7 @@ def _kill_mid_way(args: list[str], whole_group: bool) -> list[int]:
     return tree
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("launcher", ["basic", "sim_pool"])
 def test_an_interrupted_sweep_resumes_to_the_same_runs(basic_sweep, tmp_path, launcher):
     out = tmp_path / "killed"
@@ -162,6 +167,7 @@ def test_an_interrupted_sweep_resumes_to_the_same_runs(basic_sweep, tmp_path, la
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), basic_sweep)
 
 
+@pytest.mark.slow
 def test_aggregate_on_demand_and_bad_folders(basic_sweep, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "sim.aggregate", str(tmp_path / "nowhere")], capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "nowhere" in proc.stderr
@@ -183,6 +189,7 @@ def test_the_slurm_launcher_config_composes():
     assert launcher.partition == "short" and launcher.timeout_min == 60 and launcher.cpus_per_task == 1
 
 
+@pytest.mark.slow
 def test_workers_give_the_same_rows_in_the_same_order(tmp_path):
     """workers=2 runs a job's replicates in forked processes; the record is identical."""
     frames = []
@@ -194,6 +201,7 @@ def test_workers_give_the_same_rows_in_the_same_order(tmp_path):
     assert frames[0]["replicate"].tolist() == list(range(40))
 
 
+@pytest.mark.slow
 def test_a_dead_pool_worker_stops_the_sweep_with_a_message_instead_of_hanging(tmp_path):
     out = tmp_path / "sweep"
     args = [sys.executable, "-m", "sim", "-m", "seed=0,1,2,3", "replicates=400", "figures=false",
@@ -212,6 +220,7 @@ def test_a_dead_pool_worker_stops_the_sweep_with_a_message_instead_of_hanging(tm
     assert not (out / "runs.parquet").exists()
 
 
+@pytest.mark.slow
 def test_an_error_in_a_pool_job_carries_the_workers_traceback(tmp_path):
     (tmp_path / "1" / JOB_RECORD).mkdir(parents=True)  # job 1 cannot write its record
     proc = sim("-m", "seed=0,1", "replicates=2", "figures=false", "hydra.launcher.n_jobs=2",
@@ -239,6 +248,7 @@ def test_the_sweeper_composes_one_job_per_set_of_group_choices():
     assert sig(["hydra.job.chdir=true"]) == ["hydra.job.chdir=true"]  # Hydra's own keys in full
 
 
+@pytest.mark.slow
 def test_aggregating_many_jobs_shows_a_progress_bar(tmp_path, capsys):
     from sim.experiments.aggregate import collect
     from sim.experiments.sweep import write_fragment

@@ -667,6 +667,7 @@ def one_error_line(err: str, path: Path | str) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_cli_on_one_run_folder_writes_the_tables(sweep, tmp_path):
     root, _ = sweep
     out = tmp_path / "x.csv"
@@ -689,6 +690,7 @@ def test_cli_on_one_run_folder_writes_the_tables(sweep, tmp_path):
     assert not list(tmp_path.glob(".*tmp"))
 
 
+@pytest.mark.slow
 def test_cli_on_a_sweep_folder(sweep):
     root, _ = sweep
     proc = compare_cli(root)

@@ -2,7 +2,8 @@
 
 The browser test starts the server as a user would, drives the page in
 headless Chromium through Playwright (change a rule, step, play, type a bad
-value) and saves a screenshot to ``results/dashboard/screenshot.png``. It needs
+value) and saves a screenshot under the test's ``tmp_path`` (the README's
+picture is ``results/reference/dashboard.png``, kept by hand). It needs
 Debian's ``chromium`` and the ``playwright`` package: without them it skips
 on a developer's machine and fails under CI (``CI`` set), which must run it.
 """
@@ -40,7 +41,6 @@ from sim.teaching.dashboard.serve import DEFAULT_HOST, DEFAULT_PORT, main, parse
 
 from ..conftest import REPO
 
-SCREENSHOT = REPO / "results" / "dashboard" / "screenshot.png"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -71,6 +71,7 @@ def test_bad_arguments_one_line_exit_2(capsys, argv, needle):
     assert len(err) == 1 and err[0].startswith("error: command line: ") and needle in err[0], err
 
 
+@pytest.mark.slow
 def test_factory_builds_every_rule_combination_in_the_config_groups():
     """Every retaliation rule file with every thaw rule file, for both governments, builds and steps."""
     codes = list(default_settings()["rules"])
@@ -121,6 +122,7 @@ def test_bad_values_are_refused_with_the_field_named():
     assert spec.governments[1].retaliation.name == "tit_for_tat"
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:.*ComponentsView. .use_state. found despite early return")
 def test_mesa_reset_keeps_the_applied_settings():
     """What SolaraViz's Reset does with the page's model_params, on the installed Mesa (3.3 or 3.5)."""
@@ -243,12 +245,15 @@ def _slider_to_max(page, label: str) -> None:
     page.wait_for_function("([s, top]) => s.getAttribute('aria-valuenow') === top", arg=[slider.element_handle(), top])
 
 
-def test_page_in_a_real_browser(browser_tools, dashboard):
+@pytest.mark.slow
+def test_page_in_a_real_browser(browser_tools, dashboard, tmp_path):
     sync_playwright, chromium = browser_tools
     proc, url = dashboard
-    with sync_playwright() as p, _profile_dir() as profile:
+    screenshot = tmp_path / "screenshot.png"
+    profile = tmp_path / "chromium-profile"  # a fresh Chromium user-data-dir
+    with sync_playwright() as p:
         browser = p.chromium.launch_persistent_context(
-            profile, executable_path=chromium, args=CHROMIUM_ARGS, headless=True,
+            str(profile), executable_path=chromium, args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 1600, "height": 1500},
         )  # fmt: skip
         try:
@@ -315,25 +320,19 @@ def test_page_in_a_real_browser(browser_tools, dashboard):
                 before = _day(page)
                 page.get_by_role("button", name="Step").click()
                 assert _wait_for_day_after(page, before) == before + 100
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            page.screenshot(path=str(screenshot), full_page=True)
         except Exception:
             # What the page showed when it went wrong, for a failure in CI.
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT.with_name("failure.png")), full_page=True)
+            failure = tmp_path / "failure.png"
+            page.screenshot(path=str(failure), full_page=True)
+            print(f"screenshot of the failing page: {failure}")
             print(page.locator("nav, .v-navigation-drawer").first.inner_text()[:2000])
             raise
         finally:
             browser.close()
-    assert SCREENSHOT.stat().st_size > 50_000
+    assert screenshot.stat().st_size > 50_000
     # Ctrl-C stops the server cleanly.
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=20) == 0
     assert "Traceback" not in proc.stderr.read()
 
-
-def _profile_dir():
-    """A fresh Chromium user-data-dir, removed afterwards."""
-    import tempfile
-
-    return tempfile.TemporaryDirectory(prefix="sim-dashboard-chromium-")

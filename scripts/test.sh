@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Set up and run the full test suite on every supported interpreter found:
 # Python 3.11 (Mesa 3.3.x) and Python 3.12 (Mesa 3.5.x). Each gets its own
-# virtual environment in .venv-py3.X; extra arguments go to pytest.
+# virtual environment in .venv-py3.X. Per interpreter, two steps, each on every
+# core (pytest-xdist, -n auto): the fast tests (pyproject's default selection,
+# -m 'not slow'), then the slow ones (-m slow: subprocesses, sweeps, notebooks,
+# the browser). Both count in the exit status; a step that selects no test
+# (pytest's exit code 5) does not fail. Extra arguments go to pytest in both steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +34,20 @@ fi
 versions=${SIM_PYTHONS:-"3.11 3.12"}
 status=0
 ran=0
+summary=()
+
+step() {  # step 3.12 fast pytest-command... -> runs it, records a final line, keeps the first failure's code
+  local v=$1 name=$2 rc=0 t0=$SECONDS
+  shift 2
+  echo "=== Python $v: $name tests"
+  "$@" || rc=$?
+  [ $rc = 5 ] && rc=0  # no test selected
+  local line="=== Python $v: $name tests $([ $rc = 0 ] && echo passed || echo "FAILED (exit $rc)") in $((SECONDS - t0)) s"
+  echo "$line"
+  summary+=("$line")
+  [ $rc = 0 ] || [ $status != 0 ] || status=$rc
+}
+
 for v in $versions; do
   if ! py=$(find_python "$v"); then
     echo "error: python$v not found (set SIM_PYTHONS to test other versions)" >&2
@@ -37,12 +55,16 @@ for v in $versions; do
   fi
   venv=".venv-py$v"
   echo "=== Python $v ($py) -> $venv"
+  t0=$SECONDS
   [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null
   "$venv/bin/python" -m pip install --quiet -e ".[dev]"
+  summary+=("=== Python $v: environment ready in $((SECONDS - t0)) s")
   "$venv/bin/python" -c 'import mesa, sys; print(f"mesa {mesa.__version__} on python {sys.version.split()[0]}")'
-  "$venv/bin/python" -m pytest -p no:cacheprovider "$@" || status=$?
+  step "$v" fast "$venv/bin/python" -m pytest -p no:cacheprovider -n auto "$@"
+  step "$v" slow "$venv/bin/python" -m pytest -p no:cacheprovider -n auto -m slow "$@"
   ran=$((ran + 1))
 done
-echo "=== tested on $ran interpreter(s)"
+printf '%s\n' "${summary[@]}"
+echo "=== tested on $ran interpreter(s): $([ $status = 0 ] && echo passed || echo "FAILED (exit $status)")"
 exit $status

@@ -25,7 +25,8 @@ from sim import run
 from sim.config.compose import compose_config
 from sim.core.rules import RETALIATION_RULES, THAW_RULES
 
-REPO = Path(__file__).resolve().parents[2]
+from ..conftest import REPO
+
 
 
 def _event(date: str, kind: str, sender: str = "USA", receiver: str = "CHN", **kw: object) -> dict:
@@ -40,7 +41,8 @@ SCENARIO = {
     "events": [
         _event("2023-01-10", "arms_sale", receiver="TWN", intensity=2.0),
         _event("2023-01-20", "sanction"),
-        *(_event("2023-02-01", "channel_suspension", "CHN", "USA", channel=c) for c in ("mil_mil", "climate", "working_groups")),
+        *(_event("2023-02-01", "channel_suspension", "CHN", "USA", channel=c)
+          for c in ("mil_mil", "climate", "working_groups")),
         _event("2023-03-01", "export_control", intensity=2.0),
         _event("2023-04-01", "ministerial_meeting"),
         _event("2023-05-01", "meeting_request", channel="high_level_diplomacy"),
@@ -72,7 +74,8 @@ def _quiet_world() -> list[str]:
 
 def _overrides(family: str, name: str, scenario: str) -> list[str]:
     other = "thaw" if family == "retaliation" else "retaliation"
-    return [*_quiet_world(), f"scenario={scenario}", f"rules/{family}@governments.CHN.{family}={name}", f"rules/{other}@governments.CHN.{other}=none"]
+    return [*_quiet_world(), f"scenario={scenario}",
+            f"rules/{family}@governments.CHN.{family}={name}", f"rules/{other}@governments.CHN.{other}=none"]
 
 
 CASES = [("retaliation", n) for n in RETALIATION_RULES] + [("thaw", n) for n in THAW_RULES]
@@ -88,7 +91,9 @@ def _log(result) -> list[tuple]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize(("family", "name"), CASES, ids=[f"{f}-{n}" for f, n in CASES])
-def test_same_seed_same_tables_and_seeds_differ_only_for_stochastic_rules(family: str, name: str, scenario_file: str) -> None:
+def test_same_seed_same_tables_and_seeds_differ_only_for_stochastic_rules(
+    family: str, name: str, scenario_file: str
+) -> None:
     base = _overrides(family, name, scenario_file)
     first, again = run([*base, "seed=5"]), run([*base, "seed=5"])
     assert first.summary["rules"]["CHN"][family].startswith(name), first.summary["rules"]

@@ -65,7 +65,8 @@ def test_every_steps_column_family_is_documented(historical):
     for name in table_names():
         parts = re.split(placeholder, name)
         regex = "".join(
-            (r"\w+" if p.startswith("<") else "[A-Z]{3}") if re.fullmatch(placeholder, p) else re.escape(p) for p in parts
+            (r"\w+" if p.startswith("<") else "[A-Z]{3}") if re.fullmatch(placeholder, p) else re.escape(p)
+            for p in parts
         )
         patterns.append(re.compile(regex))
     undocumented = [c for c in historical.steps.columns if not any(p.fullmatch(c) for p in patterns)]

@@ -162,7 +162,8 @@ def test_sim_core_imports_only_the_standard_library_numpy_mesa_yaml_and_itself()
 
     allowed = set(sys.stdlib_module_names) | {"numpy", "mesa", "yaml", "__future__"}
     wrong = [f"{m}:{i.line} imports {i.target}" for m, imps in IMPORTS.items() if role(m) == "sim.core"
-             for i in imps if not i.target.startswith("sim.core") and i.target.split(".")[0] not in allowed]  # fmt: skip
+             for i in imps if not i.target.startswith("sim.core")
+             and i.target.split(".")[0] not in allowed]  # fmt: skip
     assert not wrong, "\n".join(wrong)
 
 
@@ -171,7 +172,8 @@ def test_outputs_load_matplotlib_only_to_draw():
     other (tables, columns, metrics, io) never loads it, through any chain of eager imports."""
     graph = {m: {_resolve(i.target) for i in imps if i.target.startswith("sim") and not i.deferred}
              for m, imps in IMPORTS.items()}  # fmt: skip
-    eager_mpl = {m for m, imps in IMPORTS.items() if any(i.target.startswith("matplotlib") and not i.deferred for i in imps)}
+    eager_mpl = {m for m, imps in IMPORTS.items()
+                 if any(i.target.startswith("matplotlib") and not i.deferred for i in imps)}  # fmt: skip
     assert {m for m in eager_mpl if role(m) == "sim.outputs"} <= {"sim.outputs.figures"}
     for m in (m for m in MODULES if role(m) == "sim.outputs" and m != "sim.outputs.figures"):
         seen, todo = set(), [m]

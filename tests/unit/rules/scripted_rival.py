@@ -203,7 +203,8 @@ def governments(rule: Any, **params: Any) -> tuple[GovernmentSpec, ...]:
     out = []
     for g in model_spec().governments:
         if g.code == ME:
-            g = dataclasses.replace(g, params=dataclasses.replace(g.params, **params), retaliation=retaliation, thaw=thaw)
+            mine = dataclasses.replace(g.params, **params)
+            g = dataclasses.replace(g, params=mine, retaliation=retaliation, thaw=thaw)
         else:
             g = dataclasses.replace(g, retaliation=NoRetaliation(), thaw=NoThaw())
         out.append(g)
@@ -344,6 +345,13 @@ RIVALS = {
     "leader_summit": leader_summit,
     "gesture": gesture,
 }
+
+
+def all_subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out += [sub, *all_subclasses(sub)]
+    return out
 
 
 class ParameterContract:

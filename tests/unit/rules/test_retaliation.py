@@ -22,6 +22,7 @@ from scripted_rival import (
     RIVALS,
     SUSPENSION_ORDER,
     ParameterContract,
+    all_subclasses,
     alternating,
     always_cooperative,
     always_hostile,
@@ -67,13 +68,6 @@ TAIWAN = [
 MET, REFUSED, NOTHING = ("ministerial_meeting",), ("meeting_rejection",), ()
 ALL_CUT = tuple(f"channel_suspension:{c}" for c in SUSPENSION_ORDER)
 
-
-
-def all_subclasses(cls: type) -> list[type]:
-    out = []
-    for sub in cls.__subclasses__():
-        out += [sub, *all_subclasses(sub)]
-    return out
 
 
 def test_every_retaliation_rule_is_registered_under_a_unique_name() -> None:
@@ -253,7 +247,8 @@ class TestTitForTat(RetaliationContract):
                     ("rhetoric_condemnation", NOTHING), ("export_control", ("export_control",)),
                     ("ministerial_meeting", NOTHING), ("meeting_request", MET)]  # fmt: skip
     # Support for Taiwan is answered with the kind China mirrors it with (a sanction).
-    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", REFUSED), ("military_drill", ("military_drill",))]
+    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", REFUSED),
+                     ("military_drill", ("military_drill",))]  # fmt: skip
     expected_memory_depth = 1
 
 
@@ -356,7 +351,8 @@ class TestGenerousTitForTat(RetaliationContract):
     versus_probe = [("sanction", ("sanction",)), ("meeting_request", MET), ("meeting_request", MET),
                     ("rhetoric_condemnation", NOTHING), ("export_control", ("rhetoric_condemnation",)),
                     ("ministerial_meeting", NOTHING), ("meeting_request", MET)]  # fmt: skip
-    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", MET), ("military_drill", ("rhetoric_condemnation",))]
+    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", MET),
+                     ("military_drill", ("rhetoric_condemnation",))]  # fmt: skip
     expected_stochastic = True
     expected_memory_depth = 1
     bad_params = {"generosity": [-0.1, 1.5]}
@@ -429,9 +425,11 @@ class TestGraduatedLadder(RetaliationContract):
                     ("meeting_request", MET), ("rhetoric_condemnation", NOTHING),
                     ("export_control", ("rhetoric_condemnation", "channel_suspension:mil_mil", "sanction")),
                     ("ministerial_meeting", NOTHING), ("meeting_request", REFUSED)]  # fmt: skip
-    versus_taiwan = [("arms_sale", ("rhetoric_condemnation", "military_drill", "channel_suspension:mil_mil", "sanction")),
-                     ("meeting_request", REFUSED),
-                     ("military_drill", ("rhetoric_condemnation", *ALL_CUT[1:], "sanction", "export_control"))]  # fmt: skip
+    versus_taiwan = [
+        ("arms_sale", ("rhetoric_condemnation", "military_drill", "channel_suspension:mil_mil", "sanction")),
+        ("meeting_request", REFUSED),
+        ("military_drill", ("rhetoric_condemnation", *ALL_CUT[1:], "sanction", "export_control")),
+    ]
     bad_params = {
         "channel_step": [0, -0.3, 11],
         "hostility_gain": [-1],
@@ -593,8 +591,11 @@ class TestGrimTrigger(RetaliationContract):
                     ("rhetoric_condemnation", NOTHING),
                     ("export_control", ("rhetoric_condemnation", *ALL_CUT, "sanction", "export_control")),
                     ("ministerial_meeting", NOTHING), ("meeting_request", REFUSED)]  # fmt: skip
-    versus_taiwan = [("arms_sale", ("rhetoric_condemnation", "military_drill", *ALL_CUT, "sanction", "export_control")),
-                     ("meeting_request", REFUSED), ("military_drill", ("rhetoric_condemnation", "sanction", "export_control"))]  # fmt: skip
+    versus_taiwan = [
+        ("arms_sale", ("rhetoric_condemnation", "military_drill", *ALL_CUT, "sanction", "export_control")),
+        ("meeting_request", REFUSED),
+        ("military_drill", ("rhetoric_condemnation", "sanction", "export_control")),
+    ]
     bad_params = {"threshold": [-1, 10.5]}
 
 

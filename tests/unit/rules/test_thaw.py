@@ -21,6 +21,7 @@ from scripted_rival import (
     RIVALS,
     SUSPENSION_ORDER,
     ParameterContract,
+    all_subclasses,
     intents_of,
     make_context,
     play,
@@ -49,13 +50,6 @@ PROBE_CUT = ("mil_mil", "climate")
 PROBE = [Move(30, "ministerial_meeting"), Move(40, "leader_summit"), Move(50, "working_group")]
 NOTHING = ()
 EVERYTHING_CUT = make_context(suspended_by_me=SUSPENSION_ORDER)
-
-
-def all_subclasses(cls: type) -> list[type]:
-    out = []
-    for sub in cls.__subclasses__():
-        out += [sub, *all_subclasses(sub)]
-    return out
 
 
 def play_thaw(rule: ThawRule, moves: list, seed: int = 0):  # noqa: ANN201
@@ -207,7 +201,8 @@ class TestTimeDecay(ThawContract):
     # Each cut schedules its own lapse; signals change nothing.
     versus_probe = [("channel_suspension", ("channel_resumption:mil_mil",)),
                     ("channel_suspension", ("channel_resumption:climate",)),
-                    ("ministerial_meeting", NOTHING), ("leader_summit", NOTHING), ("working_group", NOTHING)]  # fmt: skip
+                    ("ministerial_meeting", NOTHING), ("leader_summit", NOTHING),
+                    ("working_group", NOTHING)]  # fmt: skip
     bad_params = {"mean_days": [0, -5, 3651], "reopen_below": [-0.1, 2]}
 
     def test_suspension_proposes_one_resumption_of_that_channel(self) -> None:

@@ -6,15 +6,13 @@ the run draws nothing: the US plays the null rules, China's other slot holds
 the null rule, no regional state ever deepens defence ties, and the
 scenario (a year of scripted US acts, gestures and a summit, and China's own
 cuts for the thaw rules to undo) sends nothing spontaneous. Then the same seed gives
-identical ``events`` and ``steps`` tables (through :func:`sim.run` and, for a
-stochastic rule, the command line), different seeds differ for a stochastic
-rule, and for a deterministic one the seed changes nothing.
+identical ``events`` and ``steps`` tables through :func:`sim.run`, different seeds differ for a stochastic
+rule, and for a deterministic one the seed changes nothing. The same through
+the command line: ``tests/e2e/test_determinism_cli.py``.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +22,6 @@ import yaml
 from sim import run
 from sim.config.compose import compose_config
 from sim.core.rules import RETALIATION_RULES, THAW_RULES
-
-from ..conftest import REPO
 
 
 
@@ -55,11 +51,15 @@ SCENARIO = {
 }
 
 
-@pytest.fixture(scope="module")
-def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("determinism") / "determinism.yaml"
+def write_scenario_file(folder: Path) -> str:
+    path = folder / "determinism.yaml"
     path.write_text(yaml.safe_dump(SCENARIO, sort_keys=False), encoding="utf-8")
     return str(path)
+
+
+@pytest.fixture(scope="module")
+def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return write_scenario_file(tmp_path_factory.mktemp("determinism"))
 
 
 def _quiet_world() -> list[str]:
@@ -72,7 +72,7 @@ def _quiet_world() -> list[str]:
     ]
 
 
-def _overrides(family: str, name: str, scenario: str) -> list[str]:
+def rule_overrides(family: str, name: str, scenario: str) -> list[str]:
     other = "thaw" if family == "retaliation" else "retaliation"
     return [*_quiet_world(), f"scenario={scenario}",
             f"rules/{family}@governments.CHN.{family}={name}", f"rules/{other}@governments.CHN.{other}=none"]
@@ -94,7 +94,7 @@ def _log(result) -> list[tuple]:  # noqa: ANN001
 def test_same_seed_same_tables_and_seeds_differ_only_for_stochastic_rules(
     family: str, name: str, scenario_file: str
 ) -> None:
-    base = _overrides(family, name, scenario_file)
+    base = rule_overrides(family, name, scenario_file)
     first, again = run([*base, "seed=5"]), run([*base, "seed=5"])
     assert first.summary["rules"]["CHN"][family].startswith(name), first.summary["rules"]
     assert not first.events.empty
@@ -107,22 +107,3 @@ def test_same_seed_same_tables_and_seeds_differ_only_for_stochastic_rules(
         for o in others:
             pd.testing.assert_frame_equal(o.events, first.events)
             pd.testing.assert_frame_equal(o.steps, first.steps)
-
-
-@pytest.mark.slow
-def test_command_line_same_seed_same_tables_as_the_api(tmp_path: Path, scenario_file: str) -> None:
-    """Two command-line runs of a stochastic rule with one seed write identical tables, equal to sim.run's."""
-    overrides = [*_overrides("retaliation", "tit_for_tat", scenario_file), "seed=5", "figures=false"]
-    assert RETALIATION_RULES["tit_for_tat"].stochastic
-    tables = []
-    for name in ("a", "b"):
-        out = tmp_path / name
-        subprocess.run([sys.executable, "-m", "sim", *overrides, f"hydra.run.dir={out}"], cwd=REPO, check=True,
-                       capture_output=True, text=True)  # fmt: skip
-        tables.append((pd.read_parquet(out / "events.parquet"), pd.read_parquet(out / "steps.parquet")))
-    api = run(overrides)
-    for events, steps in tables:
-        pd.testing.assert_frame_equal(events, tables[0][0])
-        pd.testing.assert_frame_equal(steps, tables[0][1])
-    pd.testing.assert_frame_equal(tables[0][0], api.events, check_dtype=False)
-    pd.testing.assert_frame_equal(tables[0][1], api.steps, check_dtype=False)

@@ -5,7 +5,8 @@
 # core (pytest-xdist, -n auto): the fast tests (pyproject's default selection,
 # -m 'not slow'), then the slow ones (-m slow: subprocesses, sweeps, notebooks,
 # the browser). Both count in the exit status; a step that selects no test
-# (pytest's exit code 5) does not fail. Extra arguments go to pytest in both steps.
+# (pytest's exit code 5) does not fail; each lists its slowest tests, so that a fast test
+# grown slow shows. Extra arguments go to pytest in both steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,8 +62,8 @@ for v in $versions; do
   "$venv/bin/python" -m pip install --quiet -e ".[dev]"
   summary+=("=== Python $v: environment ready in $((SECONDS - t0)) s")
   "$venv/bin/python" -c 'import mesa, sys; print(f"mesa {mesa.__version__} on python {sys.version.split()[0]}")'
-  step "$v" fast "$venv/bin/python" -m pytest -p no:cacheprovider -n auto "$@"
-  step "$v" slow "$venv/bin/python" -m pytest -p no:cacheprovider -n auto -m slow "$@"
+  step "$v" fast "$venv/bin/python" -m pytest -p no:cacheprovider -n auto --durations=5 "$@"
+  step "$v" slow "$venv/bin/python" -m pytest -p no:cacheprovider -n auto --durations=10 -m slow "$@"
   ran=$((ran + 1))
 done
 printf '%s\n' "${summary[@]}"

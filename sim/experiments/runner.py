@@ -23,6 +23,8 @@ import logging
 import math
 import multiprocessing as mp
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -99,9 +101,15 @@ def worker_context() -> mp.context.BaseContext:
 
 def _pooled(spec: ModelSpec, seeds: Sequence[int], measure: Measure[T], on_error: OnError[T] | None,
             workers: int) -> Iterator[T]:  # fmt: skip
+    # concurrent.futures rather than multiprocessing.Pool: a worker that dies, or whose start-up
+    # fails, breaks the pool with an error instead of being replaced over and over (a hang).
     chunk = max(1, math.ceil(len(seeds) / (workers * 8)))
-    with worker_context().Pool(workers, initializer=_init_worker, initargs=(spec, measure, on_error)) as pool:
-        yield from pool.imap(_run_in_worker, seeds, chunksize=chunk)  # imap: results in seed order
+    with ProcessPoolExecutor(workers, mp_context=worker_context(), initializer=_init_worker,
+                             initargs=(spec, measure, on_error)) as pool:  # fmt: skip
+        try:
+            yield from pool.map(_run_in_worker, seeds, chunksize=chunk)  # results in seed order
+        except BrokenProcessPool as e:
+            raise RuntimeError(f"a worker process of workers={workers} died or failed to start: {e}") from e
 
 
 _WORKER: tuple[ModelSpec, Measure[Any], OnError[Any] | None] | None = None  # set once per worker by _init_worker

@@ -62,6 +62,17 @@ def test_two_workers_give_the_same_records_as_one(spec):
     assert one == two
 
 
+def _die(model, spec):  # a measure that kills its worker process (module level: it must travel to the worker)
+    import os
+
+    os._exit(3)
+
+
+def test_a_worker_that_dies_stops_the_loop_with_an_error_not_a_hang(spec):
+    with pytest.raises(RuntimeError, match="workers=2 died or failed to start"):
+        list(run_seeds(spec, list(range(4)), _die, workers=2))
+
+
 def test_no_worker_pools_keeps_the_runs_in_this_process(spec, monkeypatch):
     monkeypatch.setattr(runner, "_worker_pools", False)
     here = []  # a closure cannot travel to a worker process: this passes only in-process

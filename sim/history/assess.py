@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.history.checks import run_checks
+from sim.history.checks import declare_checks, run_checks
 from sim.history.documented import Documented
 from sim.history.simulated import (
     Observed,
@@ -84,5 +84,5 @@ def assess(run: Run, doc: Documented) -> dict[str, Any]:
     for k, vals in components.items():
         out[f"score.{k}"] = float(np.mean(vals)) if vals else None
     out["fit"] = (sum(w * out[f"score.{k}"] for k, w in weights.items()) / sum(weights.values())) if weights else None
-    out.update(run_checks(doc.checks, Observed(ev, dates, status, lags, present, order)))
+    out.update(run_checks(declare_checks(doc), Observed(ev, dates, status, lags, present, order)))
     return out

@@ -37,6 +37,7 @@ from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
 from sim.experiments.runner import quiet_mesa, run_seeds, tables
+from sim.history.checks import declare_checks
 from sim.history.compare import Documented, Run, assess, summarize_comparison
 from sim.outputs.io import write_json, write_text
 
@@ -207,7 +208,7 @@ def report(cfg: DictConfig, study, params: Sequence[Param], doc: Documented, fol
         lines.append(f"| {p.name} | `{p.key}` | {best[p.name]:.4g} | [{p.low:g}, {p.high:g}] |")
     summary = summarize_comparison(groups["calibrated"]).set_index("item")
     lines += ["", "## Checks (fraction of seeds passing, calibrated model)", ""]
-    for key, text in ((c.name, c.text) for c in doc.checks):
+    for key, text in ((c.name, c.text) for c in declare_checks(doc)):
         rate = summary.loc[f"check.{key}", "pass_rate"] if f"check.{key}" in summary.index else None
         lines.append(f"- {'n/a' if rate is None or pd.isna(rate) else f'{rate:.0%}'}: {text}")
     lines += ["", "## Lags (days), calibrated model: simulated median [5%, 95%] vs documented", ""]

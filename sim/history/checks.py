@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
 
 import pandas as pd
 
+from sim.history.documented import Documented
 from sim.history.simulated import Observed, trigger_row
 from sim.history.targets import REOPENING_KINDS, RESPONDER, RIVAL, documented_status, short_name
-
-if TYPE_CHECKING:
-    from sim.history.documented import Documented
 
 ANSWER_DAYS = 3
 """A trigger the record shows China answering within this many days must be answered as fast in the run."""
@@ -158,6 +156,7 @@ CHECK_RULES: tuple[CheckRule, ...] = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=16)  # per Documented object: many runs are assessed against one record
 def declare_checks(doc: Documented) -> tuple[Check, ...]:
     """The checks of one documented timeline: every rule's, in :data:`CHECK_RULES` order."""
     return tuple(c for rule in CHECK_RULES for c in rule.declare(doc))

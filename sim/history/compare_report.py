@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim.history.assess import FIT_WEIGHTS, assess
+from sim.history.checks import declare_checks
 from sim.history.documented import Documented
 from sim.outputs.io import Run, read_run
 
@@ -83,7 +84,7 @@ def format_report(per_run: pd.DataFrame, doc: Documented | None = None) -> str:
         docd = per_run[col.removesuffix(".sim") + ".doc"].iloc[0]
         lines.append(f"  {col.removeprefix('thaw.').removesuffix('.sim'):38s} {num(col):>18s}  vs {docd:.0f}")
     lines += ["", "Checks: fraction of runs passing"]
-    for check in doc.checks:
+    for check in declare_checks(doc):
         col = f"check.{check.name}"
         rate = summary.loc[col, "pass_rate"] if col in summary.index else None
         shown = "n/a" if rate is None or pd.isna(rate) else f"{rate:.0%}"

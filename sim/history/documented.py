@@ -1,10 +1,12 @@
-"""The documented side of the comparison: every target of one timeline, derived once."""
+"""The documented side of the comparison: every target of one timeline, derived once.
+
+The checks a run must pass are declared from these targets by :func:`sim.history.checks.declare_checks`.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from sim.history.checks import Check, declare_checks
 from sim.history.targets import (
     LagMeasure,
     Spell,
@@ -31,7 +33,6 @@ class Documented:
         spells: The documented suspensions; ``summits`` the thaw summits; ``tenures`` the posts
             held by officials the rival sanctions.
         period: The first (2022 or later) and last documented day: the days whose status is compared.
-        checks: The declared checks (:func:`sim.history.checks.declare_checks`).
     """
 
     def __init__(self, timeline: pd.DataFrame | None = None) -> None:
@@ -43,4 +44,3 @@ class Documented:
         self.summits: list[Summit] = thaw_summits(self.timeline)
         self.tenures: list[Tenure] = sanctioned_tenures(self.timeline)
         self.period = (self.timeline.loc[self.timeline["date"].dt.year >= 2022, "date"].min(), self.timeline["date"].max())
-        self.checks: tuple[Check, ...] = declare_checks(self)

@@ -29,6 +29,7 @@ from sim.history.compare import (
     Run,
     assess,
     compare_runs,
+    declare_checks,
     find_runs,
     format_report,
     main,
@@ -221,7 +222,7 @@ def test_every_value_of_the_hand_made_run(doc):
         REFUSAL: True,
         f"check.{SUMMIT}_civilian_before_military": True,
     }  # no balloon episode, no second summit, no sanctioned official in the timeline: no check for them
-    assert [c.name for c in doc.checks] == [k.removeprefix("check.") for k in out if k.startswith("check.")]
+    assert [c.name for c in declare_checks(doc)] == [k.removeprefix("check.") for k in out if k.startswith("check.")]
 
 
 def test_fit_weights_sum_to_one():
@@ -518,7 +519,7 @@ def test_compare_runs_and_summary_over_several_runs(three_runs):
 def test_format_report_names_every_check_and_shows_pass_rates(three_runs, doc):
     text = format_report(three_runs, doc)
     assert text.startswith("Comparison with the documented 2022-2024 timeline over 3 runs")
-    texts = {c.name: c.text for c in doc.checks}
+    texts = {c.name: c.text for c in declare_checks(doc)}
     for key, check_text in texts.items():
         assert check_text in text, key
     lines = text.splitlines()
@@ -577,7 +578,7 @@ def test_the_default_run_fits_the_shipped_timeline(historical):
     # Lai's inauguration (not scripted) and the two refusals of Li Shangfu's tenure (no request scripted that day).
     unjudged = {"lai_answered_within_3d", "lishangfu_refuses_defense_ministers_on_its_day",
                 "lishangfu_refuses_mil_mil_on_its_day"}  # fmt: skip
-    for c in Documented().checks:
+    for c in declare_checks(Documented()):
         if "civilian_before_military" not in c.name:
             assert (row[f"check.{c.name}"] is None) == (c.name in unjudged), c.name
 
@@ -605,7 +606,7 @@ def test_a_baseline_run_scripts_no_trigger_so_its_lags_and_checks_are_none(sweep
         assert row[f"lag.{m.name}.sim"] is None, m.name
         assert row[f"lag.{m.name}.doc"] == doc.lags[m.name]
     assert row["score.lags"] is None
-    for c in doc.checks:
+    for c in declare_checks(doc):
         assert row[f"check.{c.name}"] is None, c.name
     assert 0 < row["fit"] <= 1
 
@@ -675,7 +676,7 @@ def test_cli_on_one_run_folder_writes_the_tables(sweep, tmp_path):
     assert proc.returncode == 0, proc.stderr
     per_run = compare_runs([root / "1"])
     assert proc.stdout.startswith(format_report(per_run) + "\n")
-    for c in Documented().checks:
+    for c in declare_checks(Documented()):
         assert c.text in proc.stdout
     assert f"wrote {out} and {tmp_path / 'x.summary.json'}" in proc.stdout
     table = pd.read_csv(out)

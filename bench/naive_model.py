@@ -16,7 +16,7 @@ same events and the same daily table before it times anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import mesa
@@ -31,10 +31,10 @@ from sim.outputs import columns
 Reporter = Callable[[mesa.Model], Any]
 
 
-def recompute_today(agent: Government | RegionalState) -> dict[str, float]:
-    """Every relaxing variable of ``agent`` at the end of the model's current day, by its steps-table column."""
+def recompute_today(agent: Government | RegionalState) -> dict[Hashable, float]:
+    """Every relaxing variable of ``agent`` at the end of the model's current day, by its state key."""
     day, state = agent.model.day, agent.state
-    return {columns.state_column(agent.code, key): state.get(key, day) for key in state.names}
+    return {key: state.get(key, day) for key in state.names}
 
 
 # step() is written out in each subclass rather than in a shared mixin: with a
@@ -44,10 +44,10 @@ class NaiveGovernment(Government):
     """A :class:`sim.core.government.Government` that is stepped every day.
 
     Attributes:
-        current: Steps-table column -> value at the end of the current day.
+        current: State key -> value at the end of the current day.
     """
 
-    current: dict[str, float]
+    current: dict[Hashable, float]
 
     def step(self) -> None:
         """Recompute every relaxing variable for the model's current day."""
@@ -55,13 +55,13 @@ class NaiveGovernment(Government):
 
 
 class NaiveRegionalState(RegionalState):
-    """A :class:`sim.core.government.RegionalState` that is stepped every day.
+    """A :class:`sim.core.regional.RegionalState` that is stepped every day.
 
     Attributes:
-        current: Steps-table column -> value at the end of the current day.
+        current: State key -> value at the end of the current day.
     """
 
-    current: dict[str, float]
+    current: dict[Hashable, float]
 
     def step(self) -> None:
         """Recompute every relaxing variable for the model's current day."""
@@ -118,23 +118,22 @@ class NaiveSignalingModel(SignalingModel):
         ga, gb = self.governments[a], self.governments[b]
         reporters: dict[str, Reporter] = {
             "date": lambda m: m.date_of(m.day),
-            columns.tension(a, b): _tension(ga, gb, columns.hostility(a, b), columns.hostility(b, a)),
+            columns.tension(a, b): _tension(ga, gb, ("hostility", b), ("hostility", a)),
         }
         for agent in (*self.governments.values(), *self.regional.values()):
             for key in agent.state.names:
-                name = columns.state_column(agent.code, key)
-                reporters[name] = _variable(agent, name)
+                reporters[columns.state_column(agent.code, key)] = _variable(agent, key)
         for channel in self.board.channels:
             reporters[columns.channel(a, b, channel)] = _channel(channel)
         return reporters
 
 
-def _variable(agent: NaiveAgent, name: str) -> Reporter:
-    return lambda m: agent.current[name]
+def _variable(agent: NaiveAgent, key: Hashable) -> Reporter:
+    return lambda m: agent.current[key]
 
 
-def _tension(ga: NaiveAgent, gb: NaiveAgent, name_a: str, name_b: str) -> Reporter:
-    return lambda m: (ga.current[name_a] + gb.current[name_b]) / 2
+def _tension(ga: NaiveAgent, gb: NaiveAgent, key_a: Hashable, key_b: Hashable) -> Reporter:
+    return lambda m: (ga.current[key_a] + gb.current[key_b]) / 2
 
 
 def _channel(channel: str) -> Reporter:

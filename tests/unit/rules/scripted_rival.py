@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import inspect
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -355,15 +356,38 @@ def all_subclasses(cls: type) -> list[type]:
 
 
 class ParameterContract:
-    """Parameter tests every rule contract shares. Subclasses set ``rule_class``,
+    """Identity, trait and parameter tests every rule contract shares. Subclasses set
+    ``rule_class``, ``expected_name``, ``expected_stochastic``, ``expected_memory_depth``,
     ``common_bad`` (the base class's out-of-range values) and ``bad_params`` (the rule's own)."""
 
     rule_class: ClassVar[type]
+    expected_name: ClassVar[str]
+    expected_stochastic: ClassVar[bool]
+    expected_memory_depth: ClassVar[float]
     common_bad: ClassVar[dict[str, list[Any]]] = {}
     bad_params: ClassVar[dict[str, list[Any]]] = {}
 
     def make_rule(self, **kw: Any) -> Any:
         return self.rule_class(**kw)
+
+    def test_name_is_its_registry_key(self) -> None:
+        """The rule has a non-empty name, and its family's registry maps that name back to the class."""
+        from sim.core.rules import RETALIATION_RULES, THAW_RULES
+
+        registry = RETALIATION_RULES if issubclass(self.rule_class, RetaliationRule) else THAW_RULES
+        name = self.rule_class.name
+        assert isinstance(name, str) and name
+        assert name == self.expected_name
+        assert registry[name] is self.rule_class
+
+    def test_declares_stochastic_and_memory_depth(self) -> None:
+        """The traits have the right types and the documented values."""
+        rule = self.make_rule()
+        assert isinstance(rule.stochastic, bool)
+        assert rule.stochastic is self.expected_stochastic
+        depth = rule.memory_depth
+        assert depth == math.inf or (depth == int(depth) and depth >= 0)
+        assert depth == self.expected_memory_depth
 
     def test_out_of_range_parameters_raise_parameter_error_naming_them(self) -> None:
         """Every out-of-range parameter raises ParameterError carrying the parameter's name."""

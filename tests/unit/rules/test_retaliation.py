@@ -18,9 +18,9 @@ from scripted_rival import (
     FIXED_LAG_REPERTOIRE,
     MILITARY,
     RIVAL,
-    Move,
     RIVALS,
     SUSPENSION_ORDER,
+    Move,
     ParameterContract,
     all_subclasses,
     alternating,
@@ -109,23 +109,6 @@ class RetaliationContract(ParameterContract):
     def transcripts(self, seed: int, **overrides: Any) -> dict[str, list]:
         """Every scripted rival played against a fresh rule with ``seed``."""
         return {name: play(self.make_rule(), script(), seed, **overrides) for name, script in RIVALS.items()}
-
-    # -- identity and traits ----------------------------------------------
-    def test_name_is_its_registry_key(self) -> None:
-        """The rule has a non-empty name, and the registry maps that name back to the class."""
-        name = self.rule_class.name
-        assert isinstance(name, str) and name
-        assert name == self.expected_name
-        assert RETALIATION_RULES[name] is self.rule_class
-
-    def test_declares_stochastic_and_memory_depth(self) -> None:
-        """The traits have the right types and the documented values."""
-        rule = self.make_rule()
-        assert isinstance(rule.stochastic, bool)
-        assert rule.stochastic is self.expected_stochastic
-        depth = rule.memory_depth
-        assert depth == math.inf or (depth == int(depth) and depth >= 0)
-        assert depth == self.expected_memory_depth
 
     # -- decisions --------------------------------------------------------
     def test_every_intent_is_well_formed(self) -> None:

@@ -17,9 +17,9 @@ from scripted_rival import (
     CIVILIAN,
     MILITARY,
     RIVAL,
-    Move,
     RIVALS,
     SUSPENSION_ORDER,
+    Move,
     ParameterContract,
     all_subclasses,
     intents_of,
@@ -73,6 +73,7 @@ class ThawContract(ParameterContract):
     rule_class: ClassVar[type[ThawRule]]
     expected_name: ClassVar[str]
     expected_stochastic: ClassVar[bool] = True
+    expected_memory_depth: ClassVar[float] = 0  # thaw rules read no memory
     bad_params: ClassVar[dict[str, list[Any]]] = {}
 
     versus_probe: ClassVar[list[tuple[str, tuple[str, ...]]]]
@@ -87,21 +88,6 @@ class ThawContract(ParameterContract):
     def transcripts(self, seed: int) -> dict[str, list]:
         """Every scripted rival played against a fresh rule with ``seed``."""
         return {name: play_thaw(self.make_rule(), script(), seed) for name, script in RIVALS.items()}
-
-    # -- identity and traits ----------------------------------------------
-    def test_name_is_its_registry_key(self) -> None:
-        """The rule has a non-empty name, and the registry maps that name back to the class."""
-        name = self.rule_class.name
-        assert isinstance(name, str) and name
-        assert name == self.expected_name
-        assert THAW_RULES[name] is self.rule_class
-
-    def test_declares_stochastic_and_memory_depth(self) -> None:
-        """Thaw rules read no memory (depth 0); stochastic is a bool with the documented value."""
-        rule = self.make_rule()
-        assert isinstance(rule.stochastic, bool)
-        assert rule.stochastic is self.expected_stochastic
-        assert rule.memory_depth == 0
 
     # -- decisions --------------------------------------------------------
     def test_every_intent_is_well_formed(self) -> None:

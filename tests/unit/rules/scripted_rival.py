@@ -54,6 +54,8 @@ OVERRIDES = ("~calibration",)
 START = dt.date(2022, 1, 1)
 # Meeting requests need a channel in a scenario; leader-level diplomacy is cut last.
 MEETING_CHANNEL = "high_level_diplomacy"
+# Seeds a contract plays every scripted rival with.
+SEEDS = range(5)
 
 
 @lru_cache(maxsize=1)
@@ -369,6 +371,24 @@ class ParameterContract:
 
     def make_rule(self, **kw: Any) -> Any:
         return self.rule_class(**kw)
+
+    def transcripts(self, seed: int) -> dict[str, list]:
+        """Every scripted rival played against a fresh rule with ``seed`` (each family's contract says how)."""
+        raise NotImplementedError
+
+    def test_same_seed_gives_identical_decisions(self) -> None:
+        """Two fresh rules playing the same rivals with the same seed decide exactly alike."""
+        assert self.transcripts(7) == self.transcripts(7)
+
+    def test_stochastic_trait_matches_behaviour(self) -> None:
+        """A rule declared deterministic decides alike for every seed; a stochastic one does not."""
+        runs = [self.transcripts(seed) for seed in SEEDS]
+        if self.rule_class.stochastic:
+            assert any(r != runs[0] for r in runs[1:]), "declared stochastic, but the seed never matters"
+        else:
+            for seed, r in zip(SEEDS, runs):
+                for name in r:
+                    assert r[name] == runs[0][name], f"{name}: seed {seed} decides differently from seed 0"
 
     def test_name_is_its_registry_key(self) -> None:
         """The rule has a non-empty name, and its family's registry maps that name back to the class."""

@@ -13,6 +13,7 @@ from omegaconf import DictConfig
 from sim.config.build import ModelSpec, build
 from sim.core.model import SignalingModel
 from sim.experiments.runner import run_seeds
+from sim.outputs import columns
 from sim.outputs.metrics import summarize
 from sim.outputs.tables import events_frame, steps_frame
 
@@ -61,8 +62,9 @@ def check_equivalence(cfg: DictConfig, choices: Mapping[str, str], spec: ModelSp
     _check(list(table.columns) == list(expected.columns), "naive daily table has different columns")
     _check(len(table) == len(expected), "naive daily table has a different number of days")
     _check(bool((pd.to_datetime(table["date"]).to_numpy() == expected["date"].to_numpy()).all()), "dates differ")
+    channel_columns = set(columns.of(expected.columns, columns.CHANNEL))
     for col in expected.columns.drop("date"):
-        if col.startswith("channel_"):
+        if col in channel_columns:
             same = table[col].tolist() == expected[col].astype(str).tolist()
         else:
             diff = np.abs(table[col].to_numpy(dtype=float) - expected[col].to_numpy()).max()

@@ -24,12 +24,12 @@ from pathlib import Path
 folder = Path(sys.argv[1])
 t = {}
 t0 = time.perf_counter()
-from sim import aggregate as a
+from sim.experiments import aggregate as a
 from sim.outputs.io import atomic_write
 t["import_s"] = time.perf_counter() - t0
 t0 = time.perf_counter()
 import sim.experiments.sweep_tables as sp
-t["import_sweep_plots_s"] = time.perf_counter() - t0
+t["import_sweep_tables_s"] = time.perf_counter() - t0
 t0 = time.perf_counter()
 runs, complete, incomplete = a.collect(folder, progress=False)
 t["collect_s"] = time.perf_counter() - t0

@@ -12,6 +12,7 @@ never argparse's two-line usage message or a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 
@@ -40,15 +41,22 @@ class CommandParser(argparse.ArgumentParser):
 def run_command(body: Callable[[], int | None]) -> int:
     """Run a command's body; bad input or an OS error becomes one ``error:`` line and exit code 2.
 
-    ``--help`` (argparse's ``SystemExit(0)``) passes through as exit code 0.
+    ``--help`` (argparse's ``SystemExit(0)``) passes through as exit code 0; a reader
+    that stops early (``| head``) ends the command quietly.
     """
     try:
         return int(body() or 0)
     except SimInputError as e:
         print(f"error: {e}", file=sys.stderr)
+    except BrokenPipeError:  # the reader stopped early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush is silent too
+        return 0
     except OSError as e:
         where = f"{e.filename}: " if e.filename else ""
         print(f"error: {where}{e.strerror or e}", file=sys.stderr)
     except SystemExit as e:  # --help, or a body that exits on purpose
-        return int(e.code or 0) if not isinstance(e.code, str) else 2
+        if isinstance(e.code, str):
+            print(f"error: {e.code}", file=sys.stderr)
+            return 2
+        return int(e.code or 0)
     return 2

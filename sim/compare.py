@@ -1,4 +1,4 @@
-"""``python -m sim.compare``: compare run or sweep folders with the documented 2022-2024 timeline (the code is in :mod:`sim.history.compare`)."""
+"""``python -m sim.compare``: compare run folders with the documented 2022-2024 timeline (the code is in :mod:`sim.history.compare`)."""
 
 from sim.history.compare import main
 

@@ -1,6 +1,6 @@
 """Compare simulated runs with the documented 2022-2024 timeline.
 
-``python -m sim.compare <run or sweep folders>`` and :func:`compare_runs`
+``python -m sim.compare <run folders, or folders holding them>`` and :func:`compare_runs`
 report, per episode and overall:
 
 * lags from each trigger to China's first response, to each channel
@@ -48,7 +48,7 @@ __all__ = [
 def main(argv: list[str] | None = None) -> int:
     """``python -m sim.compare FOLDER... [--out FILE.csv] [--timeline FILE.csv]``."""
     parser = CommandParser(prog="python -m sim.compare", description=__doc__.split("\n")[0])
-    parser.add_argument("folders", nargs="+", help="run folders, or folders holding run folders (sweeps)")
+    parser.add_argument("folders", nargs="+", help="run folders, or folders holding run folders (a sweep folder holds none)")
     parser.add_argument("--out", help="also write the per-run table (.csv or .parquet) and a summary .json beside it")
     parser.add_argument("--timeline", help="a documented timeline CSV (default: the shipped 2022-2024 one)")
     return run_command(lambda: _main(parser.parse_args(argv)))

@@ -197,7 +197,11 @@ def read_run(folder: Path) -> Run:
 
 
 def find_runs(paths: Iterable[str | Path]) -> list[Path]:
-    """Run folders among ``paths``: each path is a run folder or holds run folders (a sweep)."""
+    """Run folders among ``paths``: each path is a run folder or holds run folders (e.g. ``results/runs/``).
+
+    A sweep folder holds none: a sweep keeps one row of outcome metrics per run
+    (``runs.parquet``), not the runs' event logs, and is refused with a message saying so.
+    """
     found: list[Path] = []
     for p in map(Path, paths):
         if not p.exists():
@@ -206,6 +210,9 @@ def find_runs(paths: Iterable[str | Path]) -> list[Path]:
             found.append(p)
             continue
         inside = sorted({f.parent for f in p.rglob("events.parquet")})
+        if not inside and ((p / "runs.parquet").is_file() or any(p.glob("*/runs.part.parquet"))):
+            raise SimInputError(str(p), "folder", str(p), "is a sweep folder: a sweep keeps one row of metrics per run (runs.parquet), "
+                                "not the runs' event logs; compare run folders (python -m sim ... hydra.run.dir=DIR)")  # fmt: skip
         if not inside:
             raise SimInputError(str(p), "folder", str(p), "holds no run folder (no events.parquet below it)")
         found += inside

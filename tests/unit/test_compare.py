@@ -635,6 +635,11 @@ def test_find_runs(sweep, tmp_path):
         find_runs([tmp_path / "nope"])
     with pytest.raises(SimInputError, match="holds no run folder"):
         find_runs([tmp_path])
+    job = tmp_path / "a_sweep" / "0"  # what a sweep writes: per-job rows of metrics, no event logs
+    job.mkdir(parents=True)
+    (job / "runs.part.parquet").write_bytes(b"")
+    with pytest.raises(SimInputError, match="is a sweep folder: a sweep keeps one row of metrics per run .* compare run folders"):
+        find_runs([tmp_path / "a_sweep"])
 
 
 def test_read_run_names_the_folder_of_a_bad_run(sweep, tmp_path):

@@ -115,3 +115,9 @@ def format_summary(result: RunResult) -> str:
     if result.output_dir is not None:
         lines.append(f"  results: {result.output_dir}")
     return "\n".join(lines)
+
+
+def __getattr__(name: str) -> Any:  # config composition lived here before sim.config.compose
+    from sim.moved import forward
+
+    return forward(__name__, "sim.config.compose", name)

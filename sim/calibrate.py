@@ -1,6 +1,17 @@
-"""``python -m sim.calibrate``: fit the rules' parameters to the documented episodes (the code is in :mod:`sim.history.calibrate`)."""
+"""``python -m sim.calibrate``: fit the rules' parameters to the documented episodes.
+
+The code is in :mod:`sim.history.calibrate`; this module keeps the command's name.
+"""
+
+from typing import Any
 
 from sim.history.calibrate import main
+from sim.moved import forward
+
+
+def __getattr__(name: str) -> Any:  # the module's other names, from before it moved to sim.history.calibrate
+    return forward(__name__, "sim.history.calibrate", name)
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

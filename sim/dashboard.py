@@ -1,4 +1,7 @@
-"""``python -m sim.dashboard``: serve the teaching dashboard on this machine (the code is in :mod:`sim.teaching.dashboard.serve`)."""
+"""``python -m sim.dashboard``: serve the teaching dashboard on this machine.
+
+The code is in :mod:`sim.teaching.dashboard.serve`; this module keeps the command's name.
+"""
 
 from sim.teaching.dashboard.serve import main
 

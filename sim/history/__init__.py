@@ -13,3 +13,11 @@ an episode: everything episode-specific comes from the timeline's tags.
 May import: ``sim.core``, ``sim.config``, ``sim.outputs``,
 ``sim.experiments``, Hydra, pandas, matplotlib. Not ``sim.teaching``.
 """
+
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:  # sim.history was the timeline module before the package was laid out by role
+    from sim.moved import forward
+
+    return forward(__name__, "sim.history.timeline", name)

@@ -18,7 +18,8 @@ holds and what it may import:
 The modules directly in ``sim/`` are the commands (``python -m sim``,
 ``python -m sim.compare``, ...) and the Python API (:mod:`sim.api`).
 Importing ``sim`` imports nothing else until ``run`` or ``RunResult`` is used,
-so ``import sim.core`` stays free of Hydra and pandas.
+so ``import sim.core`` loads no Hydra (Mesa itself imports pandas; the core's
+own code does not use it).
 """
 
 from typing import Any

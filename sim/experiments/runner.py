@@ -104,12 +104,14 @@ def _pooled(spec: ModelSpec, seeds: Sequence[int], measure: Measure[T], on_error
     # concurrent.futures rather than multiprocessing.Pool: a worker that dies, or whose start-up
     # fails, breaks the pool with an error instead of being replaced over and over (a hang).
     chunk = max(1, math.ceil(len(seeds) / (workers * 8)))
-    with ProcessPoolExecutor(workers, mp_context=worker_context(), initializer=_init_worker,
-                             initargs=(spec, measure, on_error)) as pool:  # fmt: skip
-        try:
-            yield from pool.map(_run_in_worker, seeds, chunksize=chunk)  # results in seed order
-        except BrokenProcessPool as e:
-            raise RuntimeError(f"a worker process of workers={workers} died or failed to start: {e}") from e
+    pool = ProcessPoolExecutor(workers, mp_context=worker_context(), initializer=_init_worker,
+                               initargs=(spec, measure, on_error))  # fmt: skip
+    try:
+        yield from pool.map(_run_in_worker, seeds, chunksize=chunk)  # results in seed order
+    except BrokenProcessPool as e:
+        raise RuntimeError(f"a worker process of workers={workers} died or failed to start: {e}") from e
+    finally:  # a caller that stops early does not wait for the runs still queued
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 _WORKER: tuple[ModelSpec, Measure[Any], OnError[Any] | None] | None = None  # set once per worker by _init_worker

@@ -79,7 +79,7 @@ def metric_vs_parameter_figure(runs: pd.DataFrame, param: str, metrics: Sequence
     fig, axes, bottom = sweep_axes.panels(len(metrics))
     for ax, metric in zip(axes, metrics):
         values = tables.metric_values(ordered, metric)
-        rate = tables.is_rate(ordered, metric)
+        rate = outcomes.is_rate(metric)
         drawn = False
         for h, color in zip(hue_labels, colors):
             in_line = ok & (hue_strings == h) if hue else ok
@@ -154,7 +154,7 @@ def heatmap_figure(runs: pd.DataFrame, params: tuple[str, str], metric: str) -> 
     ordered = tables.job_order(runs)
     ok = tables.ok_mask(ordered)
     values = tables.metric_values(ordered, metric)
-    rate = tables.is_rate(ordered, metric)
+    rate = outcomes.is_rate(metric)
     x_labels, y_labels = tables.param_levels(ordered, px)[0], tables.param_levels(ordered, py)[0]
     xs, ys = tables.as_strings(ordered[px]), tables.as_strings(ordered[py])
     grid = np.full((len(y_labels), len(x_labels)), np.nan)
@@ -226,7 +226,7 @@ def distribution_figure(runs: pd.DataFrame, metrics: Sequence[str] = MAIN_METRIC
     for ax, metric in zip(axes, metrics):
         v = tables.metric_values(ordered, metric)[ok]
         v = v[~np.isnan(v)]
-        rate = tables.is_rate(ordered, metric)
+        rate = outcomes.is_rate(metric)
         ax.set_title(outcomes.label(metric), fontsize=10)
         ax.grid(axis="y", color="#e0e0e0", lw=0.6)
         ax.set_axisbelow(True)

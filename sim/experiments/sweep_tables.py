@@ -81,16 +81,6 @@ def metric_values(runs: pd.DataFrame, metric: str) -> np.ndarray:
     return np.array([_to_float(v) for v in column], dtype=float)
 
 
-def is_rate(runs: pd.DataFrame, metric: str) -> bool:
-    """Whether a metric is boolean, so summarised as the share of runs where it holds."""
-    if outcomes.is_rate(metric):
-        return True
-    if metric not in runs.columns:
-        return False
-    column = runs[metric].dropna()
-    return bool(len(column)) and all(isinstance(v, (bool, np.bool_)) for v in column)
-
-
 def numeric_or_categorical(values: Iterable) -> tuple[np.ndarray, bool]:
     """A ``p.*`` column's values as numbers when they all parse as finite numbers, else as categories.
 

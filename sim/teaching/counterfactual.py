@@ -87,7 +87,7 @@ def seed_list(seeds: int | Sequence[int], first: int = 0) -> tuple[int, ...]:
     return out
 
 
-def run_seeds(cfg: DictConfig, choices: dict[str, str], scenario: str, seeds: Sequence[int]) -> Runs:
+def run_scenario(cfg: DictConfig, choices: dict[str, str], scenario: str, seeds: Sequence[int]) -> Runs:
     """Run ``scenario`` under ``cfg`` once per seed, keeping only the arrays a comparison reads."""
     cfg = copy.deepcopy(cfg)  # the caller's config serves every scenario
     cfg.scenario = str(scenario)
@@ -127,8 +127,8 @@ def compare_counterfactuals(
     if isinstance(first, bool) or not isinstance(first, int) or first < 0:
         raise SimInputError(SOURCE, "seed", first, "must be a whole number >= 0")
     seeds = seed_list(seeds, first)
-    base_runs = run_seeds(cfg, choices, base, seeds)
-    return [compare(base_runs, run_seeds(cfg, choices, n, seeds), window_days) for n in names]
+    base_runs = run_scenario(cfg, choices, base, seeds)
+    return [compare(base_runs, run_scenario(cfg, choices, n, seeds), window_days) for n in names]
 
 
 def compare_counterfactual(name: str, seeds: int | Sequence[int] = DEFAULT_SEEDS, overrides: Sequence[str] = (),

@@ -145,5 +145,5 @@ def test_counterfactual_builds_one_spec_per_scenario(monkeypatch):
     counter = _Counting()
     monkeypatch.setattr(cf, "build_spec", counter)
     cfg, choices = compose_config([])
-    runs = cf.run_seeds(cfg, choices, "historical_2022_2024", (0, 1, 2))
+    runs = cf.run_scenario(cfg, choices, "historical_2022_2024", (0, 1, 2))
     assert counter.calls == 1 and runs.seeds == (0, 1, 2) and runs.tension.shape[0] == 3

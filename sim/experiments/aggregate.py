@@ -15,6 +15,7 @@ Writes into the sweep folder, each file atomically:
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,6 +122,7 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
     folder = Path(folder)
     runs, complete, incomplete = collect(folder, progress)
     atomic_write(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+    drawn = False
     if not runs.empty:
         table = metric_table(runs)
         atomic_write(folder / "summary.csv", lambda p: table.to_csv(p, index=False))
@@ -128,6 +130,12 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
         if figures and (runs["status"] == "ok").any():
             with staged_folder(folder) as stage:
                 write_sweep_figures(runs, stage / "figures")
+            drawn = True
+    else:  # tables of an earlier aggregation would no longer match runs.parquet
+        for name in ("summary.csv", "summary.txt"):
+            (folder / name).unlink(missing_ok=True)
+    if not drawn:  # nor would its figures
+        shutil.rmtree(folder / "figures", ignore_errors=True)
     n_failed = int((runs["status"] == "failed").sum()) if not runs.empty else 0
     return SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(complete) + len(incomplete),
                         tuple(d.name for d in incomplete))  # fmt: skip

@@ -245,9 +245,10 @@ def run_calibration(cfg: DictConfig) -> dict[str, Any]:
     logging.getLogger("optuna").setLevel(logging.WARNING)
     params = read_params(cfg)
     check_keys(list(cfg.model_overrides), params)
-    for name in ("trials", "seeds"):
-        if int(cfg[name]) < 1:
-            raise SimInputError("configs/calibrate.yaml", name, cfg[name], "must be at least 1")
+    for name in ("trials", "seeds", "sampler_seed"):
+        v, least = cfg[name], 0 if name == "sampler_seed" else 1
+        if isinstance(v, bool) or not isinstance(v, int) or v < least:
+            raise SimInputError("configs/calibrate.yaml", name, v, f"must be a whole number of at least {least}")
     doc = Documented()
     folder = REPO / str(cfg.results_dir) / str(cfg.study)
     study = optimise(cfg, params, doc, folder)

@@ -65,6 +65,15 @@ def test_unknown_parameter_name_is_refused(tmp_path: Path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("override", ["trials=abc", "trials=0", "seeds=2.5", "sampler_seed=-1", "seeds=true"])
+def test_a_bad_count_is_one_line_before_anything_runs(override: str, tmp_path: Path):
+    key, value = override.split("=")
+    cfg = calibrate_cfg(override, f"results_dir={tmp_path}")
+    with pytest.raises(SimInputError, match=rf"^configs/calibrate.yaml: {key}=.*: must be a whole number of at least"):
+        run_calibration(cfg)
+    assert not any(tmp_path.iterdir())
+
+
 def _leaves(node, prefix=""):
     """(dotted key, value) for every leaf of a plain nested dict (lists as whole values)."""
     if isinstance(node, dict):

@@ -33,6 +33,7 @@ import pandas as pd
 from sim.config.cli import SOURCE, CommandParser, run_command
 from sim.core.errors import SimInputError
 from sim.core.vocabulary import Vocabulary, load_vocabulary
+from sim.outputs.io import read_events
 
 # The columns a story needs; note, magnitude and unit are used when present.
 # Amounts in US dollars, by unit, in dollars; other units are written as "<number> <unit>".
@@ -162,13 +163,6 @@ def narrate(
     # Same-day signals keep the order they were sent in (their ids), so a day reads cause first.
     kept.sort(key=lambda r: (r["date"], int(r["id"])))
     return [_line(r, by_id, vocab) for r in kept]
-
-
-def read_events(folder: Path) -> pd.DataFrame:
-    """A run folder's event log; SimInputError naming the folder if it is missing or malformed."""
-    from sim.outputs.io import read_events as read
-
-    return read(folder)
 
 
 def simulate_events(overrides: Sequence[str]) -> pd.DataFrame:

@@ -11,7 +11,8 @@ import pytest
 
 from sim import run
 from sim.core.vocabulary import load_vocabulary
-from sim.teaching.narrate import main, narrate, read_events
+from sim.outputs.io import read_events
+from sim.teaching.narrate import main, narrate
 
 from ..conftest import REPO
 

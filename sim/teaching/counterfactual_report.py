@@ -15,7 +15,7 @@ import pandas as pd
 from sim.core.errors import SimInputError
 from sim.core.scenario import Scenario, ScriptedEvent
 from sim.outputs.io import staged_folder
-from sim.outputs.metrics import scalar_outcomes
+from sim.outputs.metrics import outcome, scalar_outcomes
 from sim.teaching.counterfactual_results import CounterfactualResult, Runs
 
 SUMMARY_COLUMNS = ("counterfactual", "base", "metric", "description", "base_value", "cf_value", "diff_mean",
@@ -74,11 +74,14 @@ def summary_table(base: Runs, cf: Runs, lo: int, hi: int, period: tuple[dt.date,
         per_seed.append((f"days_suspended_changed_period.{ch}", f"Days the {ch} channel is suspended in the changed period.",
                          base.suspended[ch][:, lo:hi].sum(1).astype(float), cf.suspended[ch][:, lo:hi].sum(1).astype(float)))  # fmt: skip
 
-    def count(runs: Runs, kind: str) -> np.ndarray:
-        return np.array([float(s["response_counts"].get(kind, 0)) for s in runs.summaries])
+    # Per-kind counts under the names a sweep's runs.parquet gives them (runner.flatten: name.key).
+    responses = outcome("response_counts")
 
-    kinds = sorted({k for runs in (base, cf) for s in runs.summaries for k in s["response_counts"]})
-    per_seed += [(f"responses.{k}", f"Signals of kind {k} that rules decided (not scripted).", count(base, k), count(cf, k))
+    def count(runs: Runs, kind: str) -> np.ndarray:
+        return np.array([float(s[responses.name].get(kind, 0)) for s in runs.summaries])
+
+    kinds = sorted({k for runs in (base, cf) for s in runs.summaries for k in s[responses.name]})
+    per_seed += [(f"{responses.name}.{k}", f"{responses.description} Kind: {k}.", count(base, k), count(cf, k))
                  for k in kinds]  # fmt: skip
     rows = []
     for name, text, b, c in per_seed:

@@ -100,9 +100,9 @@ def test_no_balloon_means_lower_tension_and_the_february_2023_meetings_accepted(
     feb_apr = days("2023-02-02", "2023-04-30")
     assert ((r.cf_runs.tension[:, feb_apr] - r.base_runs.tension[:, feb_apr]).mean(1) < -0.1).all()
     # The defence ministers' call (02-04) and Munich (02-18) are accepted instead of refused.
-    assert metric(r, "responses.meeting_rejection")["diff_mean"] == -2
-    assert metric(r, "responses.ministerial_meeting")["diff_mean"] == 2
-    assert metric(r, "responses.interception")["cf_value"] == 0
+    assert metric(r, "response_counts.meeting_rejection")["diff_mean"] == -2
+    assert metric(r, "response_counts.ministerial_meeting")["diff_mean"] == 2
+    assert metric(r, "response_counts.interception")["cf_value"] == 0
 
 
 def test_arms_sale_in_thaw_raises_tension_and_holds_up_military_reopening(results):

@@ -32,7 +32,13 @@ class UsageError(SimInputError):
 
 
 class CommandParser(argparse.ArgumentParser):
-    """``argparse.ArgumentParser`` whose errors raise :class:`UsageError` instead of printing usage."""
+    """``argparse.ArgumentParser`` whose errors raise :class:`UsageError` instead of printing usage.
+
+    A description taken from a docstring loses its reStructuredText literals (````x````) in ``--help``.
+    """
+
+    def __init__(self, *args, description: str | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, description=description.replace("``", "") if description else description, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message)

@@ -45,6 +45,8 @@ def test_every_outcome_is_one_line_and_an_exit_code(body, code, message, capsys)
 def test_help_exits_zero_with_the_usage(capsys):
     assert run_command(lambda: _parser().parse_args(["--help"])) == 0
     assert capsys.readouterr().out.startswith("usage: python -m sim.example")
+    described = CommandParser(prog="x", description="``python -m sim.x``: gather ``runs.parquet``")
+    assert described.format_help().splitlines()[2] == "python -m sim.x: gather runs.parquet"
 
 
 def test_a_reader_that_stops_early_is_not_an_error():

@@ -35,19 +35,11 @@ def test_every_rule_class_has_a_config_file_and_vice_versa():
 
 
 @pytest.mark.parametrize("gov", ["USA", "CHN"])
-@pytest.mark.parametrize("name", options("rules/retaliation"))
-def test_each_retaliation_option_composes_and_builds(gov, name):
-    cfg, choices = compose_config([f"rules/retaliation@governments.{gov}.retaliation={name}"])
+@pytest.mark.parametrize(("family", "name"), [(f, n) for f in ("retaliation", "thaw") for n in options(f"rules/{f}")])
+def test_each_rule_option_composes_and_builds(gov, family, name):
+    cfg, choices = compose_config([f"rules/{family}@governments.{gov}.{family}={name}"])
     model, _ = build(cfg, choices)
-    assert model.governments[gov].retaliation.name == rule_name("retaliation", name)
-
-
-@pytest.mark.parametrize("gov", ["USA", "CHN"])
-@pytest.mark.parametrize("name", options("rules/thaw"))
-def test_each_thaw_option_composes_and_builds(gov, name):
-    cfg, choices = compose_config([f"rules/thaw@governments.{gov}.thaw={name}"])
-    model, _ = build(cfg, choices)
-    assert model.governments[gov].thaw.name == rule_name("thaw", name)
+    assert getattr(model.governments[gov], family).name == rule_name(family, name)
 
 
 def rule_name(family: str, option: str) -> str:

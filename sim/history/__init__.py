@@ -6,7 +6,8 @@ documented channel spells, thaw summits, sanctioned tenures); ``documented``
 holds those targets for one timeline; ``simulated`` reads the same things off
 a run; ``checks`` declares the behaviours a run must show, by general rules;
 ``assess`` scores one run; ``compare_report`` summarises many runs and writes
-the text report; ``compare`` is the command; ``calibrate`` fits parameters to
+the text report; ``scores`` holds the proper scoring rules (Brier, log, CRPS,
+pairwise order, interval coverage, skill) that validation builds on; ``compare`` is the command; ``calibrate`` fits parameters to
 the targets; ``figures`` draws simulated against documented. No module names
 an episode: everything episode-specific comes from the timeline's tags.
 

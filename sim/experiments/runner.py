@@ -14,7 +14,7 @@ Ready-made measures: :func:`summary_record` (a sweep's row: status, error and
 the flattened outcome metrics; pair it with ``on_error=failed_record`` so one
 failing run is recorded, not raised), :func:`tables` (the events and steps
 tables), :func:`arrays` (the run's arrays, the fast path without tables) and
-:func:`table_summary` (the outcome metrics computed from the tables).
+:func:`summary` (the outcome metrics, from the arrays: no tables built).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import pandas as pd
 
 from sim.config.build import ModelSpec
 from sim.core.model import SignalingModel
-from sim.outputs.metrics import RunTables, summarize, summarize_arrays
+from sim.outputs.metrics import RunTables, summarize_arrays
 from sim.outputs.tables import events_frame, run_arrays, steps_frame
 
 T = TypeVar("T")
@@ -142,9 +142,15 @@ def flatten(summary: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
+def summary(model: SignalingModel, spec: ModelSpec) -> dict[str, Any]:
+    """The run's outcome metrics (``sim.outputs.metrics.OUTCOMES``), from its arrays: the same as
+    from its tables (a test holds them to it), without building the tables."""
+    return summarize_arrays(run_arrays(model, spec.crisis_threshold))
+
+
 def summary_record(model: SignalingModel, spec: ModelSpec) -> dict[str, Any]:
     """A sweep's record of one run: status ``ok``, no error, and the flattened outcome metrics."""
-    return {"status": "ok", "error": "", **flatten(summarize_arrays(run_arrays(model, spec.crisis_threshold)))}
+    return {"status": "ok", "error": "", **flatten(summary(model, spec))}
 
 
 def failed_record(error: Exception) -> dict[str, Any]:
@@ -161,7 +167,3 @@ def arrays(model: SignalingModel, spec: ModelSpec) -> RunTables:
     """The run's arrays (``sim.outputs.tables.run_arrays``): the fast path, no tables built."""
     return run_arrays(model, spec.crisis_threshold)
 
-
-def table_summary(model: SignalingModel, spec: ModelSpec) -> dict[str, Any]:
-    """The outcome metrics computed from the run's tables (``sim.outputs.metrics.summarize``)."""
-    return summarize(events_frame(model), steps_frame(model), spec.crisis_threshold)

@@ -27,7 +27,7 @@ from sim.config.compose import CONFIG_DIR
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
-from sim.experiments.runner import run_seeds, table_summary
+from sim.experiments.runner import run_seeds, summary
 from sim.outputs.metrics import scalar_outcomes
 
 REPO = CONFIG_DIR.parent
@@ -165,7 +165,7 @@ def evaluate(
             raise SimInputError(SOURCE, "params", values, f"the model refuses this design point: {e}") from None
         n_days = spec.scenario.n_days
         runs = []
-        for out in run_seeds(spec, range(s.seeds), table_summary):
+        for out in run_seeds(spec, range(s.seeds), summary):
             if out.get("mean_days_to_resumption") is None:
                 out["mean_days_to_resumption"] = float(n_days)  # nothing resumed: as long as the scenario
                 unresolved += 1

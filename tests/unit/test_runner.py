@@ -13,7 +13,7 @@ from sim.config.compose import compose_config
 from sim.config.search_space import Param
 from sim.core.model import SignalingModel
 from sim.experiments import runner
-from sim.experiments.runner import failed_record, run_seeds, summary_record, table_summary, tables
+from sim.experiments.runner import failed_record, run_seeds, summary, summary_record, tables
 from sim.outputs.metrics import summarize, summarize_arrays
 from sim.outputs.tables import events_frame, run_arrays, steps_frame
 
@@ -42,7 +42,7 @@ def test_measures_come_back_in_seed_order_and_agree_with_the_tables(spec):
     seeds = list(run_seeds(spec, SEEDS, lambda model, _: model.seed_value))
     assert seeds == SEEDS
     records = list(run_seeds(spec, SEEDS, summary_record))
-    summaries = list(run_seeds(spec, SEEDS, table_summary))
+    summaries = list(run_seeds(spec, SEEDS, summary))
     assert all(r["status"] == "ok" and r["error"] == "" for r in records)
     assert [r["peak_tension"] for r in records] == [s["peak_tension"] for s in summaries]
     assert len({r["peak_tension"] for r in records}) > 1  # the seeds differ, so the records do
@@ -135,7 +135,7 @@ def test_sensitivity_builds_one_spec_per_design_point_not_per_seed(monkeypatch):
     assert n_days == build_spec(base, choices).scenario.n_days
     # A point's outcome is the mean over its seeds, each run as run_seeds runs it.
     point = build_spec(design_module.with_values(base, {params[0].key: 0.2}), choices)
-    expected = np.mean([o["peak_tension"] for o in run_seeds(point, range(3), table_summary)])
+    expected = np.mean([o["peak_tension"] for o in run_seeds(point, range(3), summary)])
     assert table.loc[0, "peak_tension"] == expected
 
 

@@ -25,8 +25,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from sim.history import targets
-from sim.history.targets import LagMeasure, Spell
+from sim.history.targets import LagMeasure, Spell, lag_measures
+from sim.history.timeline import load_timeline
 from sim.outputs import columns as colnames
 from sim.outputs.metrics import suspended_mask
 
@@ -186,14 +186,14 @@ def lag_figure(per_run: pd.DataFrame, measures: Sequence[LagMeasure] | None = No
     Args:
         per_run: The output of :func:`sim.history.compare.compare_runs`: one row per
             run with columns ``lag.<name>.sim`` and ``lag.<name>.doc``.
-        measures: The lag measures, for their windows (default: the shipped timeline's,
-            ``sim.history.targets.LAG_MEASURES``; pass ``Documented.measures`` for another timeline).
+        measures: The lag measures, for their windows (default: the shipped timeline's;
+            pass ``Documented.measures`` for another timeline).
 
     Returns:
         The figure, one axes per measure in column order.
     """
     names = _lag_names(per_run)
-    windows = {m.name: m.window_days for m in (targets.LAG_MEASURES if measures is None else measures)}
+    windows = {m.name: m.window_days for m in (lag_measures(load_timeline()) if measures is None else measures)}
     n = len(per_run)
     fig = Figure(figsize=(10, 0.85 * max(len(names), 1) + 1.3), layout="constrained")
     axes = fig.subplots(max(len(names), 1), 1, squeeze=False)[:, 0]

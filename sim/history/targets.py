@@ -19,8 +19,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -137,20 +135,6 @@ def lag_measures(timeline: pd.DataFrame) -> tuple[LagMeasure, ...]:
                 if documented is not None:
                     out.append(LagMeasure(name, trig.episode, what, channel, lag_window(documented)))
     return tuple(out)
-
-
-@cache
-def _shipped_lag_measures() -> tuple[LagMeasure, ...]:
-    from sim.history.timeline import load_timeline
-
-    return lag_measures(load_timeline())
-
-
-def __getattr__(name: str) -> Any:
-    """``LAG_MEASURES``: the lag measures of the shipped timeline, derived on first use."""
-    if name == "LAG_MEASURES":
-        return _shipped_lag_measures()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)

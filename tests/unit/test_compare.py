@@ -37,7 +37,8 @@ from sim.history.compare import (
     simulated_lag,
     summarize_comparison,
 )
-from sim.history.targets import LAG_MEASURES, LagMeasure, Tenure, Trigger
+from sim.history.targets import LagMeasure, Tenure, Trigger, lag_measures
+from sim.history.timeline import load_timeline
 from sim.outputs.tables import EVENT_COLUMNS
 from tests.conftest import REPO
 from tests.unit.test_targets import make_timeline
@@ -49,6 +50,8 @@ E1 = math.exp(-1 / LAG_SCALE_DAYS)  # score of a lag off by one day
 SUMMIT = "pelosi_summit_2022-08-10"  # the hand-made thaw summit, named from its episode tag and date
 REFUSAL = "check.nasams_refuses_defense_ministers_on_its_day"
 TENURE = "check.lishangfu_defense_ministers_shut_in_tenure"
+
+LAG_MEASURES = lag_measures(load_timeline())  # the shipped timeline's measures
 
 
 # -- hand-made tables ------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ Writes into the sweep folder, each file atomically:
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from omegaconf import DictConfig
 from sim.config.cli import CommandParser, run_command
 from sim.core.errors import SimInputError
 from sim.experiments.sweep import FRAGMENT, is_complete
-from sim.outputs.io import atomic_write, staged_folder, write_text
+from sim.outputs.io import atomic_write, staged_folder
 from sim.outputs.metrics import OUTCOMES
 
 _ID_COLUMNS = ["job", "replicate", "seed", "base_seed", "status", "error"]
@@ -122,20 +121,15 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
     folder = Path(folder)
     runs, complete, incomplete = collect(folder, progress)
     atomic_write(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
-    drawn = False
-    if not runs.empty:
-        table = metric_table(runs)
-        atomic_write(folder / "summary.csv", lambda p: table.to_csv(p, index=False))
-        write_text(folder / "summary.txt", format_table(table) + "\n")
-        if figures and (runs["status"] == "ok").any():
-            with staged_folder(folder) as stage:
+    # Tables and figures of an earlier aggregation that this one does not write would no longer
+    # match runs.parquet: staged_folder removes them (``stale``).
+    with staged_folder(folder, stale=("summary.csv", "summary.txt", "figures")) as stage:
+        if not runs.empty:
+            table = metric_table(runs)
+            table.to_csv(stage / "summary.csv", index=False)
+            (stage / "summary.txt").write_text(format_table(table) + "\n", encoding="utf-8")
+            if figures and (runs["status"] == "ok").any():
                 write_sweep_figures(runs, stage / "figures")
-            drawn = True
-    else:  # tables of an earlier aggregation would no longer match runs.parquet
-        for name in ("summary.csv", "summary.txt"):
-            (folder / name).unlink(missing_ok=True)
-    if not drawn:  # nor would its figures
-        shutil.rmtree(folder / "figures", ignore_errors=True)
     n_failed = int((runs["status"] == "failed").sum()) if not runs.empty else 0
     return SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(complete) + len(incomplete),
                         tuple(d.name for d in incomplete))  # fmt: skip

@@ -27,6 +27,13 @@ from sim.core.errors import SimInputError
 RUN_FILES = ("events.parquet", "steps.parquet", "summary.json")
 
 
+def _umask() -> int:
+    """The process's file-creation mask (reading it means setting it, so it is set back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Have ``write`` fill a temporary file beside ``path``, then move it into place.
 
@@ -36,9 +43,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal permissions
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the file normal permissions
     try:
         write(Path(tmp))
         os.replace(tmp, path)
@@ -89,9 +94,7 @@ def staged_folder(dest: Path, marker: str | None = None, stale: Iterable[str] = 
         if not dest.is_dir() or not any(dest.iterdir()):
             if dest.is_dir():
                 dest.rmdir()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it private; a results folder is not
+            os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a results folder is not
             os.replace(stage, dest)
             return
         names = sorted(p.name for p in stage.iterdir())

@@ -32,7 +32,7 @@ def test_default_run_writes_a_complete_run_folder(tmp_path):
     for fig in ("tension.png", "channels.png", "alignment.png"):
         assert (out / "figures" / fig).stat().st_size > 10_000
     assert (out / ".hydra" / "config.yaml").is_file() and (out / ".hydra" / "overrides.yaml").is_file()
-    assert not list(out.glob(".staging-*"))
+    assert not list(out.glob(".*staging-*")) and not list(out.parent.glob(f".{out.name}.staging-*"))  # no stage left
     # The CLI and the Python API compose the same config and give the same run.
     from sim import run
 

@@ -8,6 +8,7 @@ from a base scenario is :mod:`sim.core.scenario_files`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -27,6 +28,8 @@ PAIR_KINDS = ("channel_suspension", "channel_resumption", "meeting_request")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 # Dates outside this range are refused: the event log uses nanosecond timestamps.
 _FIRST_DATE, _LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+DEFAULT_INTENSITY = 1.0
+"""The intensity of a scripted event that states none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +237,7 @@ def event_field(e: Any, src: str, i: int, start: dt.date, end: dt.date, field: s
         receiver=receiver,
         kind=kind,
         channel=channel,
-        intensity=_number(e.get("intensity", 1.0), src, f + ".intensity", 0.01, 10.0),
+        intensity=_number(e.get("intensity", DEFAULT_INTENSITY), src, f + ".intensity", 0.01, 10.0),
         magnitude=None if magnitude is None else _number(magnitude, src, f + ".magnitude", 0, 1e12),
         unit=text_field(e.get("unit"), src, f + ".unit"),
         note=f"{venue}: {note}" if venue and note else (venue or note),
@@ -244,3 +247,13 @@ def event_field(e: Any, src: str, i: int, start: dt.date, end: dt.date, field: s
         sanctioned_by=_sanctioned_by(e.get("sanctioned_by"), src, f + ".sanctioned_by"),
         source=text_field(e.get("source"), src, f + ".source"),
     )
+
+
+def with_default_intensities(scenario: Scenario) -> Scenario:
+    """The scenario with every scripted event's intensity set to :data:`DEFAULT_INTENSITY`.
+
+    Validation scores it beside the scenario as written, to show how much of the fit the
+    hand-set intensities carry.
+    """
+    events = tuple(dataclasses.replace(e, intensity=DEFAULT_INTENSITY) for e in scenario.events)
+    return dataclasses.replace(scenario, events=events)

@@ -1,0 +1,153 @@
+"""What one run shows of each documented fact (:mod:`sim.history.facts`), read from its two tables.
+
+:func:`observe` is the one reading of a run for validation: model runs and the
+reference models' synthetic runs (:mod:`sim.history.references`) go through it
+alike, so every model is scored on the same facts by the same code. A value is
+None where the run cannot show the fact at all (it does not script the
+trigger, or asks for no meeting a refusal could answer); such a run is left out
+of that fact's forecast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.history.facts import Fact, Facts
+from sim.history.simulated import (
+    channel_status,
+    descendants,
+    measurable,
+    simulated_lag,
+    simulated_spell_length,
+    trigger_row,
+)
+from sim.history.targets import Trigger
+from sim.outputs.io import Run
+
+_COLUMNS = ("id", "date", "step", "sender", "receiver", "kind", "channel", "cause", "scripted")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One run's value of every fact.
+
+    Attributes:
+        values: Per fact id: 1/0 (binary facts), days (lags, thaws), None where the run cannot show it.
+        times: Per order fact id, each channel's days from the summit to its reopening (inf: never).
+        status: Per channel, True on each day of the channel's :class:`sim.history.facts.StatusTarget` it is suspended.
+    """
+
+    values: Mapping[str, float | None]
+    times: Mapping[str, Mapping[str, float]]
+    status: Mapping[str, np.ndarray]
+
+
+class _Triggers:
+    """Each trigger's row in the run and the acts it caused, found once per run."""
+
+    def __init__(self, ev: pd.DataFrame) -> None:
+        self.ev = ev
+        self._found: dict[Trigger, tuple[pd.Series | None, pd.DataFrame]] = {}
+
+    def __call__(self, trig: Trigger) -> tuple[pd.Series | None, pd.DataFrame]:
+        if trig not in self._found:
+            root = trigger_row(self.ev, trig)
+            caused = self.ev.iloc[:0] if root is None else self.ev[self.ev["id"].isin(descendants(self.ev, int(root["id"])))]
+            self._found[trig] = (root, caused[~caused["scripted"]])
+        return self._found[trig]
+
+
+def _response(ev: pd.DataFrame, f: Fact, found: _Triggers) -> float | None:
+    assert f.trigger is not None
+    root, caused = found(f.trigger)
+    if root is None:
+        return None
+    t0 = int(root["step"])
+    if f.kind == "meeting_rejection":
+        asked = ev[(ev["kind"] == "meeting_request") & (ev["receiver"] == f.responder)]
+        if not asked["step"].between(t0, t0 + f.window).any():
+            return None  # nothing was asked that could be refused
+    # A refusal answers the request it refuses (its cause), so any refusal in the window counts;
+    # any other act counts if the trigger caused it, directly or through others.
+    acts = ev[~ev["scripted"]] if f.kind == "meeting_rejection" else caused
+    sent = acts[(acts["sender"] == f.responder) & (acts["kind"] == f.kind)]
+    return float(sent["step"].between(t0, t0 + f.window).any())
+
+
+def _lag(ev: pd.DataFrame, f: Fact) -> float | None:
+    assert f.trigger is not None and f.measure is not None
+    if not measurable(ev, f.trigger, f.measure):
+        return None
+    lag = simulated_lag(ev, f.trigger, f.measure)
+    return float(f.window) if lag is None else lag  # no response within the window: censored at its end
+
+
+def _meeting(ev: pd.DataFrame, f: Fact) -> float | None:
+    request = ev[(ev["kind"] == "meeting_request") & (ev["channel"] == f.channel) & (ev["date"] == f.start)]
+    if request.empty:
+        return None
+    answers = ev[ev["cause"].isin(request["id"]) & (ev["sender"] == f.responder)]
+    if (answers["kind"] == "meeting_rejection").any():
+        return 0.0
+    return 1.0 if answers["kind"].isin(("ministerial_meeting", "leader_summit")).any() else None
+
+
+def _thaw(status: Mapping[str, np.ndarray], dates: pd.DatetimeIndex, f: Fact) -> float | None:
+    assert f.start is not None
+    if f.channel not in status or not dates[0] <= f.start <= dates[-1]:
+        return None
+    length = simulated_spell_length(status[f.channel], dates, f.start)
+    return 0.0 if length is None else length  # no spell near the documented one: shut for 0 days
+
+
+def _reopenings(status: Mapping[str, np.ndarray], dates: pd.DatetimeIndex, f: Fact) -> dict[str, float] | None:
+    assert f.start is not None
+    if not dates[0] <= f.start <= dates[-1]:
+        return None
+    day = int(np.searchsorted(dates.to_numpy(), f.start.to_datetime64()))
+    out = {}
+    for channel, _ in f.times:
+        if channel not in status:
+            return None
+        open_days = np.flatnonzero(~status[channel][day:])
+        out[channel] = float(open_days[0]) if open_days.size else math.inf
+    return out
+
+
+def observe(run: Run, facts: Facts) -> Observation:
+    """Every fact's value in one run."""
+    # Only the columns read here: every filter copies the rows it keeps, and narrow rows copy fast.
+    ev, st = run.events[list(_COLUMNS)], run.steps
+    dates = pd.DatetimeIndex(st["date"])
+    status = channel_status(st)
+    values: dict[str, float | None] = {}
+    times: dict[str, dict[str, float]] = {}
+    found = _Triggers(ev)
+    for f in facts.facts:
+        if f.pattern == "response":
+            values[f.id] = _response(ev, f, found)
+        elif f.pattern == "lag":
+            values[f.id] = _lag(ev, f)
+        elif f.pattern == "meeting":
+            values[f.id] = _meeting(ev, f)
+        elif f.pattern == "thaw":
+            values[f.id] = _thaw(status, dates, f)
+        elif f.pattern == "order":
+            t = _reopenings(status, dates, f)
+            values[f.id] = None if t is None else 1.0
+            if t is not None:
+                times[f.id] = t
+    on_days = {}
+    for target in facts.status:
+        if target.channel not in status:
+            continue
+        where = dates.get_indexer(target.dates)
+        if (where < 0).any():
+            continue  # the run does not cover the documented period
+        on_days[target.channel] = status[target.channel][where]
+    return Observation(values, times, on_days)

@@ -1,0 +1,179 @@
+"""Reference models: forecasters every score is compared against, producing runs like the model's.
+
+A reference writes a synthetic run (an event log and a steps table with the
+channels' status) for each seed, starting from the scenario's scripted events,
+so that it is read by :func:`sim.history.observe.observe` and scored by exactly
+the code that scores the model. Each is fitted on the training part of a fold
+only (:class:`TrainingRates`); none sees what it is scored on.
+
+* :func:`climatology`: the base-rate forecaster of weather verification (Murphy
+  1988): it answers every trigger on day 1, sending each hostile kind with its
+  training frequency; cuts the military channels on day 3; reopens each after the
+  median documented thaw of the training part; refuses a meeting exactly when its
+  channel is shut.
+* :func:`sim.history.var_reference.var_reference` answers only when a vector
+  autoregression of weekly Goldstein sums (Goldstein & Freeman 1990) forecasts a
+  hostile week, and otherwise acts as the climatology does.
+
+The null model (no retaliation, no thaw) is the model itself with its rules off
+(:data:`sim.history.calibrate.NULL_MODEL`), not a reference of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.core.errors import SimInputError
+from sim.core.vocabulary import load_vocabulary
+from sim.history.facts import Facts
+from sim.history.simulated import trigger_row
+from sim.history.splits import Part
+from sim.history.targets import RESPONDER, Trigger
+from sim.outputs import columns
+from sim.outputs.io import Run
+
+RESPONSE_DAY = 1
+"""The climatology answers a trigger this many days after it."""
+CUT_DAY = 3
+"""The climatology cuts the military channels this many days after a trigger."""
+
+
+def _jeffreys(hits: Iterable[float]) -> float:
+    h = list(hits)
+    return (sum(h) + 0.5) / (len(h) + 1.0)
+
+
+@dataclass(frozen=True)
+class TrainingRates:
+    """What a reference learns from the training part of a fold.
+
+    Attributes:
+        kinds: Per hostile kind, the share of training response facts in which it was sent (Jeffreys).
+        cuts: Per channel, the share of training triggers after which the responder cut it (Jeffreys).
+        thaw_days: The median documented thaw (days shut) of the training part.
+    """
+
+    kinds: dict[str, float]
+    cuts: dict[str, float]
+    thaw_days: int
+
+    @classmethod
+    def learn(cls, facts: Facts, train: Part) -> TrainingRates:
+        seen = [f for f in facts.facts if f.id in train]
+        responses = [f for f in seen if f.pattern == "response"]
+        kinds = {k: _jeffreys(f.observed for f in responses if f.kind == k) for k in dict.fromkeys(f.kind for f in facts.of("response"))}
+        episodes = sorted({f.episode for f in responses})
+        cut = {(f.episode, f.channel) for f in seen if f.pattern == "lag" and f.measure and f.measure.what == "suspension"}
+        cuts = {c: _jeffreys(float((e, c) in cut) for e in episodes) for c in load_vocabulary().channels}
+        thaws = [f.observed for f in seen if f.pattern == "thaw"]
+        if not thaws:
+            raise SimInputError("timeline", "thaw", "training part", "no documented thaw to learn a reference's reopening from")
+        return cls(kinds, cuts, round(float(np.median(thaws))))
+
+    def most_frequent(self) -> str:
+        return max(self.kinds, key=self.kinds.__getitem__)
+
+
+class SyntheticRun:
+    """A run written by a reference: the scenario's scripted events plus the reference's own acts."""
+
+    def __init__(self, base: Run) -> None:
+        self.scripted = base.events[base.events["scripted"]].reset_index(drop=True)
+        self.dates = pd.DatetimeIndex(base.steps["date"])
+        self.channels = [columns.channel_name(c) for c in columns.of(base.steps.columns, columns.CHANNEL)]
+        self.pair = columns.parse(columns.of(base.steps.columns, columns.CHANNEL)[0]).actors
+        self.shut = {c: np.zeros(len(self.dates), dtype=bool) for c in self.channels}
+        self.rows: list[dict] = []
+        self._next = int(self.scripted["id"].max()) + 1 if len(self.scripted) else 0
+
+    def add(self, step: int, sender: str, receiver: str, kind: str, channel: str = "", cause: int | None = None) -> int | None:
+        """Add one act on day ``step`` (ignored past the run's end); its id."""
+        if not 0 <= step < len(self.dates):
+            return None
+        i, self._next = self._next, self._next + 1
+        self.rows.append({"id": i, "date": self.dates[step], "step": step, "sender": sender, "receiver": receiver,
+                          "kind": kind, "channel": channel, "cause": cause, "scripted": False})  # fmt: skip
+        return i
+
+    def cut(self, step: int, channel: str, days: int, cause: int | None) -> None:
+        """Suspend ``channel`` from ``step`` for ``days`` days (a no-op if it is shut then)."""
+        if channel not in self.shut or not 0 <= step < len(self.dates) or self.shut[channel][step]:
+            return
+        rival = next(a for a in self.pair if a != RESPONDER)
+        sid = self.add(step, RESPONDER, rival, "channel_suspension", channel, cause)
+        self.shut[channel][step : step + days] = True
+        self.add(step + days, RESPONDER, rival, "channel_resumption", channel, sid)
+
+    def answer_meetings(self, refuse=lambda request: False) -> None:
+        """Answer every scripted request: refused if its channel is shut that day or ``refuse(request)``."""
+        for r in self.scripted[self.scripted["kind"] == "meeting_request"].itertuples(index=False):
+            shut = r.channel in self.shut and self.shut[r.channel][int(r.step)]
+            kind = "meeting_rejection" if shut or refuse(r) else "ministerial_meeting"
+            self.add(int(r.step), r.receiver, r.sender, kind, r.channel, int(r.id))
+
+    def trigger(self, trig: Trigger) -> tuple[int, int] | None:
+        """The step and id of the scripted event matching a documented trigger, or None."""
+        row = trigger_row(self.scripted, trig)
+        return None if row is None else (int(row["step"]), int(row["id"]))
+
+    def run(self, label: str) -> Run:
+        ev = pd.concat([self.scripted, pd.DataFrame(self.rows, columns=list(self.scripted.columns))], ignore_index=True)
+        ev = ev.sort_values(["step", "id"], kind="stable").reset_index(drop=True)
+        steps = pd.DataFrame({"step": np.arange(len(self.dates)), "date": self.dates})
+        for c, shut in self.shut.items():
+            steps[columns.channel(*self.pair, c)] = np.where(shut, "suspended", "open")
+        return Run(ev, steps, label)
+
+
+def rival_of(government: str, pair: Sequence[str]) -> str:
+    return next(a for a in pair if a != government)
+
+
+def respond(run: SyntheticRun, rates: TrainingRates, trig: Trigger, responders: Sequence[str], day: int,
+            rng: np.random.Generator) -> None:
+    """The references' answer to one trigger on ``day`` after it: each responder sends each hostile kind with its
+    training frequency (at least the most frequent one), and the responder cuts each channel with its training rate
+    (the climatology passes rate 1 for the military channels, on :data:`CUT_DAY`)."""
+    found = run.trigger(trig)
+    if found is None:
+        return
+    t0, cause = found
+    for r in responders:
+        sent = [k for k, p in rates.kinds.items() if k not in ("meeting_rejection", "channel_suspension") and rng.random() < p]
+        for kind in sent or [rates.most_frequent()]:
+            if kind not in ("meeting_rejection", "channel_suspension"):
+                run.add(t0 + day, r, rival_of(r, run.pair), kind, "", cause)
+
+
+def triggers_of(facts: Facts) -> dict[Trigger, list[str]]:
+    """Each documented trigger a fact refers to, with its responders (from the response facts)."""
+    out: dict[Trigger, list[str]] = {}
+    for f in facts.facts:
+        if f.trigger is not None:
+            out.setdefault(f.trigger, [])
+            if f.pattern == "response" and f.responder not in out[f.trigger]:
+                out[f.trigger].append(f.responder)
+    return {t: r or [RESPONDER] for t, r in out.items()}
+
+
+def climatology(facts: Facts, train: Part, base: Run, seeds: Sequence[int]) -> list[Run]:
+    """The climatology reference's run for each seed (see the module's docstring)."""
+    rates = TrainingRates.learn(facts, train)
+    military = [c for c, s in load_vocabulary().channels.items() if s.military]
+    out = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        run = SyntheticRun(base)
+        for trig, responders in triggers_of(facts).items():
+            respond(run, rates, trig, responders, RESPONSE_DAY, rng)
+            found = run.trigger(trig)
+            if found is not None:
+                for c in military:
+                    run.cut(found[0] + CUT_DAY, c, rates.thaw_days, found[1])
+        run.answer_meetings()
+        out.append(run.run(f"climatology seed {seed}"))
+    return out

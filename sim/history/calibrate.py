@@ -85,8 +85,19 @@ def check_keys(base: Sequence[str], params: Sequence[Param]) -> None:
             raise SimInputError("configs/calibrate.yaml", f"params.{p.name}.key", p.key, "not a key of the model config")
 
 
-def optimise(cfg: DictConfig, params: Sequence[Param], doc: Documented, folder: Path):
-    """Run (or resume) the study until it has ``cfg.trials`` trials; return it."""
+def fit_objective(cfg: DictConfig, doc: Documented):
+    """The in-sample objective: the mean fit score (:data:`sim.history.assess.FIT_WEIGHTS`) over the seeds."""
+
+    def objective(overrides: Sequence[str]) -> tuple[float, dict[str, float]]:
+        per_run = evaluate(overrides, int(cfg.seeds), doc)
+        attrs = {c: float(per_run[c].mean()) for c in ("score.lags", "score.status", "score.thaw", "score.order")}
+        return float(per_run["fit"].mean()), attrs
+
+    return objective
+
+
+def optimise(cfg: DictConfig, params: Sequence[Param], folder: Path, objective):
+    """Run (or resume) the study until it has ``cfg.trials`` trials, maximising ``objective(overrides)``; return it."""
     import optuna
     from tqdm import tqdm
 
@@ -103,14 +114,14 @@ def optimise(cfg: DictConfig, params: Sequence[Param], doc: Documented, folder: 
             study.sampler = optuna.samplers.TPESampler(seed=int(cfg.sampler_seed) + len(study.trials))
             trial = study.ask(dists)
             try:
-                per_run = evaluate([*base, *overrides_for(trial.params, params)], int(cfg.seeds), doc)
+                value, attrs = objective([*base, *overrides_for(trial.params, params)])
             except SimInputError as e:  # a parameter combination the model refuses
                 trial.set_user_attr("error", str(e))
                 study.tell(trial, state=optuna.trial.TrialState.FAIL)
             else:
-                for col in ("score.lags", "score.status", "score.thaw", "score.order"):
-                    trial.set_user_attr(col, float(per_run[col].mean()))
-                study.tell(trial, float(per_run["fit"].mean()))
+                for col, v in attrs.items():
+                    trial.set_user_attr(col, v)
+                study.tell(trial, value)
             bar.update(1)
             if study.best_trials:
                 bar.set_postfix(best=f"{study.best_value:.3f}")
@@ -218,7 +229,8 @@ def report(cfg: DictConfig, study, params: Sequence[Param], doc: Documented, fol
     lines += ["", "Figures: `figures/fit.png`, `figures/channels.png`, `figures/lags.png`."]
     _figures(groups, calibrated_steps, doc, folder / "figures")
     write_text(folder / "report.md", "\n".join(lines) + "\n")
-    result = {"best_params": best, "median_fit": {k: float(np.median(v)) for k, v in fits.items()}, "margin": margin}
+    result = {"best_params": best, "median_fit": {k: float(np.median(v)) for k, v in fits.items()}, "margin": margin,
+              "overrides": overrides_for(best, params)}  # fmt: skip
     write_json(folder / "summary.json", result)
     return result
 
@@ -250,8 +262,13 @@ def run_calibration(cfg: DictConfig) -> dict[str, Any]:
         if isinstance(v, bool) or not isinstance(v, int) or v < least:
             raise SimInputError("configs/calibrate.yaml", name, v, f"must be a whole number of at least {least}")
     doc = Documented()
+    split = str(cfg.get("split", "none"))
+    if split != "none":
+        from sim.history.calibrate_split import run_split_calibration
+
+        return run_split_calibration(cfg, params, doc)
     folder = REPO / str(cfg.results_dir) / str(cfg.study)
-    study = optimise(cfg, params, doc, folder)
+    study = optimise(cfg, params, folder, fit_objective(cfg, doc))
     if not study.best_trials:
         raise SimInputError(str(folder / "study.db"), "trials", len(study.trials), "no trial completed")
     result = report(cfg, study, params, doc, folder)
@@ -269,6 +286,11 @@ def main(cfg: DictConfig) -> None:
     except SimInputError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
+    if "split" in result:
+        print(f"Calibration done on the training part of split {result['split']} (fold {result['fold']}): "
+              f"mean skill against the null model {result['training_skill']:+.3f} on training facts")  # fmt: skip
+        print(f"  summary: {result['folder']}/summary.json (python -m sim.validate split=... reads it)")
+        return
     folder = Path(str(cfg.results_dir)) / str(cfg.study)
     print(f"Calibration done: median fit calibrated {result['median_fit']['calibrated']:.3f}, "
           f"default {result['median_fit']['default']:.3f}, null {result['median_fit']['null']:.3f}")  # fmt: skip

@@ -102,14 +102,15 @@ def read_settings(cfg: DictConfig, repo: Path = CONFIG_DIR.parent) -> Settings:
             raise _bad(f"run_folders.{name}", paths, "must be a folder or a list of folders holding run folders")
         run_folders[str(name)] = tuple(paths)
     known = [*variants, *run_folders, *REFERENCE_MODELS]
-    # YAML and Hydra read a bare `null` as None: in these lists it can only mean the null model.
-    models = tuple("null" if m is None else str(m) for m in data.get("models") or ())
+    models = tuple(str(m) for m in data.get("models") or ())
     for m in models:
         if m not in known:
             raise _bad("models", m, f"unknown model (known: {', '.join(known)})")
     if not models:
         raise _bad("models", [], "name at least one model")
-    references = tuple("null" if r is None else str(r) for r in data.get("references") or ())
+    given = data.get("references")
+    default = [m for m in models if m in (*REFERENCE_MODELS, "null_model")]
+    references = tuple(str(r) for r in (default if given is None else given))
     for r in references:
         if r not in models:
             raise _bad("references", r, "a reference must be one of the models validated")
@@ -225,7 +226,7 @@ configs/validate.yaml, for example:
   python -m sim.validate                          # in sample, 20 seeds, every model
   python -m sim.validate split=temporal           # fit to 2023, score 2024
   python -m sim.validate split=loeo               # leave each episode out in turn
-  python -m sim.validate split=episode:balloon seeds=10 'models=[uncalibrated,null,climatology,var]'
+  python -m sim.validate split=episode:balloon seeds=10 'models=[uncalibrated,null_model,climatology,var]'
 
 Fitted models under a split need `python -m sim.calibrate split=...` first."""
 

@@ -10,7 +10,7 @@ import pytest
 from ..conftest import REPO
 
 COMMANDS = ["sim", "sim.compare", "sim.calibrate", "sim.sensitivity", "sim.aggregate", "sim.counterfactual",
-            "sim.narrate", "sim.dashboard"]  # fmt: skip
+            "sim.narrate", "sim.dashboard", "sim.validate"]  # fmt: skip
 BAD = {  # one bad input per command, refused before anything runs
     "sim": ["seed=-1"],
     "sim.compare": ["/nonexistent/folder"],
@@ -20,6 +20,7 @@ BAD = {  # one bad input per command, refused before anything runs
     "sim.counterfactual": ["counterfactual_no_pelosi", "--seeds", "0"],
     "sim.narrate": ["--actor", "MARS"],
     "sim.dashboard": ["--port", "0"],
+    "sim.validate": ["split=bogus"],
 }
 
 

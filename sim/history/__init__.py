@@ -6,9 +6,14 @@ documented channel spells, thaw summits, sanctioned tenures); ``documented``
 holds those targets for one timeline; ``simulated`` reads the same things off
 a run; ``checks`` declares the behaviours a run must show, by general rules;
 ``assess`` scores one run; ``compare_report`` summarises many runs and writes
-the text report; ``scores`` holds the proper scoring rules (Brier, log, CRPS,
-pairwise order, interval coverage, skill) that validation builds on; ``compare`` is the command; ``calibrate`` fits parameters to
-the targets; ``figures`` draws simulated against documented. No module names
+the text report; ``compare`` is the command. Validation (``python -m sim.validate``):
+``facts`` derives the documented facts by pattern, ``observe`` reads each off a
+run, ``splits`` divides them into training and test parts, ``scores`` holds the
+proper scoring rules and ``validation`` applies them to a model's runs,
+``references`` and ``var_reference`` are the reference models, ``validate``,
+``validate_report`` and ``validate_figures`` the command. ``calibrate`` (and
+``calibrate_split``, on a split's training part) fits parameters to the
+targets; ``figures`` draws simulated against documented. No module names
 an episode: everything episode-specific comes from the timeline's tags.
 
 May import: ``sim.core``, ``sim.config``, ``sim.outputs``,

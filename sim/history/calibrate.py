@@ -264,9 +264,7 @@ def run_calibration(cfg: DictConfig) -> dict[str, Any]:
     doc = Documented()
     split = str(cfg.get("split", "none"))
     if split != "none":
-        from sim.history.calibrate_split import run_split_calibration
-
-        return run_split_calibration(cfg, params, doc)
+        return _calibrate_split(cfg, params, doc)
     folder = REPO / str(cfg.results_dir) / str(cfg.study)
     study = optimise(cfg, params, folder, fit_objective(cfg, doc))
     if not study.best_trials:
@@ -277,6 +275,21 @@ def run_calibration(cfg: DictConfig) -> dict[str, Any]:
         write_files(files)
         result["written"] = [str(p) for p in files]
     return result
+
+
+def _calibrate_split(cfg: DictConfig, params: Sequence[Param], doc: Documented) -> dict[str, Any]:
+    """A study on one fold's training part (:mod:`sim.history.calibrate_split`); never writes the shipped config."""
+    from sim.history.calibrate_split import split_study, write_split_summary
+
+    s = split_study(cfg, doc, [*cfg.model_overrides, UNCALIBRATED], NULL_MODEL)
+    study_cfg = OmegaConf.create(OmegaConf.to_container(cfg, resolve=True))
+    study_cfg.study = s.name
+    folder = REPO / str(cfg.results_dir) / s.name
+    study = optimise(study_cfg, params, folder, s.objective)
+    if not study.best_trials:
+        raise SimInputError(str(folder / "study.db"), "trials", len(study.trials), "no trial completed")
+    base = [*cfg.model_overrides, UNCALIBRATED]
+    return write_split_summary(cfg, s, study, params, base, overrides_for(study.best_params, params), folder)
 
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="calibrate", version_base="1.3")

@@ -12,11 +12,13 @@ study never writes the shipped calibration config.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf import DictConfig
 
 from sim.config.build import build_spec
 from sim.config.compose import compose_config
@@ -24,9 +26,9 @@ from sim.config.search_space import Param
 from sim.core.errors import SimInputError
 from sim.experiments.runner import run_seeds, tables
 from sim.history.documented import Documented
-from sim.history.facts import PATTERNS, derive_facts
+from sim.history.facts import PATTERNS, Facts, derive_facts
 from sim.history.observe import Observation, observe
-from sim.history.splits import make_split
+from sim.history.splits import Fold, make_split
 from sim.history.validation import common_facts, mean_skill, pattern_scores, score_model, skill_table
 from sim.outputs.io import Run, write_json, write_text
 
@@ -42,19 +44,33 @@ def training_skill(facts, train, model: list[Observation], null: list[Observatio
     return dict(zip(mine["pattern"], mine["skill"].astype(float)))
 
 
-def run_split_calibration(cfg: DictConfig, params: Sequence[Param], doc: Documented) -> dict[str, Any]:
-    """Optimise (or resume) the fold's study, then write its summary and a short report."""
-    from sim.history.calibrate import NULL_MODEL, REPO, UNCALIBRATED, optimise, overrides_for
+@dataclass
+class SplitStudy:
+    """One fold's calibration: its folder name, the training facts and the objective on them."""
 
+    split: str
+    fold: Fold
+    facts: Facts
+    name: str
+    observations: Callable[[Sequence[str]], list[Observation]]
+    null: list[Observation]
+
+    def objective(self, overrides: Sequence[str]) -> tuple[float, dict[str, float]]:
+        """Mean skill against the null model on the training facts, and the skill per pattern."""
+        skills = training_skill(self.facts, self.fold.train, self.observations(overrides), self.null)
+        return mean_skill(skills), {f"skill.{k}": v for k, v in skills.items()}
+
+
+def split_study(cfg: DictConfig, doc: Documented, base: Sequence[str], null_overrides: Sequence[str]) -> SplitStudy:
+    """The study of ``cfg.split``'s one fold (``base``: the overrides of every run, uncalibrated)."""
     split = str(cfg.split)
-    base = [*cfg.model_overrides, UNCALIBRATED]
     seeds = range(int(cfg.seeds))
+    facts = derive_facts(doc, build_spec(*compose_config(list(base))).scenario)
 
     def observations(overrides: Sequence[str]) -> list[Observation]:
         spec = build_spec(*compose_config(list(overrides)))
         return [observe(Run(e, s, "run"), facts) for e, s in run_seeds(spec, seeds, tables)]
 
-    facts = derive_facts(doc, build_spec(*compose_config(base)).scenario)
     cutoff = None
     if split == "temporal":
         try:
@@ -66,38 +82,31 @@ def run_split_calibration(cfg: DictConfig, params: Sequence[Param], doc: Documen
         raise SimInputError(SOURCE, "split", split, "calibrate one fold at a time: split=temporal or "
                             "split=episode:<EPISODE> (leave-one-episode-out: one study per episode)")  # fmt: skip
     fold = folds[0]
-    name = f"{cfg.study}_{fold.name}"
-    folder = REPO / str(cfg.results_dir) / name
-    null = observations([*base, *NULL_MODEL])
+    return SplitStudy(split, fold, facts, f"{cfg.study}_{fold.name}", observations,
+                      observations([*base, *null_overrides]))  # fmt: skip
 
-    def objective(overrides: Sequence[str]) -> tuple[float, dict[str, float]]:
-        skills = training_skill(facts, fold.train, observations(overrides), null)
-        return mean_skill(skills), {f"skill.{k}": v for k, v in skills.items()}
 
-    study_cfg = OmegaConf.create(OmegaConf.to_container(cfg, resolve=True))
-    with open_dict(study_cfg):
-        study_cfg.study = name
-    study = optimise(study_cfg, params, folder, objective)
-    if not study.best_trials:
-        raise SimInputError(str(folder / "study.db"), "trials", len(study.trials), "no trial completed")
+def write_split_summary(cfg: DictConfig, s: SplitStudy, study, params: Sequence[Param], base: Sequence[str],
+                        overrides: list[str], folder: Path) -> dict[str, Any]:
+    """Score the best parameters (``overrides``, after ``base``) once more on the training facts; write
+    ``report.md``, ``trials.csv`` and ``summary.json``."""
     best = study.best_params
-    overrides = overrides_for(best, params)
-    skills = training_skill(facts, fold.train, observations([*base, *overrides]), null)
+    skills = training_skill(s.facts, s.fold.train, s.observations([*base, *overrides]), s.null)
     study.trials_dataframe().to_csv(folder / "trials.csv", index=False)
     lines = [
-        f"# Calibration on the training part of split `{split}` (fold `{fold.name}`)", "",
-        f"{len(study.trials)} trials (Optuna TPE, sampler seed {cfg.sampler_seed}), {len(seeds)} model seeds per "
+        f"# Calibration on the training part of split `{s.split}` (fold `{s.fold.name}`)", "",
+        f"{len(study.trials)} trials (Optuna TPE, sampler seed {cfg.sampler_seed}), {cfg.seeds} model seeds per "
         f"trial; objective: mean skill against the null model over the patterns, on the "
-        f"{len(fold.train.ids)} training facts and their status days (test facts unseen).", "",
+        f"{len(s.fold.train.ids)} training facts and their status days (test facts unseen).", "",
         "| pattern | skill vs null (training part) |", "|---|---|",
         *(f"| {p} | {skills[p]:.3f} |" for p in PATTERNS if p in skills),
         f"| mean | {mean_skill(skills):.3f} |", "", "| parameter | config key | value | range |", "|---|---|---|---|",
         *(f"| {p.name} | `{p.key}` | {best[p.name]:.4g} | [{p.low:g}, {p.high:g}] |" for p in params), "",
-        f"Score it out of sample: `python -m sim.validate split={split}` (reads `summary.json`).",
+        f"Score it out of sample: `python -m sim.validate split={s.split}` (reads `summary.json`).",
     ]  # fmt: skip
     write_text(folder / "report.md", "\n".join(lines) + "\n")
-    summary = {"split": split, "fold": fold.name, "seeds": len(seeds), "trials": len(study.trials),
-               "best_params": best, "overrides": overrides, "training_skill": mean_skill(skills),
+    summary = {"split": s.split, "fold": s.fold.name, "seeds": int(cfg.seeds), "trials": len(study.trials),
+               "best_params": best, "overrides": list(overrides), "training_skill": mean_skill(skills),
                "training_skill_by_pattern": skills}  # fmt: skip
     write_json(folder / "summary.json", summary)
     return {**summary, "folder": folder}

@@ -45,7 +45,16 @@ import pandas as pd
 from sim.core.scenario import Scenario
 from sim.core.vocabulary import load_vocabulary
 from sim.history.documented import Documented
-from sim.history.targets import GOVERNMENTS, LagMeasure, Trigger, documented_status, short_name
+from sim.history.targets import (
+    GOVERNMENTS,
+    LagMeasure,
+    Trigger,
+    documented_lag,
+    documented_status,
+    lag_measures,
+    short_name,
+    triggers,
+)
 
 RESPONSE_WINDOW_DAYS = 30
 """A documented or simulated act answers a trigger if it comes this many days after it or fewer."""
@@ -177,10 +186,13 @@ def response_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
 
 
 def lag_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
-    """The ``lag`` pattern: each documented lag measure whose trigger the scenario scripts."""
+    """The ``lag`` pattern: each lag measure the timeline's rows of high or medium confidence document,
+    whose trigger the scenario scripts."""
+    sure = _sure(doc.timeline)
+    found = triggers(sure)
     out = []
-    for m in doc.measures:
-        trig, lag = doc.triggers[m.episode], doc.lags[m.name]
+    for m in lag_measures(sure):
+        trig, lag = found[m.episode], documented_lag(sure, m)
         if lag is None or not _scripted(scenario, trig):
             continue
         out.append(Fact(

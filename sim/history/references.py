@@ -40,6 +40,9 @@ RESPONSE_DAY = 1
 """The climatology answers a trigger this many days after it."""
 CUT_DAY = 3
 """The climatology cuts the military channels this many days after a trigger."""
+ANSWERED_ELSEWHERE = ("meeting_rejection", "channel_suspension")
+"""Kinds :func:`respond` does not send: refusals answer requests (:meth:`SyntheticRun.answer_meetings`),
+cuts are :meth:`SyntheticRun.cut`."""
 
 
 def _jeffreys(hits: Iterable[float]) -> float:
@@ -75,7 +78,9 @@ class TrainingRates:
         return cls(kinds, cuts, round(float(np.median(thaws))))
 
     def most_frequent(self) -> str:
-        return max(self.kinds, key=self.kinds.__getitem__)
+        """The most frequent kind a reference sends itself (refusals and cuts are not sent by :func:`respond`)."""
+        own = [k for k in self.kinds if k not in ANSWERED_ELSEWHERE]
+        return max(own, key=self.kinds.__getitem__)
 
 
 class SyntheticRun:
@@ -121,7 +126,10 @@ class SyntheticRun:
         return None if row is None else (int(row["step"]), int(row["id"]))
 
     def run(self, label: str) -> Run:
-        ev = pd.concat([self.scripted, pd.DataFrame(self.rows, columns=list(self.scripted.columns))], ignore_index=True)
+        ev = self.scripted.copy()
+        if self.rows:  # concatenating an empty frame would turn every column into objects
+            added = pd.DataFrame(self.rows, columns=list(self.scripted.columns)).astype(self.scripted.dtypes.to_dict(), errors="ignore")
+            ev = pd.concat([ev, added], ignore_index=True)
         ev = ev.sort_values(["step", "id"], kind="stable").reset_index(drop=True)
         steps = pd.DataFrame({"step": np.arange(len(self.dates)), "date": self.dates})
         for c, shut in self.shut.items():
@@ -136,17 +144,15 @@ def rival_of(government: str, pair: Sequence[str]) -> str:
 def respond(run: SyntheticRun, rates: TrainingRates, trig: Trigger, responders: Sequence[str], day: int,
             rng: np.random.Generator) -> None:
     """The references' answer to one trigger on ``day`` after it: each responder sends each hostile kind with its
-    training frequency (at least the most frequent one), and the responder cuts each channel with its training rate
-    (the climatology passes rate 1 for the military channels, on :data:`CUT_DAY`)."""
+    training frequency (at least the most frequent one); refusals and cuts are made by the callers."""
     found = run.trigger(trig)
     if found is None:
         return
     t0, cause = found
     for r in responders:
-        sent = [k for k, p in rates.kinds.items() if k not in ("meeting_rejection", "channel_suspension") and rng.random() < p]
+        sent = [k for k, p in rates.kinds.items() if k not in ANSWERED_ELSEWHERE and rng.random() < p]
         for kind in sent or [rates.most_frequent()]:
-            if kind not in ("meeting_rejection", "channel_suspension"):
-                run.add(t0 + day, r, rival_of(r, run.pair), kind, "", cause)
+            run.add(t0 + day, r, rival_of(r, run.pair), kind, "", cause)
 
 
 def triggers_of(facts: Facts) -> dict[Trigger, list[str]]:

@@ -82,6 +82,14 @@ def report_lines(result: dict[str, Any]) -> list[str]:
                   f"A well-calibrated {LEVEL:.0%} interval holds about {LEVEL:.0%} of documented values.", ""]  # fmt: skip
         rows = [[r.model, r.part, str(r.intervals), f"{r.coverage:.0%}"] for r in cov.itertuples(index=False)]
         lines += _table(["model", "part", "intervals", "coverage"], rows) + [""]
+    if result.get("fits"):
+        lines += ["## The former fit score, for comparison", "",
+                  "The weighted match of `python -m sim.compare` (lags 0.4, status 0.3, thaw 0.2, order 0.1; higher "
+                  "is better), median [5%, 95%] over the seeds. It is not a proper score and cannot reject a model "
+                  "that refuses meetings that took place: use the skill above.", ""]  # fmt: skip
+        rows = [[m, f"{np.median(v):.3f} [{np.quantile(v, 0.05):.3f}, {np.quantile(v, 0.95):.3f}]"]
+                for m, v in result["fits"].items()]  # fmt: skip
+        lines += _table(["model", "fit"], rows) + [""]
     lines += _detail(result) + _worst(result)
     lines += ["## Files", "", "`scores.csv`: one row per model, fold, part and fact (per channel for status); "
               "`patterns.csv`: the mean per pattern; `skill.csv`: skill against each reference; "

@@ -231,7 +231,8 @@ configs/validate.yaml, for example:
   python -m sim.validate                          # in sample, 20 seeds, every model
   python -m sim.validate split=temporal           # fit to 2023, score 2024
   python -m sim.validate split=loeo               # leave each episode out in turn
-  python -m sim.validate split=episode:balloon seeds=10 'models=[uncalibrated,null_model,climatology,var]'
+  python -m sim.validate split=episode:NAME seeds=10 'models=[uncalibrated,null_model,climatology,var]'
+                                                  # one episode held out (an unknown NAME lists them)
 
 Fitted models under a split need `python -m sim.calibrate split=...` first."""
 

@@ -279,12 +279,13 @@ def run_calibration(cfg: DictConfig) -> dict[str, Any]:
 
 def _calibrate_split(cfg: DictConfig, params: Sequence[Param], doc: Documented) -> dict[str, Any]:
     """A study on one fold's training part (:mod:`sim.history.calibrate_split`); never writes the shipped config."""
-    from sim.history.calibrate_split import split_study, write_split_summary
+    from sim.history.calibrate_split import check_resumable, split_study, write_split_summary
 
     s = split_study(cfg, doc, [*cfg.model_overrides, UNCALIBRATED], NULL_MODEL)
     study_cfg = OmegaConf.create(OmegaConf.to_container(cfg, resolve=True))
     study_cfg.study = s.name
     folder = REPO / str(cfg.results_dir) / s.name
+    check_resumable(folder, cfg)
     study = optimise(study_cfg, params, folder, s.objective)
     if not study.best_trials:
         raise SimInputError(str(folder / "study.db"), "trials", len(study.trials), "no trial completed")

@@ -12,6 +12,7 @@ study never writes the shipped calibration config.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,27 @@ class SplitStudy:
         return mean_skill(skills), {f"skill.{k}": v for k, v in skills.items()}
 
 
+def split_settings(cfg: DictConfig) -> dict[str, Any]:
+    """What a split study was fitted on, which ``python -m sim.validate`` checks before using it."""
+    split = str(cfg.split)
+    return {"split": split, "temporal_cutoff": str(cfg.temporal_cutoff) if split == "temporal" else None,
+            "model_overrides": [str(o) for o in cfg.model_overrides]}  # fmt: skip
+
+
+def check_resumable(folder: Path, cfg: DictConfig) -> None:
+    """A stored study of this name must have been fitted on the same split settings (or have no summary yet)."""
+    path = folder / "summary.json"
+    if not path.is_file():
+        return
+    try:
+        stored = json.loads(path.read_text()).get("settings")
+    except (OSError, ValueError, AttributeError):
+        stored = None
+    if stored != split_settings(cfg):
+        raise SimInputError(str(path), "settings", stored, f"the stored study was fitted on other split settings than "
+                            f"{split_settings(cfg)}; choose another study= name or remove the folder")  # fmt: skip
+
+
 def split_study(cfg: DictConfig, doc: Documented, base: Sequence[str], null_overrides: Sequence[str]) -> SplitStudy:
     """The study of ``cfg.split``'s one fold (``base``: the overrides of every run, uncalibrated)."""
     split = str(cfg.split)
@@ -105,7 +127,8 @@ def write_split_summary(cfg: DictConfig, s: SplitStudy, study, params: Sequence[
         f"Score it out of sample: `python -m sim.validate split={s.split}` (reads `summary.json`).",
     ]  # fmt: skip
     write_text(folder / "report.md", "\n".join(lines) + "\n")
-    summary = {"split": s.split, "fold": s.fold.name, "seeds": int(cfg.seeds), "trials": len(study.trials),
+    summary = {"split": s.split, "fold": s.fold.name, "settings": split_settings(cfg), "seeds": int(cfg.seeds),
+               "trials": len(study.trials),
                "best_params": best, "overrides": list(overrides), "training_skill": mean_skill(skills),
                "training_skill_by_pattern": skills}  # fmt: skip
     write_json(folder / "summary.json", summary)

@@ -7,11 +7,14 @@ into six patterns, after pattern-oriented modelling (Grimm et al. 2005,
 Science 310:987): several independent patterns, each able to reject a submodel.
 
 * ``response`` (binary): for each documented trigger the scenario scripts, each
-  government that the record shows answering it (senders of the episode's rows
-  tagged ``response``; a government's own internal act is not answered) and each
-  hostile kind of the vocabulary (hostility > 0): did that government send that
-  kind within :data:`RESPONSE_WINDOW_DAYS` of the trigger, as a row of the
-  episode? In a run: a response caused, directly or through others, by the trigger.
+  government other than its sender (and a sender the record shows answering too,
+  among the senders of the episode's rows tagged ``response``; a government's own
+  internal act is not answered) and each hostile kind of the vocabulary
+  (hostility > 0): did that government send that kind within
+  :data:`RESPONSE_WINDOW_DAYS` of the trigger, as a row of the episode (the
+  record's attribution: an act the timeline does not hold, or holds untagged,
+  counts as not sent)? In a run: a response caused, directly or through others,
+  by the trigger (a refusal: any refusal in the window).
 * ``lag`` (days): the lags of :func:`sim.history.targets.lag_measures` (first
   response, each channel cut, each refusal); a run that does not respond within
   the measure's window counts as the window's end (censored).
@@ -104,6 +107,14 @@ class Fact:
     measure: LagMeasure | None = None
     times: tuple[tuple[str, float], ...] = ()
 
+    @property
+    def since(self) -> pd.Timestamp:
+        """The first day the fact concerns (its trigger, request, spell start or summit): with ``date``, the
+        interval a leave-one-episode-out split keeps out of training around a held-out fact."""
+        if self.start is not None:
+            return self.start
+        return self.trigger.date if self.trigger is not None else self.date
+
 
 @dataclass(frozen=True)
 class StatusTarget:
@@ -166,9 +177,12 @@ def response_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
         if not _scripted(scenario, trig):
             continue
         rows = t[(t["episode"] == trig.episode) & (t["role"] != "trigger")]
-        responders = sorted(set(rows.loc[rows["role"] == "response", "sender"]) & set(GOVERNMENTS))
-        if trig.sender == trig.receiver:
-            responders = [r for r in responders if r != trig.sender]
+        tagged = set(rows.loc[rows["role"] == "response", "sender"]) & set(GOVERNMENTS)
+        # Each government but the trigger's sender may answer it (so a model that answers where the record
+        # shows no answer is scored too); a sender the record shows answering too (after the rival's
+        # counter-move) is asked as well, unless the act was internal to it.
+        responders = sorted(({g for g in GOVERNMENTS if g != trig.sender} | tagged)
+                            - ({trig.sender} if trig.sender == trig.receiver else set()))  # fmt: skip
         end = trig.date + pd.Timedelta(days=RESPONSE_WINDOW_DAYS)
         within = rows[(rows["date"] >= trig.date) & (rows["date"] <= end)]
         for r in responders:

@@ -92,9 +92,9 @@ def _meeting(ev: pd.DataFrame, f: Fact) -> float | None:
     if request.empty:
         return None
     answers = ev[ev["cause"].isin(request["id"]) & (ev["sender"] == f.responder)]
-    if (answers["kind"] == "meeting_rejection").any():
-        return 0.0
-    return 1.0 if answers["kind"].isin(("ministerial_meeting", "leader_summit")).any() else None
+    # Held if the asked side met; a refusal, or a request left unanswered, is a meeting that did not take place.
+    held = answers["kind"].isin(("ministerial_meeting", "leader_summit")) & ~(answers["kind"] == "meeting_rejection").any()
+    return float(held.any())
 
 
 def _thaw(status: Mapping[str, np.ndarray], dates: pd.DatetimeIndex, f: Fact) -> float | None:

@@ -4,7 +4,9 @@ A reference writes a synthetic run (an event log and a steps table with the
 channels' status) for each seed, starting from the scenario's scripted events,
 so that it is read by :func:`sim.history.observe.observe` and scored by exactly
 the code that scores the model. Each is fitted on the training part of a fold
-only (:class:`TrainingRates`); none sees what it is scored on.
+only (:class:`TrainingRates`); none sees what it is scored on. They answer for every
+government a fact asks about (:func:`triggers_of`): the questions are known to every model,
+their documented answers only in the training part.
 
 * :func:`climatology`: the base-rate forecaster of weather verification (Murphy
   1988): it answers every trigger on day 1, sending each hostile kind with its

@@ -12,7 +12,12 @@ test part, on which they are scored out of sample:
 * ``loeo``: leave-one-episode-out, one ``episode:`` fold per episode with facts.
 
 Channel status is divided by day: before and after the cutoff, or inside and
-outside the held-out episode's span (its first to last tagged day).
+outside the intervals of the held-out episode's facts (each from its trigger,
+request, spell start or summit to the day its value became known). A
+leave-one-episode-out fold is *purged* (blocked cross-validation for dependent
+data, Roberts et al. 2017, Ecography 40:913): a fact of another episode whose
+interval overlaps a held-out fact's is in neither part, so that, for example, a
+suspension spanning the held-out episode cannot teach the model its outcome.
 """
 
 from __future__ import annotations
@@ -66,13 +71,20 @@ def _part(facts: Facts, keep, keep_days) -> Part:
 
 
 def _episode_fold(facts: Facts, episode: str) -> Fold:
-    first, last = facts.spans[episode]
+    """The episode's facts test; the other facts train unless their interval overlaps a test fact's (purged)."""
+    held = [(f.since, f.date) for f in facts.facts if f.episode == episode]
 
     def inside(dates: pd.DatetimeIndex) -> np.ndarray:
-        return np.asarray((dates >= first) & (dates <= last))
+        mask = np.zeros(len(dates), dtype=bool)
+        for first, last in held:
+            mask |= np.asarray((dates >= first) & (dates <= last))
+        return mask
+
+    def overlaps(f: Fact) -> bool:
+        return any(f.since <= last and first <= f.date for first, last in held)
 
     test = _part(facts, lambda f: f.episode == episode, inside)
-    train = _part(facts, lambda f: f.episode != episode, lambda d: ~inside(d))
+    train = _part(facts, lambda f: f.episode != episode and not overlaps(f), lambda d: ~inside(d))
     return Fold(short_name(episode), train, test, episode)
 
 

@@ -35,7 +35,7 @@ from sim.history.observe import Observation, observe
 from sim.history.references import climatology
 from sim.history.splits import Fold, make_split, split_tag
 from sim.history.timeline import load_timeline
-from sim.history.validation import common_facts, pattern_scores, score_model, skill_table
+from sim.history.validation import common_facts, mean_skill_intervals, pattern_scores, score_model, skill_table
 from sim.history.var_reference import var_reference
 from sim.outputs.io import Run, find_runs, read_run
 
@@ -135,13 +135,18 @@ def read_settings(cfg: DictConfig, repo: Path = CONFIG_DIR.parent) -> Settings:
     )  # fmt: skip
 
 
-def fitted_overrides(s: Settings, fold: Fold) -> list[str]:
-    """The parameters ``python -m sim.calibrate split=...`` fitted on this fold's training part, as overrides."""
+def fitted_overrides(s: Settings, fold: Fold) -> tuple[list[str], dict[str, Any]]:
+    """The parameters ``python -m sim.calibrate split=...`` fitted on this fold's training part, as overrides,
+    and the study's summary; the study must have been fitted on this validation's split settings."""
     study = f"{s.study}_{fold.name}"
     path = s.calibration_dir / study / "summary.json"
-    command = f"python -m sim.calibrate split={s.split if s.split != 'loeo' else 'episode:' + fold.name} study={s.study}"
+    split = s.split if s.split != "loeo" else f"episode:{fold.name}"
+    command = f"python -m sim.calibrate split={split} study={s.study}" + (
+        f" temporal_cutoff={s.cutoff.date()}" if s.cutoff is not None else "")
     try:
-        overrides = json.loads(path.read_text())["overrides"]
+        summary = json.loads(path.read_text())
+        overrides = summary["overrides"]
+        settings = summary["settings"]
     except FileNotFoundError:
         raise SimInputError(str(path), "overrides", "missing", f"no calibration fitted on fold {fold.name}'s training "
                             f"part; run `{command}` first, or leave the fitted models out") from None  # fmt: skip
@@ -149,7 +154,14 @@ def fitted_overrides(s: Settings, fold: Fold) -> list[str]:
         raise SimInputError(str(path), "overrides", "unreadable", f"not a calibration summary ({e}); re-run `{command}`") from None
     if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
         raise SimInputError(str(path), "overrides", overrides, "must be a list of override strings")
-    return ["~calibration", *overrides]
+    expected = {"split": split, "temporal_cutoff": str(s.cutoff.date()) if s.cutoff is not None else None,
+                "model_overrides": list(s.base)}  # fmt: skip
+    if s.timeline is not None:
+        raise _bad("timeline", s.timeline, "fitted models are calibrated on the shipped timeline; leave them out")
+    if not isinstance(settings, dict) or {k: settings.get(k) for k in expected} != expected:
+        raise SimInputError(str(path), "settings", settings, f"was fitted on other settings than this validation's "
+                            f"{expected}; fit one with `{command}` under another study name (study=NAME) and validate with study=NAME")
+    return ["~calibration", *overrides], summary
 
 
 def variant_runs(s: Settings, variant: Variant, extra: Sequence[str] = ()) -> list[Run]:
@@ -172,7 +184,7 @@ def run_validation(cfg: DictConfig) -> dict[str, Any]:
     base_spec = build_spec(*compose_config([*s.base, "~calibration", *NULL_MODEL]))
     base = Run(*next(iter(run_seeds(base_spec, [0], tables))), "scripted")
     facts = derive_facts(doc, base_spec.scenario)
-    if not facts.facts and not len(facts.status[0].dates):
+    if not facts.facts:
         raise SimInputError(s.timeline or "the shipped timeline", "date", f"{doc.period[0].date()} to {doc.period[1].date()}",
                             f"no documented fact falls within the scenario's days ({base_spec.scenario.start} to "
                             f"{base_spec.scenario.end})")  # fmt: skip
@@ -181,12 +193,13 @@ def run_validation(cfg: DictConfig) -> dict[str, Any]:
     parts: list[pd.DataFrame] = []
     first_fold: dict[str, list[Observation]] = {}  # for the status figure
     fits: dict[str, list[float]] = {}
+    fitted: dict[str, dict[str, Any]] = {}  # per fold, the split study the fitted variants used
     for fold in folds:
         observed: dict[str, list[Observation]] = {}
         for m in s.models:
             if m in REFERENCE_MODELS:
                 runs = (climatology(facts, fold.train, base, s.seeds) if m == "climatology" else
-                        var_reference(facts, fold.train, base, s.seeds, s.cutoff, fold.episode))  # fmt: skip
+                        var_reference(facts, fold.train, base, s.seeds, s.cutoff, fold.episode, test=fold.test))  # fmt: skip
                 observed[m] = [observe(r, facts) for r in runs]
                 continue
             if m in s.run_folders:  # stored runs, scored as they are (e.g. a sweep's run folders)
@@ -198,7 +211,11 @@ def run_validation(cfg: DictConfig) -> dict[str, Any]:
             refit = variant.fitted and s.split != "none"
             key = f"{m}@{fold.name}" if refit else m
             if key not in cache:
-                runs = variant_runs(s, variant, fitted_overrides(s, fold) if refit else ())
+                extra: list[str] = []
+                if refit:
+                    extra, summary = fitted_overrides(s, fold)
+                    fitted[fold.name] = {k: summary.get(k) for k in ("trials", "seeds", "training_skill")}
+                runs = variant_runs(s, variant, extra)
                 cache[key] = [observe(r, facts) for r in runs]
                 if s.split == "none":  # the former headline, kept for comparison
                     fits[m] = [assess(r, doc)["fit"] for r in runs]
@@ -214,9 +231,11 @@ def run_validation(cfg: DictConfig) -> dict[str, Any]:
     keep = common_facts(table)
     patterns = pattern_scores(table, keep)
     skills = skill_table(patterns, s.references)
+    intervals = mean_skill_intervals(table, keep, s.references)
+    skills = skills.merge(intervals.assign(pattern="mean"), on=["model", "part", "reference", "pattern"], how="left")
     result = {"settings": s, "facts": facts, "scores": table, "patterns": patterns, "skill": skills, "common": keep,
               "observed": first_fold, "folds": folds,
-              "fits": fits}  # fmt: skip
+              "fits": fits, "fitted": fitted}  # fmt: skip
     write_report(result)
     return result
 
@@ -287,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for part in ("train", "test"):
             g = mean[(mean["part"] == part) & (mean["model"] == s.models[0])]
             if not g.empty:
-                skills = ", ".join(f"vs {r.reference} {r.skill:+.2f}" for r in g.itertuples(index=False))
+                skills = ", ".join(f"vs {r.reference} {r.skill:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]" for r in g.itertuples(index=False))
                 print(f"  {s.models[0]}, {'in sample' if part == 'train' else 'out of sample'}: mean skill {skills}")
         print(f"  report: {s.folder / 'report.md'}")
         return 0

@@ -28,7 +28,11 @@ def _color(models: Sequence[str], m: str) -> str:
 def skill_figure(skills: pd.DataFrame, models: Sequence[str], references: Sequence[str]) -> Figure:
     """Bars of skill per pattern (and the floored mean), one panel per reference and part."""
     parts = [p for p in ("train", "test") if p in set(skills["part"])]
-    refs = [r for r in references if r in set(skills["reference"])] or ["(none)"]
+    refs = [r for r in references if r in set(skills["reference"])]
+    if not parts or not refs:  # no reference model among those validated: nothing to draw against
+        fig = Figure(figsize=(5, 1.5), layout="constrained")
+        fig.text(0.5, 0.5, "no reference model validated: no skill to show", ha="center", va="center")
+        return fig
     fig = Figure(figsize=(4.2 * len(refs), 3.2 * len(parts)), layout="constrained")
     axes = np.atleast_2d(fig.subplots(len(parts), len(refs), squeeze=False))
     labels = [*PATTERNS, "mean"]

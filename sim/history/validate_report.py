@@ -43,15 +43,27 @@ def report_lines(result: dict[str, Any]) -> list[str]:
     in_sample = s.split == "none"
     label = {"train": "in sample" if in_sample else "training part (in sample)", "test": "test part (out of sample)"}
     counts = {p: len(facts.of(p)) for p in PATTERNS if p != "status"}
+    scored = {p: len({f for f in keep if f.startswith(p + ".")}) for p in counts}
     lines = [
         f"# Validation: split `{s.split}`", "",
         f"Models: {', '.join(s.models)}; references: {', '.join(s.references)}; {len(s.seeds)} seeds each; "
         f"folds: {', '.join(f.name for f in result['folds'])}. Scenario overrides: {list(s.base)}.", "",
         "Facts derived from the timeline: " + ", ".join(f"{n} {p}" for p, n in counts.items())
-        + f", and the status of {len(facts.status)} channels on {len(facts.status[0].dates)} days. "
-        "Every model is scored on the facts all of them can show. Lower scores are better; skill is "
-        "1 - score / reference score (1 perfect, 0 no better than the reference, negative worse).", "",
+        + f", and the status of {len(facts.status)} channels on {len(facts.status[0].dates)} days; "
+        "scored (every model can show them): " + ", ".join(f"{scored[p]} {p}" for p in counts) + ". "
+        "Lower scores are better; skill is 1 - score / reference score (1 perfect, 0 no better than the "
+        "reference, negative worse). Several patterns share events (a refusal is a response, a lag and a "
+        "meeting), so they are not independent.", "",
     ]  # fmt: skip
+    if s.cutoff is not None:
+        lines += [f"Temporal cutoff: facts known before {s.cutoff.date()} train, the rest test.", ""]
+    if result.get("fitted"):
+        used = "; ".join(f"fold {k}: study `{s.study}_{k}`, {v['trials']} trials x {v['seeds']} seeds, training skill "
+                         f"{_fmt(v['training_skill'], 2)}" for k, v in result["fitted"].items())  # fmt: skip
+        lines += [f"Fitted models (`fitted: true`) use the parameters of the split studies: {used}.", ""]
+    if s.run_folders and not in_sample:
+        lines += [f"Stored runs ({', '.join(s.run_folders)}) are scored as they are, not refitted per fold: their "
+                  "test scores are out of sample only if they were fitted on the training part.", ""]  # fmt: skip
     if in_sample:
         lines += ["All facts are both fitted and scored here: these are in-sample scores. Run a split "
                   "(`split=temporal`, `split=loeo`) for out-of-sample ones.", ""]  # fmt: skip
@@ -71,10 +83,16 @@ def report_lines(result: dict[str, Any]) -> list[str]:
             g = sk[sk["reference"] == ref]
             rows = []
             for pattern in [*PATTERNS, "mean"]:
-                h = g[g["pattern"] == pattern].set_index("model")["skill"]
-                if not h.empty:
-                    rows.append([pattern] + [_fmt(h.get(m, math.nan), 2) for m in s.models])
-            lines += [f"Skill against `{ref}`, {label[part]} (`mean`: over patterns, each floored at {SKILL_FLOOR:g}):", ""]
+                h = g[g["pattern"] == pattern].set_index("model")
+                if h.empty:
+                    continue
+                cells = [_fmt(h["skill"].get(m, math.nan), 2) for m in s.models]
+                if pattern == "mean" and "lo" in h:
+                    cells = [f"{c} [{_fmt(h['lo'].get(m, math.nan), 2)}, {_fmt(h['hi'].get(m, math.nan), 2)}]"
+                             for c, m in zip(cells, s.models)]  # fmt: skip
+                rows.append([pattern, *cells])
+            lines += [f"Skill against `{ref}`, {label[part]} (`mean`: over patterns, each floored at {SKILL_FLOOR:g}, "
+                      f"with its {LEVEL:.0%} bootstrap interval over facts):", ""]  # fmt: skip
             lines += _table(["pattern", *s.models], rows) + [""]
     cov = coverage(table, keep)
     if not cov.empty:
@@ -87,8 +105,9 @@ def report_lines(result: dict[str, Any]) -> list[str]:
                   "The weighted match of `python -m sim.compare` (lags 0.4, status 0.3, thaw 0.2, order 0.1; higher "
                   "is better), median [5%, 95%] over the seeds. It is not a proper score and cannot reject a model "
                   "that refuses meetings that took place: use the skill above.", ""]  # fmt: skip
-        rows = [[m, f"{np.median(v):.3f} [{np.quantile(v, 0.05):.3f}, {np.quantile(v, 0.95):.3f}]"]
-                for m, v in result["fits"].items()]  # fmt: skip
+        finite = {m: [x for x in v if x is not None and np.isfinite(x)] for m, v in result["fits"].items()}
+        rows = [[m, f"{np.median(v):.3f} [{np.quantile(v, 0.05):.3f}, {np.quantile(v, 0.95):.3f}]" if v else "n/a"]
+                for m, v in finite.items()]  # fmt: skip
         lines += _table(["model", "fit"], rows) + [""]
     lines += _detail(result) + _worst(result)
     lines += ["## Files", "", "`scores.csv`: one row per model, fold, part and fact (per channel for status); "
@@ -104,7 +123,7 @@ def _detail(result: dict[str, Any]) -> list[str]:
     lines = [f"## Facts in detail, model `{first}`", ""]
     q = t[t["pattern"].isin(("lag", "thaw"))]
     if not q.empty:
-        rows = [[r.fact, r.part, _fmt(r.observed, 0), f"{_fmt(r.forecast, 0)} [{_fmt(r.lo, 0)}, {_fmt(r.hi, 0)}]",
+        rows = [[r.fact, r.part, _fmt(r.observed, 0), f"{_fmt(r.forecast, 1)} [{_fmt(r.lo, 1)}, {_fmt(r.hi, 1)}]",
                  "yes" if r.covered else "no", _fmt(r.score, 1)] for r in q.itertuples(index=False)]  # fmt: skip
         lines += _table(["fact", "part", "documented (days)", f"median [{LEVEL:.0%} interval]", "covered", "CRPS"], rows) + [""]
     b = t[t["pattern"].isin(("meeting", "status"))]

@@ -145,3 +145,48 @@ def mean_skill(skills: Mapping[str, float]) -> float:
     """The mean over patterns of finite skills, each floored at :data:`SKILL_FLOOR` (as :func:`skill_table`'s ``mean``)."""
     vals = [max(v, SKILL_FLOOR) for v in skills.values() if math.isfinite(v)]
     return float(np.mean(vals)) if vals else math.nan
+
+
+BOOTSTRAP_DRAWS = 1000
+"""Resamples of the facts behind each mean skill's interval."""
+
+
+def mean_skill_intervals(table: pd.DataFrame, keep: set[str], references: Sequence[str], level: float = LEVEL,
+                         draws: int = BOOTSTRAP_DRAWS, seed: int = 0) -> pd.DataFrame:
+    """A central ``level`` interval of each model's mean skill against each reference, by the bootstrap over facts.
+
+    The facts of each pattern (per fold, for splits with several) are resampled with replacement, the
+    same resample for every model (a paired bootstrap, Efron & Tibshirani 1993), and the floored mean
+    skill recomputed: with a handful of facts per pattern, the interval shows how far a mean skill is
+    from a settled number. Columns: model, part, reference, lo, hi.
+    """
+    rng = np.random.default_rng(seed)
+    t = table[table["fact"].isin(keep)]
+    rows = []
+    for part, g in t.groupby("part", sort=False):
+        models = list(dict.fromkeys(g["model"]))
+        resampled: dict[str, np.ndarray] = {}  # per pattern: (models, draws) mean score
+        for pattern, h in g.groupby("pattern", sort=False):
+            wide = h.pivot_table(index=["fold", "fact"], columns="model", values="score", aggfunc="first")
+            wide = wide.reindex(columns=models).dropna()
+            if wide.empty:
+                continue
+            pick = rng.integers(0, len(wide), size=(draws, len(wide)))
+            resampled[str(pattern)] = wide.to_numpy().T[:, pick].mean(axis=2)
+        for ref in references:
+            if ref not in models:
+                continue
+            r = models.index(ref)
+            for i, model in enumerate(models):
+                per_pattern = []
+                for means in resampled.values():
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        sk = np.where(means[r] > 0, 1.0 - means[i] / means[r], np.nan)
+                    per_pattern.append(np.maximum(sk, SKILL_FLOOR))
+                stacked = np.vstack(per_pattern)
+                with np.errstate(all="ignore"):
+                    mean = np.nanmean(stacked, axis=0) if np.isfinite(stacked).any() else np.full(draws, np.nan)
+                finite = mean[np.isfinite(mean)]
+                lo, hi = (np.quantile(finite, [(1 - level) / 2, (1 + level) / 2]) if finite.size else (np.nan, np.nan))
+                rows.append({"model": model, "part": part, "reference": ref, "lo": float(lo), "hi": float(hi)})
+    return pd.DataFrame(rows, columns=["model", "part", "reference", "lo", "hi"])

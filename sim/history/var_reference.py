@@ -7,11 +7,13 @@ constant is fitted to them with statsmodels, the lag order chosen by AIC up to
 :data:`MAX_LAGS`. The scenario's scripted events enter as an exogenous series
 (their weekly Goldstein sum): the VAR is given the same inputs as the model.
 
-It forecasts one week ahead (the standard rolling-origin evaluation of
-event-data forecasts): each week's sums are the fitted mean given the documented
+It forecasts one week ahead: each week's sums are the fitted mean given the
 sums of the weeks before, plus a shock drawn from the fitted residual
-covariance with the seed's generator. It is therefore told the documented past
-of every scored week, which the model is not: a strong reference.
+covariance with the seed's generator. The weeks before are the documented
+training rows where the fold lets it see them, and its own simulated sums in
+the weeks of the test part (after the cutoff, or within a held-out fact's
+interval), so it never conditions on what it is scored on. In sample it is told
+the documented past of every week, which the model is not.
 
 Its forecasts become the same synthetic runs as the climatology's
 (:mod:`sim.history.references`) by one declared reading: a government answers a
@@ -105,17 +107,34 @@ def training_rows(facts: Facts, train: Part, cutoff: pd.Timestamp | None, held_o
     return t
 
 
+def known_weeks(start: pd.Timestamp, weeks: int, cutoff: pd.Timestamp | None, test: Part | None,
+                status_dates: pd.DatetimeIndex) -> np.ndarray:
+    """Per week, whether its documented sums may serve as history: it ends before the cutoff and holds no
+    status day of the test part (``status_dates``: the days the parts' day masks run over)."""
+    days = pd.date_range(start, periods=weeks * WEEK_DAYS, freq="D")
+    unknown = np.zeros(len(days), dtype=bool)
+    if cutoff is not None:
+        unknown |= np.asarray(days >= cutoff)
+    if test is not None and test.days:
+        mask = next(iter(test.days.values()))  # the same days for every channel
+        unknown |= np.asarray(days.isin(status_dates[mask]))
+    return ~unknown.reshape(weeks, WEEK_DAYS).any(axis=1)
+
+
 def var_reference(facts: Facts, train: Part, base: Run, seeds: Sequence[int], cutoff: pd.Timestamp | None = None,
-                  held_out: str = "", max_lags: int = MAX_LAGS) -> list[Run]:
+                  held_out: str = "", max_lags: int = MAX_LAGS, test: Part | None = None) -> list[Run]:
     """The VAR reference's run for each seed (see the module's docstring)."""
     rates = TrainingRates.learn(facts, train)
     directions = [(a, b) for a in GOVERNMENTS for b in GOVERNMENTS if a != b]
     start = pd.Timestamp(base.steps["date"].iloc[0])
     weeks = (len(base.steps) + WEEK_DAYS - 1) // WEEK_DAYS
-    documented = weekly_sums(facts.doc.timeline[facts.doc.timeline["confidence"] != "low"], start, weeks, directions)
     scripted = base.events[base.events["scripted"]]
     exog = weekly_sums(scripted.assign(sender="*", receiver="*"), start, weeks, [("*", "*")])[:, 0]
     rows = training_rows(facts, train, cutoff, held_out)
+    # The history forecasts are conditioned on: training rows only; a week of the test part (after the
+    # cutoff, or within a held-out fact's interval) takes the VAR's own simulated sums instead.
+    documented = weekly_sums(rows, start, weeks, directions)
+    known = known_weeks(start, weeks, cutoff, test, facts.status[0].dates)
     fit_weeks = weeks if cutoff is None else max(0, min(weeks, (cutoff - start).days // WEEK_DAYS))
     var = fit_var(weekly_sums(rows, start, fit_weeks, directions), exog[:fit_weeks], directions, max_lags)
     hostile = load_vocabulary().goldstein[HOSTILE_CAMEO]
@@ -123,8 +142,11 @@ def var_reference(facts: Facts, train: Part, base: Run, seeds: Sequence[int], cu
     for seed in seeds:
         rng = np.random.default_rng(seed)
         sums = np.full((weeks, len(directions)), np.nan)
+        history = documented.copy()
         for w in range(var.order, weeks):
-            sums[w] = var.mean(documented[w - var.order : w], exog[w]) + rng.multivariate_normal(np.zeros(len(directions)), var.sigma)
+            sums[w] = var.mean(history[w - var.order : w], exog[w]) + rng.multivariate_normal(np.zeros(len(directions)), var.sigma)
+            if not known[w]:
+                history[w] = sums[w]
         is_hostile = {d: sums[:, j] <= hostile for j, d in enumerate(directions)}
         run = SyntheticRun(base)
         for trig, responders in triggers_of(facts).items():

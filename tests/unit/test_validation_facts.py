@@ -123,12 +123,15 @@ def test_the_meetings_named_in_the_brief(by_id):
 
 def test_response_facts_of_the_shipped_timeline(facts, by_id, csv_rows):
     responses = facts.of("response")
-    # Pelosi, Tsai and NASAMS are answered by China alone; the balloon by both (Blinken postpones his trip,
-    # China refuses Austin's call). Li Shangfu's appointment is China's own act; Lai's inauguration is not scripted.
+    # Each government but the trigger's sender is asked, and a sender the record tags as answering too:
+    # Pelosi (US) and NASAMS (US) -> China; the balloon (China) -> the US, and China too (it refuses Austin's
+    # call, tagged response); Li Shangfu's appointment (China, internal) -> the US only, China's own act being
+    # unanswered by itself; Tsai (Taiwan) -> both. Lai's inauguration is not scripted.
     responders = {(f.trigger.episode, f.responder) for f in responses}
     assert responders == {("E2022_PELOSI", "CHN"), ("E2023_BALLOON", "CHN"), ("E2023_BALLOON", "USA"),
-                          ("E2023_TSAI", "CHN"), ("E2024_NASAMS", "CHN")}  # fmt: skip
-    assert len(responses) == len(responders) * len(HOSTILE)
+                          ("E2023_LISHANGFU", "USA"), ("E2023_TSAI", "CHN"), ("E2023_TSAI", "USA"),
+                          ("E2024_NASAMS", "CHN")}  # fmt: skip
+    assert len(responses) == len(responders) * len(HOSTILE) == 7 * 8 == 56
     for episode, responder in responders:
         assert [f.kind for f in responses if (f.trigger.episode, f.responder) == (episode, responder)] == HOSTILE
     # What happened, from the CSV: a row of the episode, of that sender and kind, within the window.
@@ -150,6 +153,31 @@ def test_response_facts_of_the_shipped_timeline(facts, by_id, csv_rows):
     assert by_id["response.pelosi.CHN.military_drill"].date == ts("2022-08-04")
     assert by_id["response.balloon.USA.export_control"].date == ts("2023-02-10")  # the entity listing
     assert by_id["response.nasams.CHN.rhetoric_condemnation"].date == ts("2024-10-26")
+    # The record shows no US answer to Li Shangfu's appointment nor to Tsai's stopover: asked, and not sent,
+    # known at the window's end (2023-03-12 + 30, 2023-04-05 + 30).
+    for episode, end in (("lishangfu", "2023-04-11"), ("tsai", "2023-05-05")):
+        for k in HOSTILE:
+            f = by_id[f"response.{episode}.USA.{k}"]
+            assert (f.observed, f.date) == (0.0, ts(end)), f.id
+    assert by_id["response.balloon.USA.interception"].observed == 1.0  # the shoot-down, tagged escalation
+    assert by_id["response.balloon.CHN.rhetoric_condemnation"].observed == 0.0  # the protest of 02-05 is untagged
+    assert not any(f.id.startswith("response.lishangfu.CHN.") for f in responses)
+
+
+def test_a_fact_s_interval_starts_at_its_trigger_request_spell_or_summit(facts, by_id):
+    # since: the trigger's day (responses, lags), the request's (meetings), the spell's start (thaws), the
+    # summit's (orders); date: the day the value became known.
+    spans = {
+        "response.pelosi.CHN.military_drill": ("2022-08-02", "2022-08-04"),
+        "response.lishangfu.USA.sanction": ("2023-03-12", "2023-04-11"),
+        "lag.lishangfu_refuses_mil_mil": ("2023-03-12", "2023-06-19"),
+        "meeting.2023-06-02.defense_ministers": ("2023-06-02", "2023-06-02"),
+        "thaw.defense_ministers.2023-02-04": ("2023-02-04", "2024-04-16"),
+        "order.pelosi_summit_2023-11-15": ("2023-11-15", "2024-04-16"),
+    }
+    for fid, (since, date) in spans.items():
+        assert (by_id[fid].since, by_id[fid].date) == (ts(since), ts(date)), fid
+    assert all(f.since <= f.date for f in facts.facts)
 
 
 def test_lag_thaw_and_order_facts_of_the_shipped_timeline(facts, by_id):
@@ -318,6 +346,45 @@ def test_a_low_confidence_row_makes_no_lag_fact(tmp_path):
     assert "lag.test_suspends_mil_mil" not in {f.id for f in facts.facts}
 
 
+OTHER = "E2023_OTHER"
+OTHER_ROWS = [
+    # People-to-people exchanges shut 2023-02-10 to 2023-03-01: a thaw of OTHER within the test episode's days.
+    ("o1", "2023-02-10", "CHN", "USA", "channel_suspension", "people_to_people", OTHER, "response", "164", "high"),
+    ("o2", "2023-03-01", "CHN", "USA", "channel_resumption", "people_to_people", OTHER, "thaw", "046", "high"),
+    # The economic request of 2023-06-01 is met the next day: a meeting of OTHER after them.
+    ("o3", "2023-06-02", "CHN", "USA", "ministerial_meeting", "economic", OTHER, "", "044", "high"),
+]
+
+
+def test_an_episode_fold_purges_the_facts_of_other_episodes_overlapping_a_held_out_one(tmp_path):
+    rows = sorted(HAND_ROWS + OTHER_ROWS, key=lambda r: r[1])
+    facts = derive_facts(Documented(write_timeline(tmp_path / "two.csv", rows)), hand_scenario())
+    mine = {f.id for f in facts.facts if f.episode == EP}
+    other = {f.id for f in facts.facts if f.episode == OTHER}
+    assert other == {"thaw.people_to_people.2023-02-10", "meeting.2023-06-01.economic"}
+    assert facts.episodes == (EP, OTHER)
+    dates = facts.status[0].dates
+    # Holding out the test episode (2023-01-10 to 2023-05-01, its trigger to the working groups' reopening):
+    # OTHER's thaw (02-10 to 03-01) overlaps it and is purged; OTHER's meeting (06-01 to 06-02) trains.
+    (fold,) = make_split(facts, "episode:test")
+    assert fold.test.ids == mine and fold.train.ids == {"meeting.2023-06-01.economic"}
+    inside = (dates >= ts("2023-01-10")) & (dates <= ts("2023-05-01"))
+    np.testing.assert_array_equal(fold.test.days["climate"], inside)
+    np.testing.assert_array_equal(fold.train.days["climate"], ~inside)
+    # Holding out OTHER (02-10 to 03-01 and 06-01 to 06-02): the test episode's thaws (from 01-13 to 04-01 and
+    # 05-01) overlap and are purged; its responses (known by the window's end, 02-09, the day before), lags,
+    # meeting (02-04 to 02-05) and order (03-15 to 05-01) do not, and train.
+    (fold,) = make_split(facts, f"episode:{OTHER}")
+    assert fold.test.ids == other
+    assert fold.train.ids == mine - {"thaw.climate.2023-01-13", "thaw.working_groups.2023-01-13"}
+    assert "response.test.CHN.sanction" in fold.train and "order.test_summit_2023-03-15" in fold.train
+    held = ((dates >= ts("2023-02-10")) & (dates <= ts("2023-03-01"))) | (
+        (dates >= ts("2023-06-01")) & (dates <= ts("2023-06-02"))
+    )
+    np.testing.assert_array_equal(fold.test.days["people_to_people"], held)
+    np.testing.assert_array_equal(fold.train.days["people_to_people"], ~held)
+
+
 # -- observe: one run's value of each fact ---------------------------------------------------------
 
 
@@ -354,7 +421,7 @@ def test_observe_reads_a_model_run(model_run, facts):
         ]
         answer = ev[(ev["cause"] == req) & (ev["sender"] == "CHN")]
         held = answer["kind"].isin(["ministerial_meeting", "leader_summit"]).any()
-        expected = 0.0 if (answer["kind"] == "meeting_rejection").any() else 1.0 if held else None
+        expected = 0.0 if (answer["kind"] == "meeting_rejection").any() else 1.0 if held else 0.0
         assert obs.values[f.id] == expected, f.id
     for f in facts.of("response"):
         if f.kind == "meeting_rejection":
@@ -410,7 +477,7 @@ def test_observe_a_synthetic_run_shows_the_cut_and_the_meetings_written(null_bas
 def test_observe_a_synthetic_run_with_nothing_added(null_base, facts):
     run = SyntheticRun(null_base).run("scripted only")
     obs = observe(run, facts)
-    assert all(obs.values[f.id] is None for f in facts.of("meeting"))  # nothing answered
+    assert all(obs.values[f.id] == 0.0 for f in facts.of("meeting"))  # nothing answered: no meeting took place
     assert all(not s.any() for s in obs.status.values())
     assert all(obs.values[f.id] == 0.0 for f in facts.of("thaw"))  # no spell: shut for 0 days
     assert run.events["scripted"].dtype == bool
@@ -477,14 +544,46 @@ def test_an_episode_split_by_short_name_or_tag_is_the_same_fold(facts):
         np.testing.assert_array_equal(a.train.days[c], b.train.days[c])
         np.testing.assert_array_equal(a.test.days[c], b.test.days[c])
     assert a.test.ids == {f.id for f in facts.facts if f.episode == "E2023_BALLOON"}
-    assert a.train.ids == {f.id for f in facts.facts} - a.test.ids
+    # The balloon's facts run from its trigger (2023-02-02) to the defence ministers' reopening (2024-04-16, the
+    # end of the thaw from the refused call): every fact of another episode within those days is purged.
+    assert a.train.ids == _ids(facts, "E2024_NASAMS", "E2024_ARMSCONTROL") | {
+        f.id for f in facts.facts if f.episode == "E2022_PELOSI" and f.pattern in ("response", "lag")
+    } | {"meeting.2022-11-22.defense_ministers", "thaw.climate.2022-08-05", "meeting.2024-05-31.defense_ministers"}
     dates = facts.status[0].dates
-    inside = (dates >= ts("2023-02-02")) & (dates <= ts("2023-06-18"))  # the balloon's first and last tagged day
+    inside = (dates >= ts("2023-02-02")) & (dates <= ts("2024-04-16"))
     np.testing.assert_array_equal(a.test.days["mil_mil"], inside)
     np.testing.assert_array_equal(a.train.days["mil_mil"], ~inside)
     assert resolve_episode(facts, "balloon") == resolve_episode(facts, "E2023_BALLOON") == "E2023_BALLOON"
     assert split_tag("episode:E2023_BALLOON") == split_tag("episode:balloon") == "balloon"
     assert (split_tag("none"), split_tag("temporal"), split_tag("loeo")) == ("all", "temporal", "loeo")
+
+
+def _ids(facts: Facts, *episodes: str) -> set[str]:
+    return {f.id for f in facts.facts if f.episode in episodes}
+
+
+# Per fold, by hand from the timeline: the days the held-out facts span (one interval on the shipped data),
+# and the facts of other episodes purged because their interval overlaps those days.
+LONG_PELOSI = {"thaw.mil_mil.2022-08-05", "thaw.working_groups.2022-08-05", "order.pelosi_summit_2022-11-14"}
+UNTAGGED_2023 = {"meeting.2023-09-16.high_level_diplomacy", "meeting.2024-01-26.high_level_diplomacy"}
+PURGED = {
+    # Pelosi: its trigger to the Woodside order's last reopening (defence ministers, 2024-04-16).
+    "pelosi": (("2022-08-02", "2024-04-16"), ("E2023_BALLOON", "E2023_LISHANGFU", "E2023_TSAI"), UNTAGGED_2023),
+    # Balloon: its trigger to the defence ministers' reopening.
+    "balloon": (("2023-02-02", "2024-04-16"), ("E2023_LISHANGFU", "E2023_TSAI"),
+                UNTAGGED_2023 | LONG_PELOSI | {"order.pelosi_summit_2023-11-15"}),
+    # Li Shangfu: the appointment to China's refusal of the mil-mil channels (2023-06-19).
+    "lishangfu": (("2023-03-12", "2023-06-19"), ("E2023_TSAI",),
+                  LONG_PELOSI | {"thaw.defense_ministers.2023-02-04", "meeting.2023-05-10.high_level_diplomacy"}),
+    # Tsai: the stopover to the end of the response window (2023-05-05); Li Shangfu's Shangri-La meeting
+    # (2023-06-02) comes after it and trains.
+    "tsai": (("2023-04-05", "2023-05-05"), (), LONG_PELOSI | {"thaw.defense_ministers.2023-02-04"}
+             | {"lag.lishangfu_refuses_defense_ministers", "lag.lishangfu_refuses_mil_mil"}
+             | {f"response.lishangfu.USA.{k}" for k in HOSTILE}),
+    # Arms control: the working groups' 14-day suspension; NASAMS: the sale to the end of its response window.
+    "armscontrol": (("2024-07-17", "2024-07-31"), (), set()),
+    "nasams": (("2024-10-25", "2024-11-24"), (), set()),
+}  # fmt: skip
 
 
 def test_leave_one_episode_out_is_one_fold_per_episode_with_facts(facts):
@@ -494,14 +593,45 @@ def test_leave_one_episode_out_is_one_fold_per_episode_with_facts(facts):
     assert [f.episode for f in folds] == list(facts.episodes)
     assert [f.name for f in folds] == ["pelosi", "balloon", "lishangfu", "tsai", "armscontrol", "nasams"]
     assert "E2024_LAI" in facts.spans and "E2024_LAI" not in facts.episodes  # a span but no fact: no fold
+    dates = facts.status[0].dates
     for fold in folds:
-        assert fold.test.ids == {f.id for f in facts.facts if f.episode == fold.episode}
-        assert not fold.test.ids & fold.train.ids
+        assert fold.test.ids == _ids(facts, fold.episode)
+        (first, last), episodes, more = PURGED[fold.name]
+        purged = _ids(facts, *episodes) | more
+        assert not purged & _ids(facts, fold.episode)
+        assert fold.train.ids == {f.id for f in facts.facts} - _ids(facts, fold.episode) - purged, fold.name
+        inside = (dates >= ts(first)) & (dates <= ts(last))
+        for c in fold.test.days:
+            np.testing.assert_array_equal(fold.test.days[c], inside)
+            np.testing.assert_array_equal(fold.train.days[c], ~inside)
     untagged = {f.id for f in facts.facts if not f.episode}
-    assert untagged == {"meeting.2023-09-16.high_level_diplomacy", "meeting.2024-01-26.high_level_diplomacy",
-                        "meeting.2024-05-31.defense_ministers"}  # fmt: skip
-    assert all(untagged <= fold.train.ids for fold in folds)
+    assert untagged == UNTAGGED_2023 | {"meeting.2024-05-31.defense_ministers"}
+    # An untagged fact trains unless it lies within the held-out days (2023-09 and 2024-01: Pelosi's, the balloon's).
+    assert all(untagged <= fold.train.ids for fold in folds if fold.name not in ("pelosi", "balloon"))
+    assert all("meeting.2024-05-31.defense_ministers" in fold.train for fold in folds)
     assert set().union(*(fold.test.ids for fold in folds)) == {f.id for f in facts.facts} - untagged
+
+
+def test_the_li_shangfu_fold_purges_the_suspensions_that_span_it(facts):
+    (fold,) = make_split(facts, "episode:lishangfu")
+    # Held out: 2023-03-12 (the appointment) to 2023-06-19 (China refuses the mil-mil channels). The balloon's
+    # defence-ministers thaw (2023-02-04 to 2024-04-16) and Pelosi's mil-mil thaw (2022-08-05 to 2023-12-21)
+    # span those days: in neither part, so their lengths cannot teach the held-out refusals.
+    for spanning in ("thaw.defense_ministers.2023-02-04", "thaw.mil_mil.2022-08-05"):
+        assert spanning not in fold.train and spanning not in fold.test
+    # Far away, or just before: trains.
+    for far in ("response.nasams.CHN.rhetoric_condemnation", "lag.nasams_refuses_defense_ministers",
+                "thaw.working_groups.2024-07-17", "response.balloon.USA.export_control",  # 2023-02-02 to 02-10
+                "thaw.climate.2022-08-05"):  # fmt: skip
+        assert far in fold.train, far
+    assert "meeting.2023-05-10.high_level_diplomacy" not in fold.train  # the balloon's, but on a held-out day
+    assert fold.test.ids == {
+        "lag.lishangfu_refuses_defense_ministers",
+        "lag.lishangfu_refuses_mil_mil",
+        "meeting.2023-06-02.defense_ministers",
+    } | {f"response.lishangfu.USA.{k}" for k in HOSTILE}
+    shut = fold.test.days["defense_ministers"]
+    assert shut.sum() == (ts("2023-06-19") - ts("2023-03-12")).days + 1
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,15 @@ from sim.history.validation import (
     score_model,
     skill_table,
 )
-from sim.history.var_reference import MIN_WEEKS, WEEK_DAYS, WeeklyVAR, fit_var, var_reference, weekly_sums
+from sim.history.var_reference import (
+    MIN_WEEKS,
+    WEEK_DAYS,
+    WeeklyVAR,
+    fit_var,
+    known_weeks,
+    var_reference,
+    weekly_sums,
+)
 from sim.outputs import columns
 from sim.outputs.io import Run
 
@@ -266,18 +274,23 @@ def test_skill_is_computed_per_part():
 
 def test_training_rates_of_every_fact(facts, everything):
     rates = TrainingRates.learn(facts, everything)
-    # Five (trigger, responder) groups answer: Pelosi, balloon (China and the US), Tsai, NASAMS.
+    # Seven (trigger, responder) pairs are asked, (hits + 0.5) / (7 + 1) per kind. From the timeline, within 30
+    # days: Pelosi, China: condemnation, drills, suspensions, sanctions; balloon, China: the refused call;
+    # balloon, US: the postponed trip, the shoot-down, the entity listing; Tsai, China: drills; NASAMS, China:
+    # the condemnation, the refused meeting. Li Shangfu (US) and Tsai (US): nothing.
     assert rates.kinds == pytest.approx({
-        "meeting_rejection": 3.5 / 6, "channel_suspension": 1.5 / 6, "sanction": 1.5 / 6, "export_control": 1.5 / 6,
-        "military_drill": 2.5 / 6, "surveillance_incident": 0.5 / 6, "interception": 1.5 / 6,
-        "rhetoric_condemnation": 2.5 / 6,
+        "meeting_rejection": 3.5 / 8, "channel_suspension": 1.5 / 8, "sanction": 1.5 / 8, "export_control": 1.5 / 8,
+        "military_drill": 2.5 / 8, "surveillance_incident": 0.5 / 8, "interception": 1.5 / 8,
+        "rhetoric_condemnation": 2.5 / 8,
     })  # fmt: skip
-    # Of four answered episodes, Pelosi cut mil_mil, climate and working_groups.
-    assert rates.cuts == pytest.approx({"mil_mil": 0.3, "defense_ministers": 0.1, "high_level_diplomacy": 0.1,
-                                        "climate": 0.3, "working_groups": 0.3, "economic": 0.1,
-                                        "people_to_people": 0.1})  # fmt: skip
+    # Of five asked episodes (Pelosi, balloon, Li Shangfu, Tsai, NASAMS), Pelosi cut mil_mil, climate and
+    # working_groups: (1 + 0.5) / 6, and 0.5 / 6 for the others.
+    assert rates.cuts == pytest.approx({"mil_mil": 0.25, "defense_ministers": 1 / 12, "high_level_diplomacy": 1 / 12,
+                                        "climate": 0.25, "working_groups": 0.25, "economic": 1 / 12,
+                                        "people_to_people": 1 / 12})  # fmt: skip
     assert rates.thaw_days == 360  # median of 102, 360, 437, 503 and 14 days
-    assert rates.most_frequent() == "military_drill"  # the most frequent kind respond() sends itself
+    # The most frequent kind respond() sends itself: drills and condemnations tie, the vocabulary's order decides.
+    assert rates.most_frequent() == "military_drill"
 
 
 def _replace(facts: Facts, **observed) -> Facts:
@@ -289,7 +302,8 @@ def test_training_rates_see_only_the_training_part(facts):
     (fold,) = make_split(facts, "temporal", ts("2024-01-01"))
     rates = TrainingRates.learn(facts, fold.train)
     assert rates.thaw_days == 360  # median of 102, 360 and 503: the two later thaws are test facts
-    assert rates.kinds["rhetoric_condemnation"] == pytest.approx(1.5 / 5)  # Pelosi only; NASAMS is tested
+    # Six pairs train (all but NASAMS, known from 2024-10-26): condemnation by Pelosi's China only.
+    assert rates.kinds["rhetoric_condemnation"] == pytest.approx(1.5 / 7)
     test_ids = [f.id for f in facts.facts if f.id in fold.test]
     assert "thaw.defense_ministers.2023-02-04" in test_ids and "response.nasams.CHN.sanction" in test_ids
     flipped = _replace(facts, **{i: 0.0 if f.pattern != "response" else 1.0 - f.observed
@@ -298,7 +312,7 @@ def test_training_rates_see_only_the_training_part(facts):
     # Changing a training fact does change them.
     changed = _replace(facts, **{"thaw.climate.2022-08-05": 1000.0, "response.pelosi.CHN.sanction": 0.0})
     other = TrainingRates.learn(changed, fold.train)
-    assert other.thaw_days == 503 and other.kinds["sanction"] == pytest.approx(0.5 / 5)
+    assert other.thaw_days == 503 and other.kinds["sanction"] == pytest.approx(0.5 / 7)
 
 
 def test_training_rates_need_a_thaw(facts):
@@ -325,15 +339,19 @@ def clim_runs(facts, base):
     return out
 
 
-@pytest.mark.parametrize("split, thaw_days", [("none", 360), ("episode:pelosi", 226)])
+@pytest.mark.parametrize("split, thaw_days", [("none", 360), ("episode:pelosi", 14)])
 def test_climatology_cuts_the_military_channels_on_day_3_for_the_training_thaw(
     facts, base, clim_runs, split, thaw_days
 ):
     rates, runs = clim_runs[split]
-    assert rates.thaw_days == thaw_days  # episode:pelosi trains on the balloon's 437 days and arms control's 14
+    # episode:pelosi holds out 2022-08-02 to 2024-04-16 (its trigger to the Woodside order's last reopening): the
+    # balloon's defence-ministers thaw (2023-02-04 to 2024-04-16) is purged, arms control's 14 days alone train.
+    assert rates.thaw_days == thaw_days
     probe = SyntheticRun(base)
     found = [probe.trigger(t) for t in triggers_of(facts)]
-    assert all(f is not None for f in found) and len(found) == 5  # Pelosi, balloon, Tsai, NASAMS, Li Shangfu
+    assert all(f is not None for f in found) and len(found) == 5  # Pelosi, balloon, Li Shangfu, Tsai, NASAMS
+    assert [t.episode for t in triggers_of(facts)] == ["E2022_PELOSI", "E2023_BALLOON", "E2023_LISHANGFU",
+                                                       "E2023_TSAI", "E2024_NASAMS"]  # fmt: skip
     n = len(base.steps)
     expected = _expected_cuts(found, thaw_days, n)
     for run in runs:
@@ -355,8 +373,12 @@ def test_climatology_cuts_the_military_channels_on_day_3_for_the_training_thaw(
                 assert list(reopen["step"]) == [cut.step + thaw_days]
             else:
                 assert reopen.empty  # past the run's end
-    if split == "episode:pelosi":  # Tsai's trigger finds the channels open again and cuts them anew
-        assert expected[found[2][0] + CUT_DAY] and not expected[found[2][0] + CUT_DAY - 1]
+        # In sample the 360-day cut from Pelosi (to 2023-07-31) covers the balloon's, Li Shangfu's and Tsai's
+        # day 3: only Pelosi and NASAMS cut. Trained on 14 days, every trigger finds the channels open again.
+        cutters = 2 if split == "none" else len(found)
+        assert len(cuts) == cutters * len(MILITARY)
+    if split == "episode:pelosi":
+        assert all(expected[t0 + CUT_DAY] and not expected[t0 + CUT_DAY - 1] for t0, _ in found)
 
 
 def test_climatology_answers_on_day_1_and_refuses_a_meeting_exactly_when_its_channel_is_shut(facts, base, clim_runs):
@@ -514,6 +536,32 @@ def test_fit_var_with_too_few_weeks_is_a_one_line_error():
         fit_var(y, x, DIRECTIONS)
     assert f"={MIN_WEEKS - 1}" in str(err.value) and f"at least {MIN_WEEKS}" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_known_weeks_are_those_before_the_cutoff_and_outside_the_test_part(facts):
+    start = ts("2024-01-01")  # weeks 0..3: 01-01..01-07, 01-08..01-14, 01-15..01-21, 01-22..01-28
+    assert known_weeks(start, 4, None, None, pd.DatetimeIndex([])).tolist() == [True] * 4
+    # A cutoff: the weeks that end before it are known; the week it falls in, and the later ones, are not.
+    assert known_weeks(start, 4, ts("2024-01-15"), None, pd.DatetimeIndex([])).tolist() == [True, True, False, False]
+    assert known_weeks(start, 4, ts("2024-01-17"), None, pd.DatetimeIndex([])).tolist() == [True, True, False, False]
+    assert known_weeks(start, 4, ts("2024-01-08"), None, pd.DatetimeIndex([])).tolist() == [True, False, False, False]
+    # A test part: a week holding any of its status days is not known (here 01-10, and 01-24 to 01-26; a day
+    # past the weeks asked for changes nothing).
+    dates = pd.date_range("2023-12-25", "2024-02-10", freq="D")
+    held = np.asarray(dates.isin([ts("2024-01-10"), *pd.date_range("2024-01-24", "2024-01-26"), ts("2024-02-05")]))
+    test = Part(frozenset({"some.fact"}), {"climate": held, "mil_mil": held})
+    assert known_weeks(start, 4, None, test, dates).tolist() == [True, False, True, False]
+    assert known_weeks(start, 4, ts("2024-01-22"), test, dates).tolist() == [True, False, True, False]
+    nothing = Part(frozenset(), {"climate": np.zeros(len(dates), dtype=bool)})
+    assert known_weeks(start, 4, None, nothing, dates).tolist() == [True] * 4
+    assert known_weeks(start, 4, None, Part(frozenset(), {}), dates).tolist() == [True] * 4
+    # On the shipped facts: Tsai's fold holds out 2023-04-05 to 2023-05-05, weeks 35 to 39 from 2022-08-01.
+    (fold,) = make_split(facts, "episode:tsai")
+    origin = ts("2022-08-01")
+    first, last = ((ts(d) - origin).days // WEEK_DAYS for d in ("2023-04-05", "2023-05-05"))
+    assert (first, last) == (35, 39)
+    known = known_weeks(origin, 130, None, fold.test, facts.status[0].dates)
+    assert np.flatnonzero(~known).tolist() == list(range(first, last + 1))
 
 
 def test_the_var_reference_writes_reproducible_synthetic_runs(facts, base):

@@ -74,6 +74,16 @@ def test_a_temporal_split_scores_2024_out_of_sample_with_a_model_fitted_before_i
     assert max(train_facts) < pd.Timestamp("2024-01-01")
     report = (tmp_path / "validation" / "temporal" / "report.md").read_text()
     assert "test part (out of sample)" in report
+    assert "study `historical_temporal`, 2 trials x 2 seeds" in report and "before 2024-01-01 train" in report
+    # A study fitted on one cutoff is not used for another, and is not resumed with another.
+    with pytest.raises(SimInputError, match="fitted on other settings"):
+        _validate(tmp_path, "split=temporal", "temporal_cutoff=2023-07-01", "models=[calibrated,climatology]",
+                  f"calibration_dir={tmp_path / 'cal'}", "name=other")  # fmt: skip
+    with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
+        other = compose("calibrate", overrides=["split=temporal", "temporal_cutoff=2023-07-01", "trials=3", "seeds=2",
+                                                f"results_dir={tmp_path / 'cal'}", "fit=[chn_trigger]"])  # fmt: skip
+    with pytest.raises(SimInputError, match="fitted on other split settings"):
+        run_calibration(other)
 
 
 @pytest.mark.slow

@@ -292,7 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     if any(a in ("-h", "--help") for a in args):
-        print(USAGE)
+        print(USAGE + "\n\nSettings (configs/validate.yaml):\n")
+        print((CONFIG_DIR / "validate.yaml").read_text().split("\n\n", 1)[-1])  # past the header's examples
         return 0
 
     def body() -> int:

@@ -123,15 +123,16 @@ def _detail(result: dict[str, Any]) -> list[str]:
     lines = [f"## Facts in detail, model `{first}`", ""]
     q = t[t["pattern"].isin(("lag", "thaw"))]
     if not q.empty:
-        rows = [[r.fact, r.part, _fmt(r.observed, 0), f"{_fmt(r.forecast, 1)} [{_fmt(r.lo, 1)}, {_fmt(r.hi, 1)}]",
+        rows = [[r.fact, f"{r.fold} {r.part}", _fmt(r.observed, 0), f"{_fmt(r.forecast, 1)} [{_fmt(r.lo, 1)}, {_fmt(r.hi, 1)}]",
                  "yes" if r.covered else "no", _fmt(r.score, 1)] for r in q.itertuples(index=False)]  # fmt: skip
-        lines += _table(["fact", "part", "documented (days)", f"median [{LEVEL:.0%} interval]", "covered", "CRPS"], rows) + [""]
+        lines += _table(["fact", "fold, part", "documented (days)", f"median [{LEVEL:.0%} interval]", "covered", "CRPS"], rows) + [""]
     b = t[t["pattern"].isin(("meeting", "status"))]
     if not b.empty:
-        rows = [[r.fact, r.part, _fmt(r.observed, 2), _fmt(r.forecast, 2), _fmt(r.score)] for r in b.itertuples(index=False)]
+        rows = [[r.fact, f"{r.fold} {r.part}", _fmt(r.observed, 2), _fmt(r.forecast, 2), _fmt(r.score)]
+                for r in b.itertuples(index=False)]  # fmt: skip
         lines += ["Meetings (1 held, 0 refused; forecast: share of seeds holding it) and channels (share of days "
                   "suspended, documented and forecast):", ""]  # fmt: skip
-        lines += _table(["fact", "part", "documented", "forecast", "Brier"], rows) + [""]
+        lines += _table(["fact", "fold, part", "documented", "forecast", "Brier"], rows) + [""]
     return lines
 
 

@@ -96,8 +96,9 @@ def intervals_figure(scores: pd.DataFrame, models: Sequence[str]) -> Figure:
     ax.plot([documented[f] for f in facts], range(len(facts)), "D", color=DOCUMENTED, ms=4, label="documented")
     ax.set_yticks(range(len(facts)), facts, fontsize=7)
     ax.set_xscale("symlog", linthresh=10)
-    ax.set_xlabel("days (symmetric log scale)")
+    ax.set_xlim(left=-0.5)  # days are never negative: no empty half-axis
+    ax.set_xlabel("days (linear to 10, logarithmic beyond)")
     ax.invert_yaxis()
-    ax.legend(fontsize=7, ncols=3)
+    ax.legend(fontsize=7, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.08))  # below: it hides no point
     ax.set_title("Lags and thaws: documented value against each model's median and 90% interval", fontsize=10)
     return fig

@@ -50,21 +50,20 @@ from sim.core.vocabulary import load_vocabulary
 from sim.history.documented import Documented
 from sim.history.targets import (
     GOVERNMENTS,
+    REOPENING_KINDS,
     LagMeasure,
     Trigger,
-    documented_lag,
     documented_status,
-    lag_measures,
     short_name,
-    triggers,
+    sure,
 )
 
 RESPONSE_WINDOW_DAYS = 30
 """A documented or simulated act answers a trigger if it comes this many days after it or fewer."""
 MEETING_MATCH_DAYS = 7
 """A documented meeting or refusal is a requested meeting's outcome if it lies this near the request."""
-HELD_KINDS = ("ministerial_meeting", "leader_summit", "channel_resumption", "working_group", "high_level_visit")
-"""Kinds of documented row showing that a requested meeting took place."""
+HELD_KINDS = REOPENING_KINDS
+"""Kinds of documented row showing that a requested meeting took place: those showing a channel in use."""
 PATTERNS = ("response", "lag", "meeting", "status", "thaw", "order")
 """The patterns, in report order."""
 BINARY = ("response", "meeting", "status")
@@ -157,10 +156,6 @@ class Facts:
         return tuple(sorted(tagged, key=lambda e: self.spans[e][0]))
 
 
-def _sure(timeline: pd.DataFrame) -> pd.DataFrame:
-    return timeline[timeline["confidence"] != "low"]
-
-
 def _scripted(scenario: Scenario, trig: Trigger) -> bool:
     return any(
         e.date == trig.date.date() and e.kind == trig.kind and e.sender == trig.sender for e in scenario.events
@@ -171,7 +166,7 @@ def response_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
     """The ``response`` pattern: one binary fact per scripted trigger, answering government and hostile kind."""
     vocab = load_vocabulary()
     hostile = [k for k, spec in vocab.kinds.items() if spec.hostility > 0]
-    t = _sure(doc.timeline)
+    t = sure(doc.timeline)
     out = []
     for trig in sorted(doc.triggers.values(), key=lambda x: x.date):
         if not _scripted(scenario, trig):
@@ -200,13 +195,10 @@ def response_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
 
 
 def lag_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
-    """The ``lag`` pattern: each lag measure the timeline's rows of high or medium confidence document,
-    whose trigger the scenario scripts."""
-    sure = _sure(doc.timeline)
-    found = triggers(sure)
+    """The ``lag`` pattern: each documented lag measure whose trigger the scenario scripts."""
     out = []
-    for m in lag_measures(sure):
-        trig, lag = found[m.episode], documented_lag(sure, m)
+    for m in doc.measures:
+        trig, lag = doc.triggers[m.episode], doc.lags[m.name]
         if lag is None or not _scripted(scenario, trig):
             continue
         out.append(Fact(
@@ -220,7 +212,7 @@ def lag_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
 
 def meeting_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
     """The ``meeting`` pattern: each meeting the scenario requests whose outcome the record shows."""
-    t = _sure(doc.timeline)
+    t = sure(doc.timeline)
     t = t[t["kind"].isin(("meeting_rejection", *HELD_KINDS)) & (t["channel"] != "")]
     out = []
     for e in scenario.events:
@@ -250,7 +242,7 @@ def meeting_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
 
 
 def _spell_episode(doc: Documented, channel: str, start: pd.Timestamp) -> str:
-    t = _sure(doc.timeline)
+    t = sure(doc.timeline)
     rows = t[(t["channel"] == channel) & (t["date"] == start) & t["kind"].isin(("channel_suspension", "meeting_rejection"))]
     tags = [x for x in rows["episode"] if x]
     return tags[0] if tags else ""
@@ -305,7 +297,7 @@ def status_targets(doc: Documented, scenario: Scenario) -> tuple[StatusTarget, .
 
 def episode_spans(doc: Documented) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
     """Each episode's first and last tagged day (rows of low confidence and background rows left out)."""
-    t = _sure(doc.timeline)
+    t = sure(doc.timeline)
     t = t[(t["episode"] != "") & (t["role"] != "background")]
     return {str(e): (rows["date"].min(), rows["date"].max()) for e, rows in t.groupby("episode", sort=False)}
 

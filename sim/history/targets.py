@@ -68,9 +68,15 @@ class Trigger:
     kind: str
 
 
+def sure(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The rows of high or medium confidence: no target is derived from a row of low confidence."""
+    return timeline[timeline["confidence"] != "low"]
+
+
 def triggers(timeline: pd.DataFrame) -> dict[str, Trigger]:
-    """The first row tagged ``trigger`` of each episode."""
-    rows = timeline[timeline["role"] == "trigger"].drop_duplicates("episode")
+    """The first row tagged ``trigger`` of each episode (rows of low confidence ignored)."""
+    rows = sure(timeline)
+    rows = rows[rows["role"] == "trigger"].drop_duplicates("episode")
     return {
         r.episode: Trigger(r.episode, pd.Timestamp(r.date), r.sender, r.receiver, r.kind)
         for r in rows.itertuples(index=False)
@@ -82,7 +88,8 @@ def documented_lag(timeline: pd.DataFrame, m: LagMeasure) -> float | None:
     trig = triggers(timeline).get(m.episode)
     if trig is None:
         return None
-    rows = timeline[(timeline["episode"] == m.episode) & (timeline["sender"] == RESPONDER)]
+    t = sure(timeline)
+    rows = t[(t["episode"] == m.episode) & (t["sender"] == RESPONDER)]
     rows = rows[rows["date"] >= trig.date]
     if m.what == "first_response":
         rows = rows[rows["role"] == "response"]
@@ -119,8 +126,9 @@ def lag_measures(timeline: pd.DataFrame) -> tuple[LagMeasure, ...]:
     gets the window of :func:`lag_window`.
     """
     out: list[LagMeasure] = []
-    for trig in sorted(triggers(timeline).values(), key=lambda t: t.date):
-        rows = timeline[(timeline["episode"] == trig.episode) & (timeline["sender"] == RESPONDER)]
+    t = sure(timeline)
+    for trig in sorted(triggers(timeline).values(), key=lambda x: x.date):
+        rows = t[(t["episode"] == trig.episode) & (t["sender"] == RESPONDER)]
         rows = rows[(rows["date"] >= trig.date) & (rows["channel"] != "")].sort_values("date", kind="stable")
         channels = {
             "first_response": [] if trig.sender == trig.receiver == RESPONDER else [""],
@@ -157,7 +165,8 @@ def documented_spells(timeline: pd.DataFrame) -> list[Spell]:
     resumption, a meeting, a working group, a visit). Rows of low confidence
     are ignored. Overlapping spells of one channel are merged.
     """
-    t = timeline[(timeline["confidence"] != "low") & (timeline["channel"] != "")]
+    t = sure(timeline)
+    t = t[t["channel"] != ""]
     t = t[t["sender"].isin(GOVERNMENTS) & t["receiver"].isin(GOVERNMENTS) & (t["sender"] != t["receiver"])]
     spells: list[Spell] = []
     for channel, rows in t.groupby("channel", sort=True):

@@ -289,8 +289,7 @@ def _calibrate_split(cfg: DictConfig, params: Sequence[Param], doc: Documented) 
     study = optimise(study_cfg, params, folder, s.objective)
     if not study.best_trials:
         raise SimInputError(str(folder / "study.db"), "trials", len(study.trials), "no trial completed")
-    base = [*cfg.model_overrides, UNCALIBRATED]
-    return write_split_summary(cfg, s, study, params, base, overrides_for(study.best_params, params), folder)
+    return write_split_summary(cfg, s, study, params, overrides_for(study.best_params, params), folder)
 
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="calibrate", version_base="1.3")

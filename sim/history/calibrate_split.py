@@ -108,12 +108,12 @@ def split_study(cfg: DictConfig, doc: Documented, base: Sequence[str], null_over
                       observations([*base, *null_overrides]))  # fmt: skip
 
 
-def write_split_summary(cfg: DictConfig, s: SplitStudy, study, params: Sequence[Param], base: Sequence[str],
-                        overrides: list[str], folder: Path) -> dict[str, Any]:
-    """Score the best parameters (``overrides``, after ``base``) once more on the training facts; write
-    ``report.md``, ``trials.csv`` and ``summary.json``."""
+def write_split_summary(cfg: DictConfig, s: SplitStudy, study, params: Sequence[Param], overrides: list[str],
+                        folder: Path) -> dict[str, Any]:
+    """Write ``report.md``, ``trials.csv`` and ``summary.json`` of the study's best trial (its skills per pattern
+    were stored with it by :meth:`SplitStudy.objective`)."""
     best = study.best_params
-    skills = training_skill(s.facts, s.fold.train, s.observations([*base, *overrides]), s.null)
+    skills = {k.removeprefix("skill."): float(v) for k, v in study.best_trial.user_attrs.items() if k.startswith("skill.")}
     study.trials_dataframe().to_csv(folder / "trials.csv", index=False)
     lines = [
         f"# Calibration on the training part of split `{s.split}` (fold `{s.fold.name}`)", "",

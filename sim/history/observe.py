@@ -10,7 +10,6 @@ of that fact's forecast.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ import pandas as pd
 from sim.history.facts import Fact, Facts
 from sim.history.simulated import (
     channel_status,
+    days_to_open,
     descendants,
     measurable,
     simulated_lag,
@@ -114,8 +114,7 @@ def _reopenings(status: Mapping[str, np.ndarray], dates: pd.DatetimeIndex, f: Fa
     for channel, _ in f.times:
         if channel not in status:
             return None
-        open_days = np.flatnonzero(~status[channel][day:])
-        out[channel] = float(open_days[0]) if open_days.size else math.inf
+        out[channel] = days_to_open(status[channel], day)
     return out
 
 

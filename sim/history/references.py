@@ -32,6 +32,7 @@ import pandas as pd
 from sim.core.errors import SimInputError
 from sim.core.vocabulary import load_vocabulary
 from sim.history.facts import Facts
+from sim.history.scores import share
 from sim.history.simulated import trigger_row
 from sim.history.splits import Part
 from sim.history.targets import RESPONDER, Trigger
@@ -48,8 +49,9 @@ cuts are :meth:`SyntheticRun.cut`."""
 
 
 def _jeffreys(hits: Iterable[float]) -> float:
-    h = list(hits)
-    return (sum(h) + 0.5) / (len(h) + 1.0)
+    """:func:`sim.history.scores.share` of 0/1 values; 0.5 (the prior alone) when there are none."""
+    h = [x == 1 for x in hits]
+    return share(h) if h else 0.5
 
 
 @dataclass(frozen=True)

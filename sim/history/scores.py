@@ -48,18 +48,22 @@ def _outcomes(y: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     return y.astype(float)
 
 
-def share(hits: ArrayLike, prior: float = 0.5) -> float:
+def share(hits: ArrayLike, prior: float = 0.5, axis: int | None = None) -> float | np.ndarray:
     """The forecast probability of a binary fact from a sample of runs (True where it happened).
 
     With ``n`` runs and ``k`` hits: ``(k + prior) / (n + 2 * prior)`` (Jeffreys' prior for
     ``prior=0.5``), so 20 seeds that all agree forecast 0.976, not a certainty a single
     contrary fact would punish with an infinite log score. ``prior=0`` gives the plain share.
+    With ``axis``, runs lie along that axis of ``hits`` and one forecast per other position is
+    returned (e.g. runs x days: one forecast per day).
     """
     h = np.asarray(hits, dtype=bool)
     if h.size == 0:
         raise ValueError("a forecast needs at least one run")
     if prior < 0:
         raise ValueError(f"prior must be >= 0 (got {prior})")
+    if axis is not None:
+        return (h.sum(axis=axis) + prior) / (h.shape[axis] + 2 * prior)
     return float((h.sum() + prior) / (h.size + 2 * prior))
 
 

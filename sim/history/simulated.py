@@ -99,6 +99,12 @@ def channel_status(steps: pd.DataFrame) -> dict[str, np.ndarray]:
     return {columns.channel_name(c): suspended_mask(steps[c]) for c in columns.of(steps.columns, columns.CHANNEL)}
 
 
+def days_to_open(suspended: np.ndarray, day: int) -> float:
+    """Days from ``day`` to the first day the channel is open (0: open that day; inf: never within the run)."""
+    after = np.flatnonzero(~suspended[day:])
+    return float(after[0]) if after.size else math.inf
+
+
 def reopening_order_ok(status: Mapping[str, np.ndarray], dates: pd.Series, summit: pd.Timestamp) -> bool | None:
     """After ``summit``: were the civilian channels open again before the first military reopening?
 
@@ -111,8 +117,7 @@ def reopening_order_ok(status: Mapping[str, np.ndarray], dates: pd.Series, summi
     military = {c for c, s in load_vocabulary().channels.items() if s.military}
 
     def reopening(c: str) -> float:
-        after = np.flatnonzero(~status[c][day:])
-        return float(after[0]) if after.size else math.inf
+        return days_to_open(status[c], day)
 
     shut = [c for c, s in status.items() if s[day]]
     mil = [reopening(c) for c in shut if c in military]

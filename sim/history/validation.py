@@ -77,7 +77,7 @@ def score_model(facts: Facts, observations: Sequence[Observation], part: Part) -
         if days is None or not days.any() or not runs:
             continue
         sample = np.vstack(runs)[:, days]
-        p = (sample.sum(axis=0) + 0.5) / (sample.shape[0] + 1.0)  # share() for every day at once
+        p = share(sample, axis=0)  # one forecast per day
         y = target.observed[days].astype(float)
         rows.append({
             **dict.fromkeys(ROW_COLUMNS), "fact": f"status.{target.channel}", "pattern": "status", "episode": "",

@@ -39,6 +39,18 @@ def _config_stamp() -> int:
     return max((p.stat().st_mtime_ns for p in CONFIG_DIR.rglob("*.yaml")), default=0)
 
 
+def compose_named(config_name: str, overrides: Sequence[str] = ()) -> DictConfig:
+    """Compose another top-level config of ``configs/`` (``validate``, ``calibrate``, ...) with overrides,
+    without Hydra's own settings; Hydra's global state is left as it was."""
+    backup = get_gh_backup()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
+            return compose(config_name, overrides=list(overrides))
+    finally:
+        restore_gh_from_backup(backup)
+
+
 @lru_cache(maxsize=256)
 def _compose_cached(
     overrides: tuple[str, ...], config_stamp: int

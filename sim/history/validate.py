@@ -23,7 +23,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.build import build_spec
-from sim.config.compose import CONFIG_DIR, compose_config
+from sim.config.compose import CONFIG_DIR, compose_config, compose_named
 from sim.core.errors import SimInputError
 from sim.core.scenario import with_default_intensities
 from sim.experiments.runner import quiet_mesa, run_seeds, tables
@@ -266,19 +266,13 @@ def _first_line(e: BaseException) -> str:
 
 def compose_settings(argv: Sequence[str]) -> DictConfig:
     """``configs/validate.yaml`` with the command line's overrides; Hydra's errors become one line."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    GlobalHydra.instance().clear()
     try:
-        with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
-            return compose("validate", overrides=list(argv))
+        return compose_named("validate", argv)
     except (HydraException, OmegaConfBaseException) as e:
         raise SimInputError(SOURCE, "overrides", " ".join(argv), _first_line(e)) from None
-    finally:
-        GlobalHydra.instance().clear()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,94 @@
+"""The validation command's settings, its input-dependence variant, and a split calibration's objective."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from sim.config.build import build_spec
+from sim.config.compose import compose_config, compose_named
+from sim.core.errors import SimInputError
+from sim.core.scenario import DEFAULT_INTENSITY, with_default_intensities
+from sim.core.scenario_files import load_scenario
+from sim.experiments.runner import run_seeds, tables
+from sim.history.calibrate import NULL_MODEL, run_calibration
+from sim.history.calibrate_split import training_skill
+from sim.history.documented import Documented
+from sim.history.facts import derive_facts
+from sim.history.observe import observe
+from sim.history.references import climatology
+from sim.history.splits import make_split
+from sim.history.validate import read_settings, variant_runs
+from sim.outputs.io import Run
+
+
+def _settings(*overrides: str):
+    return read_settings(compose_named("validate", list(overrides)))
+
+
+def test_default_intensities_set_every_scripted_event_to_the_scenario_default():
+    written = load_scenario("historical_2022_2024")
+    assert {e.intensity for e in written.events} != {DEFAULT_INTENSITY}  # the shipped replay sets some by hand
+    default = with_default_intensities(written)
+    assert {e.intensity for e in default.events} == {DEFAULT_INTENSITY}
+    assert [dataclasses.replace(e, intensity=0) for e in default.events] == [
+        dataclasses.replace(e, intensity=0) for e in written.events]  # nothing else changes  # fmt: skip
+
+
+def test_the_default_intensity_variant_runs_the_scenario_at_the_default_and_cuts_less():
+    s = _settings("seeds=2")
+    written = variant_runs(s, s.variants["calibrated"])
+    default = variant_runs(s, s.variants["default_intensity"])
+    for run in default:
+        assert set(run.events.loc[run.events["scripted"], "intensity"]) == {DEFAULT_INTENSITY}
+    cuts = [int((r.events["kind"] == "channel_suspension").sum()) for r in (*written, *default)]
+    assert sum(cuts[2:]) < sum(cuts[:2])  # the hand-set inputs carry the suspensions
+
+
+@pytest.mark.parametrize(("overrides", "field", "value"), [
+    (["models=[mars]"], "models", "mars"),
+    (["models=[uncalibrated]", "references=[climatology]"], "references", "climatology"),
+    (["seeds=0"], "seeds", "0"),
+    (["variants.default_intensity.intensities=invented"], "variants.default_intensity.intensities", "invented"),
+    (["+run_folders.climatology=/tmp"], "run_folders.climatology", "/tmp"),
+    (["name=../up"], "name", "../up"),
+    (["split=temporal", "temporal_cutoff=soon"], "temporal_cutoff", "soon"),
+])  # fmt: skip
+def test_bad_settings_name_the_field_and_value(overrides, field, value):
+    with pytest.raises(SimInputError, match=rf"^configs/validate.yaml: {field}=.*{value}"):
+        _settings(*overrides)
+
+
+def test_references_default_to_the_reference_models_among_those_validated():
+    assert _settings("models=[calibrated,climatology]").references == ("climatology",)
+    assert _settings().references == ("null_model", "climatology", "var")
+
+
+def test_a_split_calibration_is_judged_on_training_facts_only():
+    doc = Documented()
+    facts = derive_facts(doc, load_scenario("historical_2022_2024"))
+    (fold,) = make_split(facts, "temporal", pd.Timestamp("2024-01-01"))
+    spec = build_spec(*compose_config(["~calibration", *NULL_MODEL]))
+    null_runs = [Run(e, s, "null") for e, s in run_seeds(spec, range(3), tables)]
+    null = [observe(r, facts) for r in null_runs]
+    model = [observe(r, facts) for r in climatology(facts, fold.train, null_runs[0], range(3))]
+    before = training_skill(facts, fold.train, model, null)
+
+    def flipped(fact_id: str):
+        f = next(x for x in facts.facts if x.id == fact_id)
+        changed = dataclasses.replace(f, observed=1.0 - f.observed)
+        return dataclasses.replace(facts, facts=tuple(changed if x.id == fact_id else x for x in facts.facts))
+
+    test_fact = next(i for i in fold.test.ids if i.startswith("meeting."))
+    train_fact = next(i for i in fold.train.ids if i.startswith("meeting."))
+    assert training_skill(flipped(test_fact), fold.train, model, null) == before
+    assert training_skill(flipped(train_fact), fold.train, model, null) != before
+
+
+def test_a_split_calibration_takes_one_fold_and_says_so(tmp_path):
+    cfg = compose_named("calibrate", ["split=loeo", f"results_dir={tmp_path}", "trials=1", "seeds=1"])
+    with pytest.raises(SimInputError, match="calibrate one fold at a time"):
+        run_calibration(cfg)
+    assert not any(tmp_path.iterdir())

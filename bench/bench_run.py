@@ -136,7 +136,7 @@ def time_in_process(inp: Inputs) -> dict[str, float]:
 def time_naive(inp: Inputs) -> dict[str, float]:
     """One naive run; then the events table and summary a user would still need."""
     t0 = time.perf_counter()
-    model, table = run_naive(inp.spec.scenario, inp.spec.governments, inp.spec.regional, inp.spec.seed)
+    model, table = run_naive(inp.spec.scenario, inp.spec.governments, inp.spec.regional, inp.spec.seed, inp.spec.scale)
     t1 = time.perf_counter()
     summarize(events_frame(model), table, inp.threshold)
     t2 = time.perf_counter()

@@ -26,6 +26,8 @@ from sim.core.government import Government
 from sim.core.model import GovernmentSpec, RegionalSpec, SignalingModel
 from sim.core.regional import RegionalState
 from sim.core.scenario import Scenario
+from sim.core.vocabulary import AREAS
+from sim.core.weights import WeightScale
 from sim.outputs import columns
 
 Reporter = Callable[[mesa.Model], Any]
@@ -87,8 +89,9 @@ class NaiveSignalingModel(SignalingModel):
         governments: Sequence[GovernmentSpec],
         regional: Sequence[RegionalSpec],
         seed: int = 0,
+        scale: WeightScale | None = None,
     ) -> None:
-        super().__init__(scenario, governments, regional, seed)
+        super().__init__(scenario, governments, regional, seed, scale=scale)
         # The parent constructor builds the project's agent classes (and queues
         # initiatives that refer to those very objects), so the agents are
         # re-classed in place rather than rebuilt: same state, same identity,
@@ -118,10 +121,12 @@ class NaiveSignalingModel(SignalingModel):
         ga, gb = self.governments[a], self.governments[b]
         reporters: dict[str, Reporter] = {
             "date": lambda m: m.date_of(m.day),
-            columns.tension(a, b): _tension(ga, gb, ("hostility", b), ("hostility", a)),
+            columns.tension(a, b): _tension(ga, gb, _area_keys(ga, b), _area_keys(gb, a)),
         }
         for agent in (*self.governments.values(), *self.regional.values()):
             for key in agent.state.names:
+                if len(key) == 3 and key[0] == "hostility" and key[2] == AREAS[0]:  # the aggregate first
+                    reporters[columns.hostility(agent.code, key[1])] = _aggregate(agent, _area_keys(agent, key[1]))
                 reporters[columns.state_column(agent.code, key)] = _variable(agent, key)
         for channel in self.board.channels:
             reporters[columns.channel(a, b, channel)] = _channel(channel)
@@ -132,8 +137,17 @@ def _variable(agent: NaiveAgent, key: Hashable) -> Reporter:
     return lambda m: agent.current[key]
 
 
-def _tension(ga: NaiveAgent, gb: NaiveAgent, key_a: Hashable, key_b: Hashable) -> Reporter:
-    return lambda m: (ga.current[key_a] + gb.current[key_b]) / 2
+def _area_keys(agent: NaiveAgent, towards: str) -> list[Hashable]:
+    """The agent's hostility keys towards one actor, one per issue area."""
+    return [("hostility", towards, area) for area in AREAS]
+
+
+def _aggregate(agent: NaiveAgent, keys: list[Hashable]) -> Reporter:
+    return lambda m: max(agent.current[k] for k in keys)
+
+
+def _tension(ga: NaiveAgent, gb: NaiveAgent, keys_a: list[Hashable], keys_b: list[Hashable]) -> Reporter:
+    return lambda m: (max(ga.current[k] for k in keys_a) + max(gb.current[k] for k in keys_b)) / 2
 
 
 def _channel(channel: str) -> Reporter:
@@ -145,6 +159,7 @@ def run_naive(
     governments: Sequence[GovernmentSpec],
     regional: Sequence[RegionalSpec],
     seed: int,
+    scale: WeightScale | None = None,
 ) -> tuple[NaiveSignalingModel, pd.DataFrame]:
     """Build a naive model, step it through every day, and return it with its daily table.
 
@@ -152,7 +167,7 @@ def run_naive(
         The finished model and the DataCollector's model-variables frame
         (index: day number; columns as in ``steps_frame`` without ``step``).
     """
-    model = NaiveSignalingModel(scenario, governments, regional, seed)
+    model = NaiveSignalingModel(scenario, governments, regional, seed, scale=scale)
     for _ in range(model.n_days):
         model.step()
     return model, model.datacollector.get_model_vars_dataframe()

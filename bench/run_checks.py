@@ -55,7 +55,7 @@ def check_equivalence(cfg: DictConfig, choices: Mapping[str, str], spec: ModelSp
     built.run()
     (model,) = run_seeds(spec, [spec.seed], lambda m, _: m)
     _check(_event_keys(built) == _event_keys(model), "a model from the reused spec differs from build()'s model")
-    naive, table = run_naive(spec.scenario, spec.governments, spec.regional, spec.seed)
+    naive, table = run_naive(spec.scenario, spec.governments, spec.regional, spec.seed, spec.scale)
     _check(_event_keys(naive) == _event_keys(model), "naive model's events differ from the event-driven run")
     events, steps = events_frame(model), steps_frame(model)
     expected = steps.drop(columns="step")

@@ -1,7 +1,9 @@
 """``python -m sim``: run the configured scenario and write a run folder.
 
 Bad input ends the run with a one-line error on stderr, exit code 2, and no
-run folder left behind.
+run folder left behind. Input that is valid but worth a remark (scripted events
+whose ``intensity`` overrides the weight scale) gets one ``notice:`` line on
+stderr per remark, after the run.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ def main(cfg: DictConfig) -> None:
     except Exception:
         _discard_if_empty(out)  # a bug, not bad input: leave no folder, show Hydra's report
         raise
+    for notice in result.notices:  # a single run only: a sweep's jobs would repeat it once per job
+        print(notice, file=sys.stderr)
     print(format_summary(result))
 
 

@@ -34,6 +34,8 @@ class RunResult:
         steps: One row per simulated day.
         summary: The outcome metrics (``sim.outputs.metrics.OUTCOMES``) and run identity.
         output_dir: Where the run was written, or None if it was kept in memory.
+        notices: One-line remarks on the input that are no errors (:func:`override_notice`);
+            ``python -m sim`` prints them on stderr.
     """
 
     events: pd.DataFrame
@@ -41,6 +43,29 @@ class RunResult:
     summary: dict[str, Any]
     output_dir: Path | None = None
     config: DictConfig | None = field(default=None, repr=False)
+    notices: tuple[str, ...] = ()
+
+
+_LISTED = 10
+"""How many overriding events :func:`override_notice` names before it counts the rest."""
+
+
+def override_notice(scenario: Any) -> str:
+    """The one line saying which of a scenario's events set ``intensity`` by hand ("" if none does).
+
+    Such an event's weight is the number the scenario states, not the weight
+    scale's reading of its facts (``sim/data/weight_scale.csv``).
+    """
+    overrides = tuple(getattr(scenario, "overrides", ()))
+    if not overrides:
+        return ""
+    named = [f"events[{e.index}]" for e in sorted(overrides, key=lambda e: e.index)]
+    if len(named) > _LISTED:
+        named = [*named[:_LISTED], f"and {len(named) - _LISTED} more"]
+    n = len(overrides)
+    verb = "event sets" if n == 1 else "events set"
+    return (f"notice: {scenario.path}: {n} {verb} intensity ({', '.join(named)}), "
+            "which overrides the weight scale (sim/data/weight_scale.csv)")  # fmt: skip
 
 
 def execute(
@@ -80,7 +105,8 @@ def execute(
 
         texts = {"config.yaml": OmegaConf.to_yaml(cfg)} if save_config else None
         write_run(Path(output_dir), events, steps, summary, draw, texts)
-    return RunResult(events, steps, summary, Path(output_dir) if output_dir else None, cfg)
+    notice = override_notice(model.scenario_spec)
+    return RunResult(events, steps, summary, Path(output_dir) if output_dir else None, cfg, (notice,) if notice else ())
 
 
 def run(overrides: Sequence[str] = (), output_dir: str | Path | None = None) -> RunResult:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
@@ -22,6 +22,7 @@ from sim.core.rules import RETALIATION_RULES, THAW_RULES
 from sim.core.rules.base import Rule, Rung
 from sim.core.scenario import PAIR_KINDS, Scenario
 from sim.core.scenario_files import load_scenario
+from sim.core.weights import WeightScale, load_scale, scale_with
 
 
 def _target(cls: type) -> str:
@@ -88,7 +89,7 @@ def _government(code: str, node: Mapping[str, Any], source: ConfigSource) -> Gov
     path = f"governments.{code}"
     kw = _params(GovernmentParams, node, path, {"rival", "retaliation", "thaw"}, source)
     try:
-        kw["repertoire"] = tuple(Rung.build(**r) for r in kw.get("repertoire", ()))
+        kw["repertoire"] = tuple(_rung(i, r) for i, r in enumerate(kw.get("repertoire", ())))
         kw["initiatives"] = tuple(Initiative(**i) for i in kw.get("initiatives", ()))
         kw["suspension_order"] = tuple(kw.get("suspension_order", ()))
         kw["watch"] = dict(kw.get("watch", {}))
@@ -104,6 +105,13 @@ def _government(code: str, node: Mapping[str, Any], source: ConfigSource) -> Gov
         retaliation=build_rule(node.get("retaliation"), f"{path}.retaliation", "retaliation", source),
         thaw=build_rule(node.get("thaw"), f"{path}.thaw", "thaw", source),
     )
+
+
+def _rung(i: int, node: Mapping[str, Any]) -> Rung:
+    try:
+        return Rung.build(**node)
+    except ParameterError as e:
+        raise ParameterError(f"repertoire[{i}].{e.name}", e.value, e.problem) from None
 
 
 def _regional(code: str, node: Mapping[str, Any], source: ConfigSource) -> RegionalSpec:
@@ -132,6 +140,7 @@ class ModelSpec:
 
     Rules are stateful per run but reset by each new model's governments, so
     one spec can build many models in turn (replicates, seeds), not at once.
+    ``scale`` is the weight scale that turns scripted events' facts into their weights.
     """
 
     scenario: Scenario
@@ -140,10 +149,12 @@ class ModelSpec:
     seed: int
     crisis_threshold: float
     replicates: int
+    scale: WeightScale = field(default_factory=load_scale)
 
     def model(self, seed: int | None = None) -> SignalingModel:
         """A fresh model (with ``seed``, default the config's)."""
-        return SignalingModel(self.scenario, self.governments, self.regional, self.seed if seed is None else seed)
+        seed = self.seed if seed is None else seed
+        return SignalingModel(self.scenario, self.governments, self.regional, seed, scale=self.scale)
 
 
 def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> ModelSpec:
@@ -175,6 +186,7 @@ def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> Mod
     figures = data.get("figures", True)
     if not isinstance(figures, bool):
         raise SimInputError(source("figures"), "figures", figures, "must be true or false")
+    scale = _scale(data.get("scale"), source)
     return ModelSpec(
         scenario,
         tuple(_government(c, govs[c], source) for c in codes),
@@ -182,7 +194,20 @@ def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> Mod
         seed,
         threshold,
         replicates,
+        scale,
     )
+
+
+def _scale(node: Any, source: ConfigSource) -> WeightScale:
+    """The weight scale: the csv's values, with those the config's ``scale`` node sets (null: the csv's)."""
+    if node is None:
+        node = {}
+    if not isinstance(node, Mapping):
+        raise SimInputError(source("scale"), "scale", node, "must be a mapping of weight-scale parameters")
+    try:
+        return scale_with({k: v for k, v in node.items() if v is not None})
+    except ParameterError as e:
+        raise SimInputError(source("scale"), f"scale.{e.name}", e.value, e.problem) from None
 
 
 def _whole(value: Any, name: str, lowest: int, source: ConfigSource) -> int:

@@ -9,6 +9,7 @@ from enum import Enum
 class ChannelStatus(str, Enum):
     OPEN = "open"
     SUSPENDED = "suspended"
+    ABSENT = "absent"  # not founded yet (a scenario's channels_at_start)
 
 
 @dataclass(slots=True)
@@ -18,7 +19,7 @@ class Suspension:
     channel: str
     suspended_day: int
     suspended_by: str
-    suspension_signal: int
+    suspension_signal: int | None
     resumed_day: int | None = None
     resumption_signal: int | None = None
 
@@ -29,34 +30,56 @@ class ChannelBoard:
     Args:
         pair: The two governments, in a fixed order (used in column names).
         channels: Channel names.
+        absent: Channels that do not exist yet; :meth:`found` opens one.
+
+    Attributes:
+        history: Every suspension spell, in the order they began.
+        founded: Day each channel absent at the start was founded (None while it is absent).
     """
 
-    def __init__(self, pair: tuple[str, str], channels: tuple[str, ...]) -> None:
+    def __init__(self, pair: tuple[str, str], channels: tuple[str, ...], absent: tuple[str, ...] = ()) -> None:
         self.pair = pair
         self.channels = channels
-        self._open = dict.fromkeys(channels, True)
+        self._open = {c: c not in absent for c in channels}
         self._current: dict[str, Suspension] = {}
         self.history: list[Suspension] = []
+        self.founded: dict[str, int | None] = dict.fromkeys(absent)
 
     def status(self, channel: str) -> ChannelStatus:
-        return ChannelStatus.OPEN if self._open[channel] else ChannelStatus.SUSPENDED
+        if self._open[channel]:
+            return ChannelStatus.OPEN
+        return ChannelStatus.SUSPENDED if channel in self._current else ChannelStatus.ABSENT
 
     def is_open(self, channel: str) -> bool:
         return self._open[channel]
+
+    def is_suspended(self, channel: str) -> bool:
+        return channel in self._current
+
+    def is_absent(self, channel: str) -> bool:
+        return not self._open[channel] and channel not in self._current
 
     def open_channels(self) -> tuple[str, ...]:
         return tuple(c for c in self.channels if self._open[c])
 
     def suspended_channels(self) -> tuple[str, ...]:
-        return tuple(c for c in self.channels if not self._open[c])
+        return tuple(c for c in self.channels if c in self._current)
+
+    def found(self, channel: str, day: int) -> None:
+        """Found an absent channel: it is open from ``day``."""
+        if not self.is_absent(channel):
+            raise RuntimeError(f"channel {channel} already exists")
+        self._open[channel] = True
+        self.founded[channel] = day
 
     def suspended_by(self, channel: str) -> str | None:
         spell = self._current.get(channel)
         return spell.suspended_by if spell else None
 
-    def suspend(self, channel: str, day: int, by: str, signal_id: int) -> None:
+    def suspend(self, channel: str, day: int, by: str, signal_id: int | None) -> None:
+        """Suspend an open channel (``signal_id`` None: suspended when the scenario starts)."""
         if not self._open[channel]:
-            raise RuntimeError(f"channel {channel} is already suspended")
+            raise RuntimeError(f"channel {channel} is not open")
         spell = Suspension(channel, day, by, signal_id)
         self._open[channel] = False
         self._current[channel] = spell

@@ -12,118 +12,47 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 import mesa
 
 from sim.core.channels import ChannelBoard
-from sim.core.errors import ParameterError, check_range
-from sim.core.rules.base import Context, Rung
+from sim.core.dispositions import GovernmentParams, Initiative
+from sim.core.errors import ParameterError
+from sim.core.rules.base import Context
 from sim.core.rules.retaliation import RetaliationRule
 from sim.core.rules.thaw import ThawRule
 from sim.core.signals import Intent, Perception, Signal
 from sim.core.state import RelaxingState
-from sim.core.vocabulary import load_vocabulary
+from sim.core.vocabulary import ALL_AREAS, AREAS, KindSpec, load_vocabulary
 
 # Kinds whose repetition a government spaces out by its cooldown; channel
 # moves and answers to requests are idempotent or one-off and are exempt.
 _EXEMPT_FROM_COOLDOWN = frozenset(
-    {"channel_suspension", "channel_resumption", "meeting_rejection", "ministerial_meeting"}
+    {"channel_suspension", "channel_resumption", "meeting_rejection", "ministerial_meeting", "visit_postponed"}
 )
+# Dealings of my rival with an actor I watch (Taiwan, an ally) are a matter of sovereignty and
+# security whatever their kind: a visit to Taiwan is held in the security area, not the diplomatic one.
+_WATCHED_AREA = "security"
 
 
-@dataclass(frozen=True, slots=True)
-class Initiative:
-    """A signal a government sends of its own accord, as a Poisson process.
+def read_signal(s: Signal, me: str, rival: str, watch: Mapping[str, float], spec: KindSpec) -> Perception | None:
+    """How government ``me`` reads signal ``s`` (of kind ``spec``).
 
-    The daily rate is ``per_year / 365`` scaled by ``2 * hostility`` for hostile
-    kinds and ``2 * (1 - hostility)`` for cooperative ones.
+    A signal aimed at me is read at the kind's hostility, in the kind's issue
+    area; a joint act of mine and my rival's (a summit) is read as my rival's.
+    Dealings between my rival and an actor I watch (weight ``w``) are read as
+    aimed at me, with my rival responsible, in the security area: its support
+    for that actor (an arms sale to Taiwan) at ``-hostility * w``, its
+    coercion of that actor at ``hostility * w``. Anything else does not
+    concern me (None).
     """
-
-    kind: str
-    receiver: str
-    channel: str = ""
-    per_year: float = 1.0
-    intensity: float = 1.0
-
-
-@dataclass(frozen=True)
-class GovernmentParams:
-    """A government's dispositions.
-
-    Attributes:
-        baseline_hostility: Hostility towards others when nothing happens (0..1).
-        hostility_days: Time constant of hostility's return to baseline.
-        sensitivity: Hostility gained per unit of perceived severity.
-        trust_baseline, trust_days: Trust in the rival and its time constant.
-        pressure_days: Time constant of domestic pressure.
-        pressure_gain: Pressure gained per unit of hostile severity.
-        cooldown_days: Minimum days between two signals of one kind to one receiver.
-        memory_size: How many perceptions of the rival are remembered.
-        watch: Actors whose dealings with my rival I read as aimed at me, with weights.
-        repertoire: Escalation ladder, lowest rung first.
-        suspension_order: Order in which channels are cut.
-        initiatives: Signals sent of my own accord (in scenarios that allow them).
-    """
-
-    baseline_hostility: float = 0.3
-    hostility_days: float = 90.0
-    sensitivity: float = 0.3
-    trust_baseline: float = 0.5
-    trust_days: float = 180.0
-    pressure_days: float = 60.0
-    pressure_gain: float = 0.2
-    cooldown_days: int = 7
-    memory_size: int = 20
-    watch: Mapping[str, float] = field(default_factory=dict)
-    repertoire: tuple[Rung, ...] = ()
-    suspension_order: tuple[str, ...] = ()
-    initiatives: tuple[Initiative, ...] = ()
-
-    def __post_init__(self) -> None:
-        check_range("baseline_hostility", self.baseline_hostility, 0, 1)
-        check_range("hostility_days", self.hostility_days, 1, 10_000)
-        check_range("sensitivity", self.sensitivity, 0, 10)
-        check_range("trust_baseline", self.trust_baseline, 0, 1)
-        check_range("trust_days", self.trust_days, 1, 10_000)
-        check_range("pressure_days", self.pressure_days, 1, 10_000)
-        check_range("pressure_gain", self.pressure_gain, 0, 10)
-        check_range("cooldown_days", self.cooldown_days, 0, 365)
-        check_range("memory_size", self.memory_size, 1, 10_000)
-        vocab = load_vocabulary()
-        for actor, w in self.watch.items():
-            if actor not in vocab.actors:
-                raise ParameterError(f"watch.{actor}", actor, "unknown actor")
-            check_range(f"watch.{actor}", w, 0, 10)
-        for i, r in enumerate(self.repertoire):
-            if r.kind not in vocab.kinds:
-                raise ParameterError(f"repertoire[{i}].kind", r.kind, "unknown signal kind")
-        for i, c in enumerate(self.suspension_order):
-            if c not in vocab.channels:
-                raise ParameterError(f"suspension_order[{i}]", c, "unknown channel")
-        for i, ini in enumerate(self.initiatives):
-            if ini.kind not in vocab.kinds:
-                raise ParameterError(f"initiatives[{i}].kind", ini.kind, "unknown signal kind")
-            if ini.receiver not in vocab.actors:
-                raise ParameterError(f"initiatives[{i}].receiver", ini.receiver, "unknown actor")
-            if ini.channel and ini.channel not in vocab.channels:
-                raise ParameterError(f"initiatives[{i}].channel", ini.channel, "unknown channel")
-            check_range(f"initiatives[{i}].per_year", ini.per_year, 0, 365)
-
-
-def read_signal(s: Signal, me: str, rival: str, watch: Mapping[str, float], hostility: float) -> Perception | None:
-    """How government ``me`` reads signal ``s`` (of a kind with the given hostility).
-
-    A signal aimed at me is read at the kind's hostility. Dealings between my
-    rival and an actor I watch (weight ``w``) are read as aimed at me, with
-    my rival responsible: its support for that actor (an arms sale to Taiwan)
-    at ``-hostility * w``, its coercion of that actor at ``hostility * w``.
-    Anything else does not concern me (None).
-    """
+    hostility = spec.hostility
     if s.sender == me:
+        if spec.joint and s.receiver == rival:
+            return Perception(s, hostility, rival, None, spec.area)
         return None
     if s.receiver == me:
-        return Perception(s, hostility, s.sender, None)
+        return Perception(s, hostility, s.sender, None, spec.area)
     if s.sender == rival and s.receiver in watch:
         other = s.receiver
     elif s.receiver == rival and s.sender in watch:
@@ -132,9 +61,9 @@ def read_signal(s: Signal, me: str, rival: str, watch: Mapping[str, float], host
         return None
     w = watch[other]
     if hostility < 0:  # my rival drawing closer to an actor I watch
-        return Perception(s, -hostility * w, rival, other)
+        return Perception(s, -hostility * w, rival, other, _WATCHED_AREA)
     if s.sender == rival:  # my rival coercing an actor I watch
-        return Perception(s, hostility * w, rival, other)
+        return Perception(s, hostility * w, rival, other, _WATCHED_AREA)
     return None
 
 
@@ -149,6 +78,8 @@ class Government(mesa.Agent):
         params: Dispositions.
         retaliation: The retaliation rule (owned by this government alone).
         thaw: The thaw rule (owned by this government alone).
+        initial_hostility: Starting hostility by ``(other actor, area)`` where the scenario
+            states one (else the baseline).
     """
 
     def __init__(
@@ -160,6 +91,7 @@ class Government(mesa.Agent):
         params: GovernmentParams,
         retaliation: RetaliationRule,
         thaw: ThawRule,
+        initial_hostility: Mapping[tuple[str, str], float] | None = None,
     ) -> None:
         super().__init__(model)
         self.code = code
@@ -170,15 +102,20 @@ class Government(mesa.Agent):
         retaliation.reset()
         thaw.reset()
         p = params
-        # State keys are (quantity, other actor); sim.outputs.columns names the table columns.
-        names = [("hostility", a) for a in others]
-        self._h = {a: n for a, n in zip(others, names)}
+        # State keys are (quantity, other actor[, area]); sim.outputs.columns names the table
+        # columns. Hostility is held per issue area, each relaxing on its own.
+        names = [("hostility", a, area) for a in others for area in AREAS]
+        self._h = {a: tuple(("hostility", a, area) for area in AREAS) for a in others}
         self._trust = ("trust", rival)
         self._pressure = ("pressure", None)
         n = len(names)
+        start = dict(initial_hostility or {})
+        for (actor, area) in start:
+            if actor not in self._h or area not in AREAS:
+                raise ParameterError("initial_hostility", (actor, area), "unknown actor or area")
         self.state = RelaxingState(
             names + [self._trust, self._pressure],
-            initial=[p.baseline_hostility] * n + [p.trust_baseline, 0.0],
+            initial=[start.get((a, area), p.baseline_hostility) for _, a, area in names] + [p.trust_baseline, 0.0],
             baselines=[p.baseline_hostility] * n + [p.trust_baseline, 0.0],
             taus=[p.hostility_days] * n + [p.trust_days, p.pressure_days],
             lo=0.0,
@@ -193,19 +130,28 @@ class Government(mesa.Agent):
     # -- reading -----------------------------------------------------------
     def perceive(self, s: Signal) -> Perception | None:
         """How this government reads ``s``, or None if it does not concern it."""
-        return read_signal(s, self.code, self.rival, self.params.watch, self._kinds[s.kind].hostility)
+        return read_signal(s, self.code, self.rival, self.params.watch, self._kinds[s.kind])
 
     def hostility(self, towards: str, day: int) -> float:
-        return self.state.get(self._h[towards], day)
+        """My hostility towards an actor: the highest of my areas (the most aggrieved issue)."""
+        return max(self.state.get(n, day) for n in self._h[towards])
+
+    def hostility_in(self, towards: str, area: str, day: int) -> float:
+        """My hostility towards an actor in one issue area (``all``: the aggregate)."""
+        if area == ALL_AREAS:
+            return self.hostility(towards, day)
+        return self.state.get(self._h[towards][AREAS.index(area)], day)
 
     def context(self, day: int, board: ChannelBoard) -> Context:
         p = self.params
         suspended = board.suspended_channels()
+        areas = tuple(self.state.get(n, day) for n in self._h[self.rival])
         return Context(
             day=day,
             me=self.code,
             rival=self.rival,
-            hostility=self.state.get(self._h[self.rival], day),
+            hostility=max(areas),
+            hostility_areas=areas,
             baseline_hostility=p.baseline_hostility,
             trust=self.state.get(self._trust, day),
             pressure=self.state.get(self._pressure, day),
@@ -228,8 +174,8 @@ class Government(mesa.Agent):
             blocked: Channels a vacant or sanctioned post currently blocks.
         """
         rng = self.model.rng
-        if s.sender == self.code:
-            if s.kind == "channel_suspension" and s.receiver == self.rival:
+        if s.sender == self.code and s.kind == "channel_suspension":
+            if s.receiver == self.rival:
                 return self.thaw.on_suspension(s.channel, self.context(s.day, board), rng, cause=s.id)
             return []
         p = self.perceive(s)
@@ -261,30 +207,60 @@ class Government(mesa.Agent):
 
     def initiative_rate(self, ini: Initiative, day: int) -> float:
         """Today's daily rate of initiative ``ini`` (at most ``2 * per_year / 365``)."""
-        h = self.state.get(self._h[ini.receiver], day) if ini.receiver in self._h else 0.5
+        h = self.hostility(ini.receiver, day) if ini.receiver in self._h else 0.5
         scale = 2 * h if self._kinds[ini.kind].hostility > 0 else 2 * (1 - h)
         return ini.per_year / 365.0 * scale
 
     def _answer(self, request: Perception, ctx: Context, blocked: frozenset[str]) -> Intent:
         s = request.signal
-        if s.channel and s.channel in ctx.suspended_channels:
-            reason = "the channel is suspended"
-        elif self.thaw.holds(s.channel, blocked):
-            reason = "a post the channel runs through is vacant or held by a sanctioned official"
-        elif not self.retaliation.accepts(request, ctx, self.model.rng):
-            reason = "the retaliation rule refused"
-        else:
+        reason = self._refusal(request, ctx, blocked)
+        if not reason:
             return Intent("ministerial_meeting", s.sender, s.channel, 0, 1.0, s.id, "accepted", s.host)
         return Intent("meeting_rejection", s.sender, s.channel, 0, 1.0, s.id, reason, s.host)
+
+    def _refusal(self, request: Perception, ctx: Context, blocked: frozenset[str], asked: bool = True) -> str:
+        """Why I will not meet on ``request``'s channel now ("" if I will).
+
+        ``asked``: I am the side asked (the host); a visitor leaves a channel the host cut to the host.
+        """
+        channel = request.signal.channel
+        if channel and channel in (ctx.suspended_channels if asked else ctx.suspended_by_me):
+            return "the channel is suspended"
+        if channel and channel not in ctx.open_channels and channel not in ctx.suspended_channels:
+            return "the channel does not exist yet"
+        if self.thaw.holds(channel, blocked):
+            return "a post the channel runs through is vacant or held by a sanctioned official"
+        if not self.retaliation.accepts(request, ctx, self.model.rng):
+            return "the retaliation rule refused"
+        return ""
+
+    def consents(self, engagement: Signal, board: ChannelBoard, blocked: frozenset[str]) -> tuple[str, int | None]:
+        """Whether I take part in a planned engagement with my rival today.
+
+        A planned visit or meeting is an opportunity either side may call off: each side
+        asks itself what it would answer to a request for a meeting on that channel today.
+
+        Returns:
+            ("", None) if I take part; else why not, and the signal my calling it off answers:
+            my latest grievance against the rival (None if I hold none).
+        """
+        spec = self._kinds[engagement.kind]
+        p = Perception(engagement, spec.hostility, self.rival, None, spec.area)
+        reason = self._refusal(p, self.context(engagement.day, board), blocked, asked=engagement.receiver == self.code)
+        if not reason:
+            return "", None
+        grievance = next((q.signal.id for q in reversed(self.memory) if q.hostility > 0), None)
+        return reason, grievance
 
     def _update_state(self, p: Perception) -> None:
         day, sev, st, prm = p.signal.day, p.severity, self.state, self.params
         for actor in (p.responsible, p.subject):
             if actor is None or actor not in self._h:
                 continue
-            name = self._h[actor]
-            h = st.get(name, day)
-            st.shock(name, day, prm.sensitivity * sev * ((1 - h) if sev > 0 else h))
+            names = self._h[actor] if p.area == ALL_AREAS else (self._h[actor][AREAS.index(p.area)],)
+            for name in names:
+                h = st.get(name, day)
+                st.shock(name, day, prm.sensitivity * sev * ((1 - h) if sev > 0 else h))
         if p.responsible == self.rival:
             t = st.get(self._trust, day)
             st.shock(self._trust, day, -prm.sensitivity * sev * (t if sev > 0 else (1 - t)))

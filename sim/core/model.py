@@ -14,6 +14,7 @@ run stepped day by day gives the same events as :meth:`run`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 import itertools
@@ -30,8 +31,10 @@ from sim.core.regional import RegionalParams, RegionalState
 from sim.core.rules.retaliation import RetaliationRule
 from sim.core.rules.thaw import ThawRule
 from sim.core.scenario import Scenario, ScriptedEvent
+from sim.core.scripted import event_days, initial_hostility, scripted_signal
 from sim.core.signals import Intent, Signal
 from sim.core.vocabulary import load_vocabulary
+from sim.core.weights import WeightScale, load_scale
 
 # Order of work within one day: signals decided on earlier days go out first
 # (overnight), then the day's scripted events, then spontaneous initiatives;
@@ -72,6 +75,8 @@ class SignalingModel(mesa.Model):
             is alignment's +1 pole.
         regional: Regional states.
         seed: Seed of the model's random generator; every draw comes from it.
+        scale: The weight scale that turns scripted events' facts into weights
+            (default: the declared scale of ``sim/data/weight_scale.csv``).
     """
 
     def __init__(
@@ -80,8 +85,10 @@ class SignalingModel(mesa.Model):
         governments: Sequence[GovernmentSpec],
         regional: Sequence[RegionalSpec],
         seed: int = 0,
+        scale: WeightScale | None = None,
     ) -> None:
         super().__init__(rng=seed)
+        self.scale = load_scale() if scale is None else scale
         self.seed_value = seed
         self.scenario_spec = scenario
         self.n_days = scenario.n_days
@@ -92,9 +99,10 @@ class SignalingModel(mesa.Model):
             raise ValueError("the model needs exactly two governments, each the other's rival")
         self.poles: tuple[str, str] = (governments[0].code, governments[1].code)
         self.governments: dict[str, Government] = {
-            g.code: Government(self, g.code, g.rival, [c for c in codes if c != g.code], g.params, g.retaliation, g.thaw)
+            g.code: Government(self, g.code, g.rival, [c for c in codes if c != g.code], g.params, g.retaliation,
+                               g.thaw, initial_hostility(scenario, g.code))
             for g in governments
-        }
+        }  # fmt: skip
         self.regional: dict[str, RegionalState] = {
             r.code: RegionalState(self, r.code, self.poles, r.params) for r in regional
         }
@@ -102,7 +110,8 @@ class SignalingModel(mesa.Model):
         # every model alive for the life of the process: 10,000 runs in a sweep would
         # pile up 10,000 models. All agents exist now, so the counter can go.
         getattr(mesa.Agent, "_ids", {}).pop(self, None)
-        self.board = ChannelBoard(self.poles, vocab.channel_names)
+        absent = tuple(c.channel for c in scenario.channels_at_start if c.status == "absent")
+        self.board = ChannelBoard(self.poles, vocab.channel_names, absent)
         self._posts_of = {c: s.post for c, s in vocab.channels.items() if s.post}
         self.posts: dict[tuple[str, str], Official] = {
             (p.actor, p.post): Official(p.official, p.sanctioned_by) for p in scenario.posts
@@ -116,8 +125,14 @@ class SignalingModel(mesa.Model):
         self._queue: list[tuple[int, int, int, object]] = []
         self._seq = itertools.count()
         self._ids = itertools.count()
-        for ev in scenario.events:
-            self._push(scenario.day_of(ev.date), _SCRIPTED, ev)
+        for ev, day in zip(scenario.events, event_days(scenario, self.rng)):
+            self._push(day, _SCRIPTED, ev)
+        for c in scenario.channels_at_start:  # suspended when the scenario starts: the suspender's thaw rule knows
+            if c.status == "suspended":
+                self.board.suspend(c.channel, 0, c.by, None)
+                gov = self.governments[c.by]
+                for it in gov.thaw.on_suspension(c.channel, gov.context(0, self.board), self.rng):
+                    self._decide(0, c.by, it)
         if scenario.spontaneous:
             for g in self.governments.values():
                 for ini in g.params.initiatives:
@@ -147,7 +162,7 @@ class SignalingModel(mesa.Model):
         while q and q[0][0] == day:
             _, kind, _, item = heapq.heappop(q)
             if kind == _SCRIPTED:
-                self._emit(self._scripted_signal(day, item))  # type: ignore[arg-type]
+                self._scripted(day, item)  # type: ignore[arg-type]
             elif kind == _DECIDED:
                 sender, intent, proposal = item  # type: ignore[misc]
                 self._fire(day, sender, intent, proposal)
@@ -190,13 +205,26 @@ class SignalingModel(mesa.Model):
         return frozenset(out)
 
     # -- signals -----------------------------------------------------------
-    def _scripted_signal(self, day: int, ev: ScriptedEvent) -> Signal:
-        return Signal(
-            id=next(self._ids), day=day, sender=ev.sender, receiver=ev.receiver, kind=ev.kind,
-            channel=ev.channel, intensity=ev.intensity, cause=None, scripted=True, note=ev.note,
-            host=ev.host, magnitude=ev.magnitude, unit=ev.unit, post=ev.post, official=ev.official or "",
-            sanctioned_by=ev.sanctioned_by,
-        )  # fmt: skip
+    def _scripted(self, day: int, ev: ScriptedEvent) -> None:
+        """A scripted event falls due: send it, or, for a planned engagement, let both sides decide."""
+        if not ev.planned:
+            self._emit(scripted_signal(next(self._ids), day, ev, self.scale))
+            return
+        # A planned visit or meeting is an opportunity: the visitor may call it off, then the host
+        # may refuse it, each by what it would answer to a request for a meeting on that channel today.
+        s = scripted_signal(-1, day, ev, self.scale)
+        visitor, host = self.governments[ev.sender], self.governments[ev.receiver]
+        reason, cause = visitor.consents(s, self.board, self._blocked)
+        if reason:
+            kind, sender, receiver = "visit_postponed", ev.sender, ev.receiver
+        else:
+            reason, cause = host.consents(s, self.board, self._blocked)
+            kind, sender, receiver = "meeting_rejection", ev.receiver, ev.sender
+        if not reason:
+            self._emit(dataclasses.replace(s, id=next(self._ids)))
+            return
+        note = f"{reason}; planned engagement: {ev.note or ev.kind.replace('_', ' ')}"
+        self._emit(Signal(next(self._ids), day, sender, receiver, kind, ev.channel, 1.0, cause, False, note, ev.host))
 
     def _fire(self, day: int, sender: str, it: Intent, proposal: int | None = None) -> None:
         """A decided signal falls due: check it still makes sense, then send it."""
@@ -204,7 +232,7 @@ class SignalingModel(mesa.Model):
         if it.kind == "channel_suspension" and not board.is_open(it.channel):
             return
         if it.kind == "channel_resumption":
-            if board.is_open(it.channel):
+            if not board.is_suspended(it.channel):
                 return
             if proposal is not None and self._latest_proposal.get((sender, it.channel)) != proposal:
                 return  # superseded by a newer decision to reopen this channel
@@ -224,11 +252,15 @@ class SignalingModel(mesa.Model):
         pair = set(self.poles)
         if s.kind == "channel_suspension" and {s.sender, s.receiver} == pair and self.board.is_open(s.channel):
             self.board.suspend(s.channel, s.day, s.sender, s.id)
-        elif s.kind == "channel_resumption" and {s.sender, s.receiver} == pair and not self.board.is_open(s.channel):
+        elif s.kind == "channel_resumption" and {s.sender, s.receiver} == pair and self.board.is_suspended(s.channel):
             self.board.resume(s.channel, s.day, s.id)
         elif s.kind == "personnel_change" and s.post:
             self.posts[(s.sender, s.post)] = Official(s.official or None, s.sanctioned_by)
             self._blocked = self._compute_blocked()
+        if s.facts.launches and {s.sender, s.receiver} == pair:  # an engagement founds new channels
+            for c in s.facts.launches:
+                if self.board.is_absent(c):
+                    self.board.found(c, s.day)
         blocked = self._blocked
         for code, gov in self.governments.items():
             for it in gov.receive(s, self.board, blocked):

@@ -1,35 +1,52 @@
-"""Scenarios: a date range, who holds which post, and the scripted events, checked field by field.
+"""Scenarios: a date range, who holds which post, the situation at the start, and the scripted
+events with the facts they state, checked field by field.
 
 A scenario document (YAML data, see ``scenarios/README.md``) is checked
-against the vocabulary here, one field at a time, and becomes a frozen
-:class:`Scenario`. Reading files, caching them and deriving counterfactuals
-from a base scenario is :mod:`sim.core.scenario_files`.
+against the vocabulary here, one field at a time (the checkers are in
+:mod:`sim.core.scenario_fields`), and becomes a frozen :class:`Scenario`.
+Reading files, caching them and deriving counterfactuals from a base
+scenario is :mod:`sim.core.scenario_files`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from sim.core.errors import SimInputError
+from sim.core.event_facts import NO_FACTS, EventFacts
+from sim.core.scenario_fields import (
+    FACT_KEYS,
+    ChannelAtStart,
+    HostilityAtStart,
+    channels_at_start,
+    check_launches,
+    date_field,
+    event_date_field,
+    event_facts,
+    hostility_at_start,
+    list_field,
+    no_unknown_fields,
+    text_field,
+)
+from sim.core.scenario_fields import actor_field as _actor
+from sim.core.scenario_fields import number_field as _number
 from sim.core.vocabulary import load_vocabulary
 
-_TOP_KEYS = {"name", "description", "start", "end", "spontaneous", "posts", "events"}
+_TOP_KEYS = {"name", "description", "start", "end", "spontaneous", "posts", "events", "channels_at_start",
+             "hostility_at_start"}  # fmt: skip
 _POST_KEYS = {"actor", "post", "official", "sanctioned_by", "source"}
 _EVENT_KEYS = {
     "date", "sender", "receiver", "kind", "channel", "intensity", "magnitude", "unit",
-    "venue", "host", "note", "post", "official", "sanctioned_by", "source",
+    "venue", "host", "note", "post", "official", "sanctioned_by", "source", *FACT_KEYS,
 }  # fmt: skip
 PAIR_KINDS = ("channel_suspension", "channel_resumption", "meeting_request")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
-# Dates outside this range are refused: the event log uses nanosecond timestamps.
-_FIRST_DATE, _LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 DEFAULT_INTENSITY = 1.0
-"""The intensity of a scripted event that states none."""
+"""The weight of a typical act of its kind: what :func:`with_default_intensities` gives every event."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +61,17 @@ class PostHolder:
 
 @dataclass(frozen=True, slots=True)
 class ScriptedEvent:
-    """One event the scenario injects on its date (``index``: its place in the file)."""
+    """One event the scenario injects on its date (``index``: its place in the file).
+
+    Attributes:
+        date: The event's day; for a month-precision event (``precision == "month"``, written
+            ``YYYY-MM``) the first day of its month: the model draws the day within the month.
+        intensity: The weight the scenario sets by hand (an override), or None: weighed from
+            ``facts`` by the weight scale (:mod:`sim.core.weights`).
+        facts: What the event states about the act (:class:`~sim.core.event_facts.EventFacts`).
+        planned: A scheduled engagement between the two governments: the model decides on the
+            day whether it takes place (either side may call it off).
+    """
 
     index: int
     date: dt.date
@@ -52,7 +79,7 @@ class ScriptedEvent:
     receiver: str
     kind: str
     channel: str
-    intensity: float
+    intensity: float | None
     magnitude: float | None
     unit: str
     note: str
@@ -61,11 +88,20 @@ class ScriptedEvent:
     official: str | None
     sanctioned_by: tuple[str, ...]
     source: str
+    facts: EventFacts = NO_FACTS
+    precision: str = "day"
+    planned: bool = False
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario."""
+    """A validated scenario.
+
+    Attributes:
+        channels_at_start: The channels not open on the first day (every other one is open).
+        hostility_at_start: The grievances governments hold on the first day, by area (every other
+            starts at the government's baseline hostility).
+    """
 
     name: str
     description: str
@@ -75,10 +111,17 @@ class Scenario:
     spontaneous: bool
     posts: tuple[PostHolder, ...]
     events: tuple[ScriptedEvent, ...]
+    channels_at_start: tuple[ChannelAtStart, ...] = ()
+    hostility_at_start: tuple[HostilityAtStart, ...] = ()
 
     @property
     def n_days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def overrides(self) -> tuple[ScriptedEvent, ...]:
+        """The events whose intensity the scenario sets by hand instead of the weight scale."""
+        return tuple(e for e in self.events if e.intensity is not None)
 
     def day_of(self, date: dt.date) -> int:
         return (date - self.start).days
@@ -99,9 +142,12 @@ def parse_scenario(doc: Any, src: str, default_name: str = "scenario") -> Scenar
     if not isinstance(spontaneous, bool):
         raise SimInputError(src, "spontaneous", spontaneous, "must be true or false")
     posts = tuple(_post(p, src, i) for i, p in enumerate(list_field(doc.get("posts"), src, "posts")))
+    channels = channels_at_start(doc.get("channels_at_start"), src)
+    hostility = hostility_at_start(doc.get("hostility_at_start"), src)
     events = tuple(
         event_field(e, src, i, start, end) for i, e in enumerate(list_field(doc.get("events"), src, "events"))
     )
+    check_launches(((f"events[{e.index}]", e.facts.launches) for e in events), channels, src)
     events = tuple(sorted(events, key=lambda e: e.date))  # stable: same-day order kept
     return Scenario(
         name=text_field(doc.get("name", default_name), src, "name"),
@@ -112,52 +158,9 @@ def parse_scenario(doc: Any, src: str, default_name: str = "scenario") -> Scenar
         spontaneous=spontaneous,
         posts=posts,
         events=events,
+        channels_at_start=channels,
+        hostility_at_start=hostility,
     )
-
-
-def no_unknown_fields(d: dict, allowed: set[str], src: str, prefix: str) -> None:
-    for k in d:
-        if k not in allowed:
-            raise SimInputError(src, f"{prefix}{k}", d[k], f"unknown field (allowed: {', '.join(sorted(allowed))})")
-
-
-def list_field(v: Any, src: str, field: str) -> list:
-    if v is None:
-        return []
-    if not isinstance(v, list):
-        raise SimInputError(src, field, v, "must be a list")
-    return v
-
-
-def text_field(v: Any, src: str, field: str) -> str:
-    if v is None:
-        return ""
-    if not isinstance(v, (str, int, float)) or isinstance(v, bool):
-        raise SimInputError(src, field, v, "must be text")
-    return str(v)
-
-
-def date_field(v: Any, src: str, field: str) -> dt.date:
-    date = None
-    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        date = v
-    elif isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-        try:
-            date = dt.date.fromisoformat(v)
-        except ValueError:
-            pass
-    if date is None:
-        raise SimInputError(src, field, v, "must be a date written YYYY-MM-DD")
-    if not _FIRST_DATE <= date <= _LAST_DATE:
-        raise SimInputError(src, field, str(date), f"must lie between {_FIRST_DATE} and {_LAST_DATE}")
-    return date
-
-
-def _actor(v: Any, src: str, field: str) -> str:
-    if not isinstance(v, str) or v not in load_vocabulary().actors:
-        known = ", ".join(load_vocabulary().actors)
-        raise SimInputError(src, field, v, f"unknown actor (known: {known})")
-    return v
 
 
 def _sanctioned_by(v: Any, src: str, field: str) -> tuple[str, ...]:
@@ -187,21 +190,17 @@ def _post_name(v: Any, src: str, field: str) -> str:
     return v
 
 
-def _number(v: Any, src: str, field: str, lo: float, hi: float) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (lo <= v <= hi) or math.isnan(v):
-        raise SimInputError(src, field, v, f"must be a number in [{lo:g}, {hi:g}]")
-    return float(v)
-
-
 def event_field(e: Any, src: str, i: int, start: dt.date, end: dt.date, field: str = "events") -> ScriptedEvent:
     f = f"{field}[{i}]"
     if not isinstance(e, dict):
         raise SimInputError(src, f, e, "must be a mapping")
     no_unknown_fields(e, _EVENT_KEYS, src, f + ".")
     vocab = load_vocabulary()
-    date = date_field(e.get("date"), src, f + ".date")
+    date, precision = event_date_field(e.get("date"), src, f + ".date")
     if not start <= date <= end:
-        raise SimInputError(src, f + ".date", str(date), f"is outside the scenario's dates {start}..{end}")
+        month = f" (a month's first day, {date})" if precision == "month" else ""
+        raise SimInputError(src, f + ".date", e["date"] if month else str(date),
+                            f"is outside the scenario's dates {start}..{end}{month}")  # fmt: skip
     kind = e.get("kind")
     if not isinstance(kind, str) or kind not in vocab.kinds:
         raise SimInputError(src, f + ".kind", kind, f"unknown signal kind (known: {', '.join(vocab.kinds)})")
@@ -227,7 +226,9 @@ def event_field(e: Any, src: str, i: int, start: dt.date, end: dt.date, field: s
             raise SimInputError(src, f + ".official", official, "must be a name or null (vacant)")
     elif "post" in e or "official" in e:
         raise SimInputError(src, f + ".post", e.get("post"), "only personnel_change events name a post")
-    magnitude = e.get("magnitude")
+    magnitude = None if e.get("magnitude") is None else _number(e["magnitude"], src, f + ".magnitude", 0, 1e12)
+    unit = text_field(e.get("unit"), src, f + ".unit")
+    facts, planned = event_facts(e, kind, (sender, receiver), (magnitude, unit), src, f)
     note = text_field(e.get("note"), src, f + ".note")
     venue = text_field(e.get("venue"), src, f + ".venue")
     return ScriptedEvent(
@@ -237,23 +238,27 @@ def event_field(e: Any, src: str, i: int, start: dt.date, end: dt.date, field: s
         receiver=receiver,
         kind=kind,
         channel=channel,
-        intensity=_number(e.get("intensity", DEFAULT_INTENSITY), src, f + ".intensity", 0.01, 10.0),
-        magnitude=None if magnitude is None else _number(magnitude, src, f + ".magnitude", 0, 1e12),
-        unit=text_field(e.get("unit"), src, f + ".unit"),
+        intensity=_number(e["intensity"], src, f + ".intensity", 0.01, 10.0) if "intensity" in e else None,
+        magnitude=magnitude,
+        unit=unit,
         note=f"{venue}: {note}" if venue and note else (venue or note),
         host=host,
         post=post,
         official=official,
         sanctioned_by=_sanctioned_by(e.get("sanctioned_by"), src, f + ".sanctioned_by"),
         source=text_field(e.get("source"), src, f + ".source"),
+        facts=facts,
+        precision=precision,
+        planned=planned,
     )
 
 
 def with_default_intensities(scenario: Scenario) -> Scenario:
-    """The scenario with every scripted event's intensity set to :data:`DEFAULT_INTENSITY`.
+    """The scenario with every scripted event weighed as a typical act of its kind: its
+    intensity set to :data:`DEFAULT_INTENSITY` (an override of the weight scale).
 
     Validation scores it beside the scenario as written, to show how much of the fit the
-    hand-set intensities carry.
+    events' weights carry.
     """
     events = tuple(dataclasses.replace(e, intensity=DEFAULT_INTENSITY) for e in scenario.events)
     return dataclasses.replace(scenario, events=events)

@@ -3,8 +3,8 @@
 Scenarios are read with a ``yaml.SafeLoader`` (no tags, no code) and checked
 by :func:`sim.core.scenario.parse_scenario`. A scenario may instead name a
 ``base`` scenario and list the events it ``remove``s from it and ``add``s to
-it (a counterfactual): it then takes the base's dates, posts and every other
-event, so a correction to the base reaches its counterfactuals, and a removal
+it (a counterfactual): it then takes the base's dates, posts, situation at the
+start (``channels_at_start``, ``hostility_at_start``) and every other event, so a correction to the base reaches its counterfactuals, and a removal
 that no longer matches exactly one base event is an error rather than a
 silent no-op.
 """
@@ -21,13 +21,13 @@ from sim.core.errors import SimInputError
 from sim.core.scenario import (
     PAIR_KINDS,
     Scenario,
-    date_field,
     event_field,
     list_field,
     no_unknown_fields,
     parse_scenario,
     text_field,
 )
+from sim.core.scenario_fields import check_launches, event_date_field
 from sim.core.vocabulary import load_vocabulary
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -96,7 +96,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _read_doc(src: str, ref: str, stamp: tuple[int, int]) -> Any:
     """The file's YAML document (cached; callers must not modify it)."""
     try:
-        return yaml.load(Path(src).read_text(encoding="utf-8"), Loader=_ScenarioLoader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(Path(src).read_text(encoding="utf-8"), Loader=_ScenarioLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"
@@ -139,10 +139,11 @@ def _base_path(doc: dict, src: str) -> Path:
 
 def _derive(doc: dict, src: str, default_name: str) -> Scenario:
     """A scenario built from its base: the base's events minus ``remove``, plus ``add``."""
-    for k in doc:
+    for k, v in doc.items():
         if k not in _DERIVED_KEYS:
-            raise SimInputError(src, k, doc[k], "unknown field in a scenario with a base, which takes its dates, "
-                                f"posts and events from the base (allowed: {', '.join(sorted(_DERIVED_KEYS))})")  # fmt: skip
+            raise SimInputError(src, k, v, "unknown field in a scenario with a base, which takes its dates, posts and "
+                                "events from the base, and its channels and hostility at the start "
+                                f"(allowed: {', '.join(sorted(_DERIVED_KEYS))})")  # fmt: skip
     base_path = _base_path(doc, src)
     base_doc = _read_doc(str(base_path.resolve()), doc["base"], _stamp(base_path))
     if isinstance(base_doc, dict) and "base" in base_doc:  # also refuses a file that is its own base
@@ -164,6 +165,10 @@ def _derive(doc: dict, src: str, default_name: str) -> Scenario:
                     raise SimInputError(src, f"add[{i}].{side}", actor, f"a {ev.kind} must be between the two governments")
         added.append(ev)
     kept = [e for pos, e in enumerate(base.events) if pos not in removed]
+    # The base's channels at the start hold here too: an added event may found one the base leaves absent.
+    founding = [*((f"the base's events[{e.index}]", e.facts.launches) for e in kept),
+                *((f"add[{e.index}]", e.facts.launches) for e in added)]  # fmt: skip
+    check_launches(founding, base.channels_at_start, src)
     return Scenario(
         name=text_field(doc.get("name", default_name), src, "name"),
         description=text_field(doc.get("description", base.description), src, "description"),
@@ -172,6 +177,8 @@ def _derive(doc: dict, src: str, default_name: str) -> Scenario:
         end=base.end,
         spontaneous=base.spontaneous,
         posts=base.posts,
+        channels_at_start=base.channels_at_start,
+        hostility_at_start=base.hostility_at_start,
         # Stable sort: on a shared day the base's events come first, in their order, then the added ones.
         events=tuple(sorted(kept + added, key=lambda e: e.date)),
     )
@@ -183,7 +190,7 @@ def _match_removal(r: Any, src: str, i: int, base: Scenario) -> int:
     if not isinstance(r, dict):
         raise SimInputError(src, f, r, "must be a mapping naming a base event (date, kind; sender, receiver, channel)")
     no_unknown_fields(r, _REMOVE_KEYS, src, f + ".")
-    date = date_field(r.get("date"), src, f + ".date")
+    date, _ = event_date_field(r.get("date"), src, f + ".date")  # a month matches its first day
     kind = r.get("kind")
     if not isinstance(kind, str) or kind not in load_vocabulary().kinds:
         raise SimInputError(src, f + ".kind", kind, f"unknown signal kind (known: {', '.join(load_vocabulary().kinds)})")

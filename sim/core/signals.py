@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.core.event_facts import NO_FACTS, EventFacts
+
 
 @dataclass(frozen=True, slots=True)
 class Signal:
@@ -15,7 +17,9 @@ class Signal:
         sender, receiver: ISO3 actor codes.
         kind: A kind from ``sim/data/signal_kinds.csv``.
         channel: The dialogue channel it concerns, or "" for none.
-        intensity: Size relative to a typical signal of its kind (1.0).
+        intensity: The signal's weight: its size relative to a typical act of its kind (1.0).
+            A scripted event's weight comes from its facts through the declared weight scale
+            (:mod:`sim.core.weights`) unless the scenario overrides it (``override``).
         cause: Id of the signal this one answers, or None.
         scripted: True when the scenario injected it.
         note: Free text (venue, official, reason for a refusal).
@@ -25,6 +29,9 @@ class Signal:
         post, sanctioned_by: For ``personnel_change``: the post filled and the
             governments sanctioning its new holder.
         official: For ``personnel_change``: the new holder of the post ("" if vacant).
+        facts: What the scenario states about the act (:class:`~sim.core.event_facts.EventFacts`).
+        override: Whether the scenario set ``intensity`` by hand instead of weighing the facts.
+        planned: Whether this is a planned engagement that both sides chose to go ahead with.
     """
 
     id: int
@@ -43,6 +50,9 @@ class Signal:
     post: str = ""
     official: str = ""
     sanctioned_by: tuple[str, ...] = ()
+    facts: EventFacts = NO_FACTS
+    override: bool = False
+    planned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +80,16 @@ class Perception:
         responsible: The actor the reader holds responsible.
         subject: A watched third actor the signal is about (Taiwan for an arms
             sale to Taiwan), or None when the signal was aimed at the reader.
+        area: The issue area the reader holds it in (``sim.core.vocabulary.AREAS``), or
+            ``all`` for an act bearing on every area (a summit; the default, which
+            every rung answers and which moves every area).
     """
 
     signal: Signal
     hostility: float
     responsible: str
     subject: str | None
+    area: str = "all"
 
     @property
     def severity(self) -> float:

@@ -27,7 +27,7 @@ class RelaxingState:
         hi: Upper bound every value is clipped to.
     """
 
-    __slots__ = ("names", "index", "_value", "_base", "_tau", "_last", "lo", "hi", "_log")
+    __slots__ = ("_base", "_last", "_log", "_tau", "_value", "hi", "index", "lo", "names")
 
     def __init__(
         self,
@@ -68,18 +68,25 @@ class RelaxingState:
 
     def daily(self, n_days: int) -> np.ndarray:
         """Return an ``(n_days, n_vars)`` array of end-of-day values."""
-        out = np.empty((n_days, len(self.names)))
-        log = np.array(self._log, dtype=float).reshape(-1, 3)
-        for i in range(len(self.names)):
-            out[:, i] = self._series(log, i, n_days)
-        return out
+        return self.daily_of_many(self.names, n_days)
 
     def daily_of(self, name: Hashable, n_days: int) -> np.ndarray:
         """End-of-day values of one variable."""
-        return self._series(np.array(self._log, dtype=float).reshape(-1, 3), self.index[name], n_days)
+        return self.daily_of_many([name], n_days)[:, 0]
 
-    def _series(self, log: np.ndarray, i: int, n_days: int) -> np.ndarray:
-        rows = log[log[:, 1] == i]
+    def daily_of_many(self, names: Sequence[Hashable], n_days: int) -> np.ndarray:
+        """End-of-day values of several variables, an ``(n_days, len(names))`` array."""
+        log = np.array(self._log, dtype=float).reshape(-1, 3)
+        # Group the log by variable once; a stable sort keeps each variable's changes in time order.
+        log = log[np.argsort(log[:, 1], kind="stable")]
+        bounds = np.searchsorted(log[:, 1], np.arange(len(self.names) + 1), side="left")
+        out = np.empty((n_days, len(names)))
+        for j, name in enumerate(names):
+            i = self.index[name]
+            out[:, j] = self._series(log[bounds[i] : bounds[i + 1]], i, n_days)
+        return out
+
+    def _series(self, rows: np.ndarray, i: int, n_days: int) -> np.ndarray:
         d, v = rows[:, 0], rows[:, 2]
         days = np.arange(n_days)
         # Last change on or before each day; the log is in time order, so

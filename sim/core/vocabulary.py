@@ -30,6 +30,9 @@ class KindSpec:
             hostility of ``-hostility`` from the sender.
         mirror: The kind a tit-for-tat answer uses, or "" for none.
         military: Whether the signal is a military act.
+        area: The issue area a grievance over this kind is held in (:data:`AREAS`), or ``all``
+            for acts that bear on the whole relationship (a leaders' summit, an apology).
+        joint: Whether both governments are its authors (a summit): each reads it as the other's act.
         verb: What the sender does, in the present tense without its subject, for
             narrated runs (``sim.teaching.narrate``): a template that may use ``{receiver}``,
             ``{receiver_adjective}`` and ``{channel}``.
@@ -43,6 +46,8 @@ class KindSpec:
     mirror: str
     military: bool
     description: str
+    area: str = "diplomacy"
+    joint: bool = False
     verb: str = ""
     noun: str = ""
 
@@ -92,6 +97,17 @@ class Vocabulary:
         return tuple(self.channels)
 
 
+AREAS = ("security", "economy", "diplomacy")
+"""Issue areas a government holds grievances in, each relaxing on its own: sovereignty and
+security (Taiwan, military acts, defence ties), economy and technology (trade, export
+controls, sanctions), and diplomacy (visits, meetings, channels, protests). Reciprocity is
+mostly practised within an issue area, linkage across areas is a choice (Axelrod, R. &
+Keohane, R. O. (1985), "Achieving cooperation under anarchy: strategies and institutions",
+*World Politics* 38(1): 226-254; Sebenius, J. K. (1983), "Negotiation arithmetic: adding and
+subtracting issues and parties", *International Organization* 37(2): 281-316)."""
+ALL_AREAS = "all"
+"""The area of a kind that bears on every area at once."""
+
 # The placeholders a kind's ``verb`` and ``noun`` templates may use (filled by sim.teaching.narrate).
 TEMPLATE_FIELDS = frozenset({"receiver", "receiver_adjective", "channel"})
 
@@ -131,9 +147,13 @@ def load_vocabulary() -> Vocabulary:
             mirror=r["mirror"],
             military=r["military"] == "true",
             description=r["description"],
+            area=r["area"],
+            joint=r["joint"] == "true",
             verb=r["verb"],
             noun=r["noun"],
         )
+        if r["area"] not in (*AREAS, ALL_AREAS):
+            raise ValueError(f"sim/data/signal_kinds.csv: {r['kind']}.area={r['area']!r}: not one of {AREAS + (ALL_AREAS,)}")
         _check_template(r["kind"], "verb", r["verb"])
         _check_template(r["kind"], "noun", r["noun"])
     for spec in kinds.values():

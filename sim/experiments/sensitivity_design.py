@@ -96,14 +96,16 @@ def check_params(base: DictConfig, choices: Mapping[str, str], params: Sequence[
     Raises:
         SimInputError: naming ``configs/sensitivity.yaml``, the field and the value.
     """
+    absent = object()
     for p in params:
         try:
-            current = OmegaConf.select(base, p.key, default=None)
+            current = OmegaConf.select(base, p.key, default=absent)
         except OmegaConfBaseException:  # a malformed key
-            current = None
-        if current is None:
+            current = absent
+        if current is absent:
             raise SimInputError(SOURCE, f"params.{p.name}.key", p.key, "not a key of the model config")
-        if isinstance(current, bool) or not isinstance(current, (int, float)):
+        # null: a weight-scale parameter left at its declared value (sim/data/weight_scale.csv)
+        if current is not None and (isinstance(current, bool) or not isinstance(current, (int, float))):
             raise SimInputError(SOURCE, f"params.{p.name}.key", p.key, "not a numeric value of the model config")
         for end in ("low", "high"):
             cfg = with_values(base, {p.key: p.value(p.bounds[end == "high"])})

@@ -1,7 +1,9 @@
 """``python -m sim.calibrate``: fit the rules' parameters to the documented episodes.
 
-An Optuna study (TPE sampler) maximises the mean fit score (``sim.history.compare``)
-over ``seeds`` model seeds. Trials are stored in
+An Optuna study (TPE sampler) maximises, over ``seeds`` model seeds, the
+validation's mean skill against the null model on every documented fact
+(``objective: skill``, as a split study does on its training facts; see
+:data:`OBJECTIVES`), or the former fit score (``objective: fit``). Trials are stored in
 ``results/calibration/<study>/study.db``: re-running the command resumes the
 study and adds trials until it has ``trials``. Trial ``n`` is drawn by a
 sampler seeded with ``sampler_seed + n``, so an interrupted and resumed study
@@ -26,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import hydra
-import numpy as np
 import pandas as pd
 import yaml
 from omegaconf import DictConfig, OmegaConf
@@ -37,8 +38,8 @@ from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
 from sim.experiments.runner import quiet_mesa, run_seeds, tables
-from sim.history.checks import declare_checks
-from sim.history.compare import Documented, Run, assess, summarize_comparison
+from sim.history.calibrate_report import write_report
+from sim.history.compare import Documented, Run, assess
 from sim.outputs.io import write_json, write_text
 
 REPO = CONFIG_DIR.parent
@@ -78,11 +79,28 @@ def evaluate(
 
 
 def check_keys(base: Sequence[str], params: Sequence[Param]) -> None:
-    """Every parameter's key must exist in the model config (composed uncalibrated)."""
+    """Every parameter's key must exist in the model config (composed uncalibrated; a null value, the
+    weight scale's "declared value", counts)."""
     cfg, _ = compose_config([*base, UNCALIBRATED])
+    absent = object()
     for p in params:
-        if OmegaConf.select(cfg, p.key, default=None) is None:
+        if OmegaConf.select(cfg, p.key, default=absent) is absent:
             raise SimInputError("configs/calibrate.yaml", f"params.{p.name}.key", p.key, "not a key of the model config")
+
+
+OBJECTIVES = ("skill", "fit")
+"""What the shipped calibration maximises: ``skill``, the validation's mean skill against the null model
+(:mod:`sim.history.calibrate_split`, here on every fact, as a split study does on its training facts), or
+``fit``, the former fit score (:data:`sim.history.assess.FIT_WEIGHTS`), which cannot reject a wrong model."""
+
+
+def check_objective(folder: Path, objective: str) -> None:
+    """A stored study may be resumed only under the objective it was started with."""
+    path = folder / "objective.txt"
+    if path.is_file() and path.read_text().strip() != objective:
+        raise SimInputError(str(path), "objective", objective, f"the stored study maximises {path.read_text().strip()!r}; "
+                            "choose another study= name or remove the folder")  # fmt: skip
+    write_text(path, objective + "\n")
 
 
 def fit_objective(cfg: DictConfig, doc: Documented):
@@ -189,66 +207,18 @@ def write_files(files: Mapping[Path, str]) -> None:
 def report(cfg: DictConfig, study, params: Sequence[Param], doc: Documented, folder: Path) -> dict[str, Any]:
     """Evaluate calibrated, default and null models on the same seeds; write the report."""
     seeds = int(cfg.seeds)
-    best = study.best_params
     base = list(cfg.model_overrides)
     calibrated_steps: list[pd.DataFrame] = []
     groups = {
-        "calibrated": evaluate([*base, UNCALIBRATED, *overrides_for(best, params)], seeds, doc, calibrated_steps),
+        "calibrated": evaluate([*base, UNCALIBRATED, *overrides_for(study.best_params, params)], seeds, doc,
+                               calibrated_steps),
         "default": evaluate([*base, UNCALIBRATED], seeds, doc),
         "null": evaluate([*base, UNCALIBRATED, *NULL_MODEL], seeds, doc),
-    }
-    comparison = pd.concat([g.assign(model=name) for name, g in groups.items()], ignore_index=True)
-    (folder / "figures").mkdir(parents=True, exist_ok=True)
-    comparison.to_csv(folder / "comparison.csv", index=False)
-    study.trials_dataframe().to_csv(folder / "trials.csv", index=False)
-    fits = {name: g["fit"].astype(float).to_numpy() for name, g in groups.items()}
-    lines = [
-        f"# Calibration report: study `{cfg.study}`", "",
-        f"{len(study.trials)} trials (Optuna TPE, sampler seed {cfg.sampler_seed}), {seeds} model seeds per trial; "
-        f"scenario overrides: {list(cfg.model_overrides)}.", "",
-        "## Fit score over the same seeds (median [5%, 95%])", "",
-        "| model | fit | lags | status | thaw | order |", "|---|---|---|---|---|---|",
-    ]  # fmt: skip
-    for name, g in groups.items():
-        cells = [_spread(g[c]) for c in ("fit", "score.lags", "score.status", "score.thaw", "score.order")]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    margin = {k: float(np.median(fits["calibrated"]) - np.median(fits[k])) for k in ("default", "null")}
-    lines += ["", f"Calibrated minus default: {margin['default']:+.3f}; calibrated minus null: {margin['null']:+.3f} (medians).",
-              "", "## Calibrated parameters", "", "| parameter | config key | value | range |", "|---|---|---|---|"]  # fmt: skip
-    for p in params:
-        lines.append(f"| {p.name} | `{p.key}` | {best[p.name]:.4g} | [{p.low:g}, {p.high:g}] |")
-    summary = summarize_comparison(groups["calibrated"]).set_index("item")
-    lines += ["", "## Checks (fraction of seeds passing, calibrated model)", ""]
-    for key, text in ((c.name, c.text) for c in declare_checks(doc)):
-        rate = summary.loc[f"check.{key}", "pass_rate"] if f"check.{key}" in summary.index else None
-        lines.append(f"- {'n/a' if rate is None or pd.isna(rate) else f'{rate:.0%}'}: {text}")
-    lines += ["", "## Lags (days), calibrated model: simulated median [5%, 95%] vs documented", ""]
-    for col in (c for c in groups["calibrated"].columns if c.startswith("lag.") and c.endswith(".sim")):
-        docd = groups["calibrated"][col.removesuffix(".sim") + ".doc"].iloc[0]
-        lines.append(f"- {col[4:-4]}: {_spread(groups['calibrated'][col])} vs {docd}")
-    lines += ["", "Figures: `figures/fit.png`, `figures/channels.png`, `figures/lags.png`."]
-    _figures(groups, calibrated_steps, doc, folder / "figures")
-    write_text(folder / "report.md", "\n".join(lines) + "\n")
-    result = {"best_params": best, "median_fit": {k: float(np.median(v)) for k, v in fits.items()}, "margin": margin,
-              "overrides": overrides_for(best, params)}  # fmt: skip
+    }  # fmt: skip
+    result = write_report(cfg, study, params, groups, calibrated_steps, doc, folder)
+    result["overrides"] = overrides_for(study.best_params, params)
     write_json(folder / "summary.json", result)
     return result
-
-
-def _spread(col: pd.Series) -> str:
-    v = col.dropna().astype(float).to_numpy()
-    if not v.size:
-        return "n/a"
-    return f"{np.median(v):.3f} [{np.quantile(v, 0.05):.3f}, {np.quantile(v, 0.95):.3f}]"
-
-
-def _figures(groups: Mapping[str, pd.DataFrame], steps: list[pd.DataFrame], doc: Documented, folder: Path) -> None:
-    from sim.history.figures import channel_comparison_figure, fit_figure, lag_figure
-
-    fit_figure({k: g["fit"].astype(float).tolist() for k, g in groups.items()}).savefig(folder / "fit.png", dpi=110)
-    lag_figure(groups["calibrated"], doc.measures).savefig(folder / "lags.png", dpi=110)
-    title = f"Documented vs simulated channels (calibrated model, {len(steps)} seeds)"
-    channel_comparison_figure(steps, doc.spells, title).savefig(folder / "channels.png", dpi=110)
 
 
 def run_calibration(cfg: DictConfig) -> dict[str, Any]:
@@ -266,7 +236,16 @@ def run_calibration(cfg: DictConfig) -> dict[str, Any]:
     if split != "none":
         return _calibrate_split(cfg, params, doc)
     folder = REPO / str(cfg.results_dir) / str(cfg.study)
-    study = optimise(cfg, params, folder, fit_objective(cfg, doc))
+    objective = str(cfg.get("objective", "skill"))
+    if objective not in OBJECTIVES:
+        raise SimInputError("configs/calibrate.yaml", "objective", objective, f"must be one of {', '.join(OBJECTIVES)}")
+    check_objective(folder, objective)
+    if objective == "skill":  # the validation's mean skill against the null model, on every fact
+        from sim.history.calibrate_split import split_study
+
+        study = optimise(cfg, params, folder, split_study(cfg, doc, [*cfg.model_overrides, UNCALIBRATED], NULL_MODEL).objective)
+    else:
+        study = optimise(cfg, params, folder, fit_objective(cfg, doc))
     if not study.best_trials:
         raise SimInputError(str(folder / "study.db"), "trials", len(study.trials), "no trial completed")
     result = report(cfg, study, params, doc, folder)
@@ -305,7 +284,8 @@ def main(cfg: DictConfig) -> None:
         print(f"  summary: {result['folder']}/summary.json (python -m sim.validate split=... reads it)")
         return
     folder = Path(str(cfg.results_dir)) / str(cfg.study)
-    print(f"Calibration done: median fit calibrated {result['median_fit']['calibrated']:.3f}, "
+    best = f"best {result['objective']} {result['best_value']:+.3f}; "
+    print(f"Calibration done: {best}median fit calibrated {result['median_fit']['calibrated']:.3f}, "
           f"default {result['median_fit']['default']:.3f}, null {result['median_fit']['null']:.3f}")  # fmt: skip
     print(f"  report: {folder / 'report.md'}")
     for path in result.get("written", []):

@@ -18,7 +18,8 @@ Science 310:987): several independent patterns, each able to reject a submodel.
 * ``lag`` (days): the lags of :func:`sim.history.targets.lag_measures` (first
   response, each channel cut, each refusal); a run that does not respond within
   the measure's window counts as the window's end (censored).
-* ``meeting`` (binary): for each meeting the scenario requests, was it held (1)
+* ``meeting`` (binary): for each meeting the scenario requests, and each planned
+  engagement it schedules, was it held (1)
   or refused (0)? The outcome is the documented row nearest the request, within
   :data:`MEETING_MATCH_DAYS`, on the same channel between the same two parties:
   a refusal by the asked party, or a meeting or resumption (:data:`HELD_KINDS`).
@@ -64,6 +65,8 @@ MEETING_MATCH_DAYS = 7
 """A documented meeting or refusal is a requested meeting's outcome if it lies this near the request."""
 HELD_KINDS = REOPENING_KINDS
 """Kinds of documented row showing that a requested meeting took place: those showing a channel in use."""
+CALLED_OFF_KINDS = ("visit_postponed",)
+"""Kinds of documented row showing that a planned engagement was called off (besides a refusal)."""
 PATTERNS = ("response", "lag", "meeting", "status", "thaw", "order")
 """The patterns, in report order."""
 BINARY = ("response", "meeting", "status")
@@ -82,8 +85,9 @@ class Fact:
         observed: 1/0 for binary facts, days for lags and thaws (NaN for orders).
         text: What the fact says, for reports.
         trigger: The documented trigger (response and lag facts).
-        responder: The answering government (response facts); the asked one (meeting facts).
-        kind: The response kind (response facts).
+        responder: The answering government (response facts); the asked one (meeting facts on a
+            request; "" for a planned engagement, which either side may call off).
+        kind: The response kind (response facts); the planned engagement's kind (meeting facts).
         channel: The channel (lag, meeting and thaw facts).
         start: The request's day (meeting facts), the spell's start (thaw facts), the summit's day (order facts).
         window: Days after the trigger a response counts; a lag's censoring value.
@@ -211,32 +215,37 @@ def lag_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
 
 
 def meeting_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
-    """The ``meeting`` pattern: each meeting the scenario requests whose outcome the record shows."""
+    """The ``meeting`` pattern: each meeting the scenario requests, and each planned engagement, whose
+    outcome the record shows. A request can be refused by the asked side only; a planned engagement
+    by either side (the visitor postponing it, the host refusing it)."""
     t = sure(doc.timeline)
-    t = t[t["kind"].isin(("meeting_rejection", *HELD_KINDS)) & (t["channel"] != "")]
+    t = t[t["kind"].isin(("meeting_rejection", *CALLED_OFF_KINDS, *HELD_KINDS)) & (t["channel"] != "")]
     out = []
     for e in scenario.events:
-        if e.kind != "meeting_request" or not e.channel:
+        if not (e.kind == "meeting_request" or e.planned) or not e.channel:
             continue
         day = pd.Timestamp(e.date)
         pair = {e.sender, e.receiver}
         rows = t[(t["channel"] == e.channel) & t["sender"].isin(pair) & t["receiver"].isin(pair)]
         rows = rows[(rows["sender"] != rows["receiver"]) & ((rows["date"] - day).abs() <= pd.Timedelta(days=MEETING_MATCH_DAYS))]
-        rows = rows[(rows["kind"] != "meeting_rejection") | (rows["sender"] == e.receiver)]
+        if not e.planned:  # a request is refused by the asked side only (and is not a planned engagement to call off)
+            rows = rows[rows["kind"].isin(HELD_KINDS) | ((rows["kind"] == "meeting_rejection") & (rows["sender"] == e.receiver))]
+        refused = rows["kind"].isin(("meeting_rejection", *CALLED_OFF_KINDS))
         if rows.empty:
             continue
         distance = (rows["date"] - day).abs()
-        nearest = rows[distance == distance.min()]
-        held = set(nearest["kind"] != "meeting_rejection")
+        nearest = distance == distance.min()
+        held = set(~refused[nearest])
         if len(held) > 1:
             continue  # a refusal and a meeting equally near: the record does not say which
-        row = nearest.iloc[0]
+        row = rows[nearest].iloc[0]
         was_held = bool(held.pop())
+        what = f"the planned {e.kind} of {e.sender} with" if e.planned else f"the {e.channel} meeting {e.sender} asks of"
         out.append(Fact(
             f"meeting.{day.date()}.{e.channel}", "meeting", str(row["episode"]), max(day, pd.Timestamp(row["date"])),
-            float(was_held), f"the {e.channel} meeting {e.sender} asks of {e.receiver} on {day.date()}"
-            + (f" ({e.host})" if e.host else "") + f" is {'held' if was_held else 'refused'}",
-            responder=e.receiver, channel=e.channel, start=day,
+            float(was_held), f"{what} {e.receiver} on {day.date()}" + (f" ({e.host})" if e.host else "")
+            + f" is {'held' if was_held else 'refused or called off'}",
+            responder="" if e.planned else e.receiver, kind=e.kind if e.planned else "", channel=e.channel, start=day,
         ))  # fmt: skip
     return out
 

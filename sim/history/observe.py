@@ -88,6 +88,8 @@ def _lag(ev: pd.DataFrame, f: Fact) -> float | None:
 
 
 def _meeting(ev: pd.DataFrame, f: Fact) -> float | None:
+    if f.kind:  # a planned engagement: held if it took place on its day (each side may call it off)
+        return float((ev["scripted"] & (ev["kind"] == f.kind) & (ev["channel"] == f.channel) & (ev["date"] == f.start)).any())
     request = ev[(ev["kind"] == "meeting_request") & (ev["channel"] == f.channel) & (ev["date"] == f.start)]
     if request.empty:
         return None

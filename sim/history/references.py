@@ -12,10 +12,15 @@ their documented answers only in the training part.
   1988): it answers every trigger on day 1, sending each hostile kind with its
   training frequency; cuts the military channels on day 3; reopens each after the
   median documented thaw of the training part; refuses a meeting exactly when its
-  channel is shut.
+  channel is shut, and calls off a planned engagement the same way (the host refuses it).
 * :func:`sim.history.var_reference.var_reference` answers only when a vector
   autoregression of weekly Goldstein sums (Goldstein & Freeman 1990) forecasts a
-  hostile week, and otherwise acts as the climatology does.
+  hostile week, and otherwise acts as the climatology does (a hostile week of the host
+  also refuses its meetings and planned engagements).
+
+Both start from the null model's run, in which every planned engagement of the scenario
+(:attr:`sim.core.scenario.ScriptedEvent.planned`) takes place; the event log does not say
+which scripted rows were planned, so they are found from the scenario (:func:`planned_rows`).
 
 The null model (no retaliation, no thaw) is the model itself with its rules off
 (:data:`sim.history.calibrate.NULL_MODEL`), not a reference of this module.
@@ -30,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.errors import SimInputError
+from sim.core.scenario import Scenario
 from sim.core.vocabulary import load_vocabulary
 from sim.history.facts import Facts
 from sim.history.scores import share
@@ -87,11 +93,33 @@ class TrainingRates:
         return max(own, key=self.kinds.__getitem__)
 
 
-class SyntheticRun:
-    """A run written by a reference: the scenario's scripted events plus the reference's own acts."""
+def planned_rows(scripted: pd.DataFrame, scenario: Scenario | None) -> np.ndarray:
+    """Which scripted rows are the scenario's planned engagements: same kind, sender, receiver and
+    channel, on the event's day (within its month for a month-precision date); none without a scenario."""
+    out = np.zeros(len(scripted), dtype=bool)
+    if scenario is None:
+        return out
+    dates = pd.DatetimeIndex(scripted["date"])
+    for e in scenario.events:
+        if not e.planned:
+            continue
+        day = pd.Timestamp(e.date)
+        when = (dates.to_period("M") == day.to_period("M")) if e.precision == "month" else (dates == day)
+        out |= (np.asarray(when) & (scripted["kind"] == e.kind).to_numpy() & (scripted["sender"] == e.sender).to_numpy()
+                & (scripted["receiver"] == e.receiver).to_numpy() & (scripted["channel"] == e.channel).to_numpy())  # fmt: skip
+    return out
 
-    def __init__(self, base: Run) -> None:
+
+class SyntheticRun:
+    """A run written by a reference: the scenario's scripted events plus the reference's own acts.
+
+    ``scenario`` (the one ``base`` ran) tells which scripted rows are planned engagements, which
+    :meth:`answer_meetings` may call off; without it every one takes place, as in ``base``.
+    """
+
+    def __init__(self, base: Run, scenario: Scenario | None = None) -> None:
         self.scripted = base.events[base.events["scripted"]].reset_index(drop=True)
+        self.planned = planned_rows(self.scripted, scenario)
         self.dates = pd.DatetimeIndex(base.steps["date"])
         self.channels = [columns.channel_name(c) for c in columns.of(base.steps.columns, columns.CHANNEL)]
         self.pair = columns.parse(columns.of(base.steps.columns, columns.CHANNEL)[0]).actors
@@ -117,12 +145,23 @@ class SyntheticRun:
         self.shut[channel][step : step + days] = True
         self.add(step + days, RESPONDER, rival, "channel_resumption", channel, sid)
 
+    def _refused(self, r, refuse) -> bool:
+        return bool((r.channel in self.shut and self.shut[r.channel][int(r.step)]) or refuse(r))
+
     def answer_meetings(self, refuse=lambda request: False) -> None:
-        """Answer every scripted request: refused if its channel is shut that day or ``refuse(request)``."""
+        """Answer every scripted request: refused if its channel is shut that day or ``refuse(request)``.
+        Call off each planned engagement on the same terms: its scripted row is dropped and the host
+        refuses it that day (no cause, as the model's refusal of a planned engagement)."""
         for r in self.scripted[self.scripted["kind"] == "meeting_request"].itertuples(index=False):
-            shut = r.channel in self.shut and self.shut[r.channel][int(r.step)]
-            kind = "meeting_rejection" if shut or refuse(r) else "ministerial_meeting"
+            kind = "meeting_rejection" if self._refused(r, refuse) else "ministerial_meeting"
             self.add(int(r.step), r.receiver, r.sender, kind, r.channel, int(r.id))
+        off = np.zeros(len(self.scripted), dtype=bool)
+        for i, r in zip(np.flatnonzero(self.planned), self.scripted[self.planned].itertuples(index=False)):
+            if self._refused(r, refuse):
+                off[i] = True
+                self.add(int(r.step), r.receiver, r.sender, "meeting_rejection", r.channel, None)
+        if off.any():
+            self.scripted, self.planned = self.scripted[~off].reset_index(drop=True), self.planned[~off]
 
     def trigger(self, trig: Trigger) -> tuple[int, int] | None:
         """The step and id of the scripted event matching a documented trigger, or None."""
@@ -170,14 +209,15 @@ def triggers_of(facts: Facts) -> dict[Trigger, list[str]]:
     return {t: r or [RESPONDER] for t, r in out.items()}
 
 
-def climatology(facts: Facts, train: Part, base: Run, seeds: Sequence[int]) -> list[Run]:
-    """The climatology reference's run for each seed (see the module's docstring)."""
+def climatology(facts: Facts, train: Part, base: Run, seeds: Sequence[int], scenario: Scenario | None = None) -> list[Run]:
+    """The climatology reference's run for each seed (see the module's docstring); ``scenario``: the one
+    ``base`` ran, whose planned engagements it may call off (None: all take place)."""
     rates = TrainingRates.learn(facts, train)
     military = [c for c, s in load_vocabulary().channels.items() if s.military]
     out = []
     for seed in seeds:
         rng = np.random.default_rng(seed)
-        run = SyntheticRun(base)
+        run = SyntheticRun(base, scenario)
         for trig, responders in triggers_of(facts).items():
             respond(run, rates, trig, responders, RESPONSE_DAY, rng)
             found = run.trigger(trig)

@@ -198,8 +198,10 @@ def run_validation(cfg: DictConfig) -> dict[str, Any]:
         observed: dict[str, list[Observation]] = {}
         for m in s.models:
             if m in REFERENCE_MODELS:
-                runs = (climatology(facts, fold.train, base, s.seeds) if m == "climatology" else
-                        var_reference(facts, fold.train, base, s.seeds, s.cutoff, fold.episode, test=fold.test))  # fmt: skip
+                sc = base_spec.scenario  # its planned engagements the references may call off
+                runs = (climatology(facts, fold.train, base, s.seeds, scenario=sc) if m == "climatology" else
+                        var_reference(facts, fold.train, base, s.seeds, s.cutoff, fold.episode, test=fold.test,
+                                      scenario=sc))  # fmt: skip
                 observed[m] = [observe(r, facts) for r in runs]
                 continue
             if m in s.run_folders:  # stored runs, scored as they are (e.g. a sweep's run folders)

@@ -22,7 +22,8 @@ hostile as one formal condemnation (:data:`HOSTILE_CAMEO`, Goldstein -4.4); it
 answers at the start of the first such week with the training frequencies of
 kinds, cuts each channel with its training rate and reopens it after the median
 training thaw; a meeting requested in a hostile week of the asked side, or on a
-shut channel, is refused. Only rows of the training part are fitted.
+shut channel, is refused, and a planned engagement then is called off (the host
+refuses it). Only rows of the training part are fitted.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.errors import SimInputError
+from sim.core.scenario import Scenario
 from sim.core.vocabulary import load_vocabulary
 from sim.history.facts import RESPONSE_WINDOW_DAYS, Facts
 from sim.history.references import SyntheticRun, TrainingRates, respond, rival_of, triggers_of
@@ -122,8 +124,10 @@ def known_weeks(start: pd.Timestamp, weeks: int, cutoff: pd.Timestamp | None, te
 
 
 def var_reference(facts: Facts, train: Part, base: Run, seeds: Sequence[int], cutoff: pd.Timestamp | None = None,
-                  held_out: str = "", max_lags: int = MAX_LAGS, test: Part | None = None) -> list[Run]:
-    """The VAR reference's run for each seed (see the module's docstring)."""
+                  held_out: str = "", max_lags: int = MAX_LAGS, test: Part | None = None,
+                  scenario: Scenario | None = None) -> list[Run]:
+    """The VAR reference's run for each seed (see the module's docstring); ``scenario``: the one ``base``
+    ran, whose planned engagements a hostile week of the host calls off (None: all take place)."""
     rates = TrainingRates.learn(facts, train)
     directions = [(a, b) for a in GOVERNMENTS for b in GOVERNMENTS if a != b]
     start = pd.Timestamp(base.steps["date"].iloc[0])
@@ -148,7 +152,7 @@ def var_reference(facts: Facts, train: Part, base: Run, seeds: Sequence[int], cu
             if not known[w]:
                 history[w] = sums[w]
         is_hostile = {d: sums[:, j] <= hostile for j, d in enumerate(directions)}
-        run = SyntheticRun(base)
+        run = SyntheticRun(base, scenario)
         for trig, responders in triggers_of(facts).items():
             found = run.trigger(trig)
             if found is None:

@@ -1,4 +1,4 @@
-"""Figures of one run: tension with events marked, channel status, regional alignment.
+"""Figures of one run: tension with events marked, hostility by issue area, channel status, regional alignment.
 
 Uses matplotlib's object API (``Figure``) so that drawing never touches
 pyplot's global state or the display backend.
@@ -6,6 +6,7 @@ pyplot's global state or the display backend.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -33,6 +34,11 @@ _KIND_COLORS = {
 
 
 _QUIET_SCRIPTED = {"meeting_request", "personnel_change"}
+
+# A channel's status by code: open, suspended, absent (not founded yet).
+_STATUS_COLORS = ("#66bb6a", "#c62828", "#cfcfcf")
+# One colour per issue area (sim.core.vocabulary.AREAS) in the hostility figure.
+_AREA_COLORS = {"security": "#c62828", "economy": "#2e7d32", "diplomacy": "#1565c0"}
 
 
 def _dates(steps: pd.DataFrame) -> np.ndarray:
@@ -77,26 +83,51 @@ def tension_figure(events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: 
     return fig
 
 
+def hostility_figure(steps: pd.DataFrame, title: str = "") -> Figure:
+    """Each pole government's hostility towards the other, one panel each: a line per issue area and
+    the aggregate (their maximum, the hostility that enters tension) drawn thick behind them."""
+    tcol = columns.tension_column(steps.columns)
+    a, b = columns.parse(tcol).actors
+    fig = Figure(figsize=(12, 6), layout="constrained")
+    axes = fig.subplots(2, 1, sharex=True, sharey=True)
+    dates = _dates(steps)
+    for ax, (holder, towards) in zip(axes, ((a, b), (b, a))):
+        ax.plot(dates, steps[columns.hostility(holder, towards)], color="black", lw=4, alpha=0.2,
+                label="aggregate (max over areas)")  # fmt: skip
+        for area, col in columns.areas_of(steps.columns, holder, towards).items():
+            ax.plot(dates, steps[col], color=_AREA_COLORS.get(area, "#607d8b"), lw=1.2, label=area)
+        ax.set_ylim(0, 1)
+        ax.set_ylabel(f"{holder} → {towards}")
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    axes[0].legend(loc="upper left", fontsize=8, ncol=4)
+    axes[0].set_title("hostility: 0 = calm, 1 = maximal", fontsize=9, loc="left")
+    fig.suptitle(title or "Hostility by issue area")
+    return fig
+
+
 def channel_figure(events: pd.DataFrame, steps: pd.DataFrame, title: str = "") -> Figure:
-    """Gantt-style bars: each channel open (green) or suspended (red) over time."""
+    """Gantt-style bars: each channel open (green), suspended (red) or not founded yet (grey) over time."""
     cols = columns.of(steps.columns, columns.CHANNEL)
     fig = Figure(figsize=(12, 0.55 * len(cols) + 1.6), layout="constrained")
     ax = fig.add_subplot()
     start = mdates.date2num(pd.Timestamp(steps["date"].iloc[0]))
+    any_absent = False
     for row, col in enumerate(cols):
-        susp = suspended_mask(steps[col]).astype(np.int8)
-        edges = np.flatnonzero(np.diff(np.concatenate(([-1], susp, [-1]))) != 0)
-        for s, e in zip(edges[:-1], edges[1:]):
-            color = "#c62828" if susp[s] else "#66bb6a"
-            ax.broken_barh([(start + s, e - s)], (row - 0.35, 0.7), color=color)
+        state = suspended_mask(steps[col]).astype(np.int8)
+        absent = (steps[col].astype(str) == "absent").to_numpy()
+        state[absent] = 2
+        any_absent |= bool(absent.any())
+        edges = np.flatnonzero(np.diff(np.concatenate(([-1], state, [-1]))) != 0)
+        for s, e in itertools.pairwise(edges):
+            ax.broken_barh([(start + s, e - s)], (row - 0.35, 0.7), color=_STATUS_COLORS[state[s]])
     names = [columns.channel_name(c) for c in cols]
     ax.set_yticks(range(len(cols)), names)
     ax.invert_yaxis()
     ax.xaxis_date()
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    ax.legend(handles=[Line2D([], [], color="#66bb6a", lw=8, label="open"),
-                       Line2D([], [], color="#c62828", lw=8, label="suspended")],
-              loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8)  # fmt: skip
+    shown = ("open", "suspended", "not founded yet")[: 3 if any_absent else 2]
+    ax.legend(handles=[Line2D([], [], color=c, lw=8, label=lbl) for c, lbl in zip(_STATUS_COLORS, shown)],
+              loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(shown), fontsize=8)  # fmt: skip
     ax.set_title(title or "Dialogue channels")
     return fig
 
@@ -122,6 +153,7 @@ def write_figures(events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: f
     suffix = f" ({label})" if label else ""
     figures = {
         "tension.png": tension_figure(events, steps, crisis_threshold, "Tension over time" + suffix),
+        "hostility.png": hostility_figure(steps, "Hostility by issue area" + suffix),
         "channels.png": channel_figure(events, steps, "Dialogue channels" + suffix),
         "alignment.png": alignment_figure(steps, "Regional alignment" + suffix),
     }

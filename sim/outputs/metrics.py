@@ -31,6 +31,8 @@ class RunTables:
         kinds: The kind of every signal, in order; ``scripted`` flags the scripted ones.
         alignment: Per regional state, its (first-day, last-day) alignment.
         crisis_threshold: The crisis level.
+        overrides: How many scripted signals carry an intensity the scenario set by hand
+            (the event log's ``intensity_override``) instead of the weight scale's.
     """
 
     start: np.datetime64
@@ -40,6 +42,7 @@ class RunTables:
     scripted: np.ndarray
     alignment: dict[str, tuple[float, float]]
     crisis_threshold: float
+    overrides: int = 0
 
     @classmethod
     def from_tables(cls, events: pd.DataFrame, steps: pd.DataFrame, crisis_threshold: float) -> RunTables:
@@ -53,6 +56,7 @@ class RunTables:
             scripted=events["scripted"].to_numpy(dtype=bool),
             alignment=align,
             crisis_threshold=crisis_threshold,
+            overrides=_overrides(events),
         )
 
     @cached_property
@@ -65,6 +69,14 @@ class RunTables:
             starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
             out += [(col, int(s), int(e), bool(e < n)) for s, e in zip(starts, ends)]
         return out
+
+
+def _overrides(events: pd.DataFrame) -> int:
+    """Scripted signals whose intensity the scenario set by hand; 0 for a log saved before the column existed."""
+    if "intensity_override" not in events.columns:
+        return 0
+    flagged = events["intensity_override"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return int((flagged & events["scripted"].to_numpy(dtype=bool)).sum())
 
 
 def suspended_mask(column: pd.Series) -> np.ndarray:
@@ -147,6 +159,9 @@ OUTCOMES: tuple[Outcome, ...] = (
             label="final tension (0..1)", header="final tension", unit="tension (0..1)", group="escalation"),
     Outcome("crisis_threshold", "The tension level that counts as crisis (config crisis_threshold).",
             lambda t: t.crisis_threshold, unit="tension (0..1)", group="setting"),
+    Outcome("intensity_overrides", "Number of scripted events whose intensity the scenario set by hand "
+            "(events[i].intensity), overriding the weight scale (sim/data/weight_scale.csv).",
+            lambda t: t.overrides, header="overrides", unit="events", group="setting"),
     Outcome("crisis_crossed", "Whether tension ever reached the crisis threshold.",
             lambda t: bool((t.tension >= t.crisis_threshold).any()),
             label="share of runs reaching crisis", header="crisis", rate=True, group="escalation", headline=True),

@@ -1,8 +1,14 @@
 """Turn a finished model into the two tables a researcher analyses.
 
 * ``events``: one row per signal (the event log, CAMEO-coded).
-* ``steps``: one row per simulated day (tension, hostility, trust, pressure,
-  channel status, alignment). Column meanings are listed in the README.
+* ``steps``: one row per simulated day (tension, hostility in each issue area
+  and its aggregate, trust, pressure, channel status, alignment). Column meanings
+  are listed in the README and in :mod:`sim.outputs.columns`.
+
+Both the steps table and :func:`run_arrays` compute a pair's tension here, the
+same way: the mean of the two directed aggregate hostilities, where a
+government's aggregate hostility towards an actor is its most aggrieved issue
+area (the maximum over ``AREAS`` of its per-area hostility).
 """
 
 from __future__ import annotations
@@ -10,14 +16,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.core.event_facts import NO_FACTS
 from sim.core.model import SignalingModel
+from sim.core.state import RelaxingState
 from sim.core.vocabulary import load_vocabulary
 from sim.outputs import columns
 from sim.outputs.metrics import RunTables
 
 EVENT_COLUMNS = (
     "id", "date", "step", "sender", "receiver", "kind", "channel", "intensity", "cameo_code",
-    "goldstein", "cause", "scripted", "note", "host", "magnitude", "unit",
+    "goldstein", "cause", "scripted", "note", "host", "magnitude", "unit", "facts", "intensity_override",
 )  # fmt: skip
 
 
@@ -45,6 +53,9 @@ def events_frame(model: SignalingModel) -> pd.DataFrame:
             "host": [s.host for s in ev],
             "magnitude": np.array([np.nan if s.magnitude is None else s.magnitude for s in ev], dtype=float),
             "unit": [s.unit for s in ev],
+            # getattr: signals pickled or built before the fields existed read as "no facts, weighed by the scale"
+            "facts": [getattr(s, "facts", NO_FACTS).text() for s in ev],
+            "intensity_override": np.fromiter((getattr(s, "override", False) for s in ev), dtype=bool, count=len(ev)),
         },
         columns=list(EVENT_COLUMNS),
     )
@@ -62,6 +73,22 @@ def channel_status(model: SignalingModel, n_days: int | None = None) -> dict[str
     for spell in model.board.history:
         end = n if spell.resumed_day is None else spell.resumed_day
         out[spell.channel][spell.suspended_day : end] = True
+    return out
+
+
+STATUS_DTYPE = pd.CategoricalDtype(["open", "suspended", "absent"])
+"""The dtype of a ``channel_A_B_<channel>`` column: ``absent`` until a channel the scenario
+lists as absent at the start is founded (``channels_at_start``, an event's ``launches``)."""
+
+
+def channel_absent(model: SignalingModel, n_days: int | None = None) -> dict[str, np.ndarray]:
+    """Per channel absent at the start, a boolean array over days: True before the day it was founded."""
+    n = model.n_days if n_days is None else n_days
+    out = {}
+    for c, day in getattr(model.board, "founded", {}).items():
+        absent = np.zeros(n, dtype=bool)
+        absent[: n if day is None else day] = True
+        out[c] = absent
     return out
 
 
@@ -87,13 +114,35 @@ def steps_frame(model: SignalingModel, n_days: int | None = None) -> pd.DataFram
     for agent in (*model.governments.values(), *model.regional.values()):
         values = agent.state.daily(n)
         for i, key in enumerate(agent.state.names):
+            if len(key) == 3:  # ("hostility", other, area): its aggregate column goes first, filled below
+                series.setdefault(columns.hostility(agent.code, key[1]), np.empty(0))
             series[columns.state_column(agent.code, key)] = values[:, i]
+    for col in columns.aggregates(series):
+        holder, towards = columns.parse(col).actors
+        areas = columns.areas_of(series, holder, towards)
+        if areas:
+            series[col] = np.max([series[c] for c in areas.values()], axis=0)
     cols[columns.tension(a, b)] = (series[columns.hostility(a, b)] + series[columns.hostility(b, a)]) / 2
     cols.update(series)
-    status = pd.CategoricalDtype(["open", "suspended"])
+    absent = channel_absent(model, n)
     for c, susp in channel_status(model, n).items():
-        cols[columns.channel(a, b, c)] = pd.Categorical.from_codes(susp.astype(np.int8), dtype=status)
+        codes = susp.astype(np.int8)
+        if c in absent:
+            codes[absent[c]] = STATUS_DTYPE.categories.get_loc("absent")
+        cols[columns.channel(a, b, c)] = pd.Categorical.from_codes(codes, dtype=STATUS_DTYPE)
     return pd.DataFrame(cols)
+
+
+def hostility_series(state: RelaxingState, towards: str, n_days: int) -> np.ndarray:
+    """A government's daily aggregate hostility towards ``towards``: the maximum over its issue areas.
+
+    Reads the per-area keys ``("hostility", towards, area)``, or a single
+    ``("hostility", towards)`` key where the state has no areas.
+    """
+    keys = [k for k in state.names if len(k) == 3 and k[0] == columns.HOSTILITY and k[1] == towards]
+    if not keys:
+        return state.daily_of((columns.HOSTILITY, towards), n_days)
+    return state.daily_of_many(keys, n_days).max(axis=1)
 
 
 def run_arrays(model: SignalingModel, crisis_threshold: float) -> RunTables:
@@ -105,7 +154,7 @@ def run_arrays(model: SignalingModel, crisis_threshold: float) -> RunTables:
     n = model.n_days
     a, b = model.poles
     ga, gb = model.governments[a], model.governments[b]
-    tension = (ga.state.daily_of(("hostility", b), n) + gb.state.daily_of(("hostility", a), n)) / 2
+    tension = (hostility_series(ga.state, b, n) + hostility_series(gb.state, a, n)) / 2
     align = {}
     for code, reg in model.regional.items():
         series = reg.state.daily_of(("alignment", None), n)
@@ -116,6 +165,7 @@ def run_arrays(model: SignalingModel, crisis_threshold: float) -> RunTables:
         suspended={columns.channel(a, b, c): s for c, s in channel_status(model).items()},
         kinds=[s.kind for s in model.events],
         scripted=np.fromiter((s.scripted for s in model.events), dtype=bool, count=len(model.events)),
+        overrides=sum(1 for s in model.events if s.scripted and getattr(s, "override", False)),
         alignment=align,
         crisis_threshold=crisis_threshold,
     )

@@ -23,7 +23,8 @@ SUMMARY_COLUMNS = ("counterfactual", "base", "metric", "description", "base_valu
 
 
 def _key(e: ScriptedEvent) -> tuple:
-    return (e.date, e.sender, e.receiver, e.kind, e.channel, e.intensity, e.magnitude, e.post, e.official, e.sanctioned_by)
+    return (e.date, e.precision, e.sender, e.receiver, e.kind, e.channel, e.intensity, e.magnitude, e.unit, e.facts,
+            e.planned, e.post, e.official, e.sanctioned_by)  # fmt: skip
 
 
 def changed_events(base: Scenario, cf: Scenario) -> tuple[tuple[ScriptedEvent, ...], tuple[ScriptedEvent, ...]]:
@@ -98,9 +99,17 @@ def summary_table(base: Runs, cf: Runs, lo: int, hi: int, period: tuple[dt.date,
 
 
 def _event_text(e: ScriptedEvent) -> str:
+    """The event as a line: date, actors, kind, channel, then its facts (or its hand-set intensity)."""
     extra = f" {e.channel}" if e.channel else ""
-    size = f", {e.magnitude:g} {e.unit}".rstrip() if e.magnitude is not None else ""
-    return f"{e.date} {e.sender}->{e.receiver} {e.kind}{extra} (intensity {e.intensity:g}{size})"
+    date = f"{e.date:%Y-%m}" if e.precision == "month" else str(e.date)
+    stated = [e.facts.text()] if e.facts.text() else []
+    if e.magnitude is not None and e.unit != "usd_bn":
+        stated.append(f"{e.magnitude:g} {e.unit}".rstrip())
+    if e.planned:
+        stated.append("planned")
+    if e.intensity is not None:
+        stated.append(f"intensity {e.intensity:g}, set by hand")
+    return f"{date} {e.sender}->{e.receiver} {e.kind}{extra}" + (f" ({'; '.join(stated)})" if stated else "")
 
 
 def format_result(r: CounterfactualResult) -> str:

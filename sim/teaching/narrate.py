@@ -4,7 +4,7 @@ Each line gives the day, who does what to whom in plain words and, for a
 signal that answers another, what it answers and when::
 
     2022-08-03 China condemns the United States, answering the US high-level visit to Taiwan
-    on 2022-08-02 (House Speaker visits Taipei).
+    on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug)).
 
 (one line in the output). Usage::
 
@@ -21,7 +21,6 @@ its ``events.parquet`` instead. The words come from the vocabulary files in
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -39,8 +38,9 @@ from sim.outputs.io import read_events
 # Amounts in US dollars, by unit, in dollars; other units are written as "<number> <unit>".
 DOLLARS = {"usd_bn": 1e9, "usd_m": 1e6}
 # Kinds whose rule-written note gives a reason worth telling. Rules note why a meeting was
-# refused; the only other rule note, "accepted", says no more than the meeting itself.
-REASONED_KINDS = {"meeting_rejection"}
+# refused or a planned engagement called off; the only other rule note, "accepted", says no
+# more than the meeting itself.
+REASONED_KINDS = {"meeting_rejection", "visit_postponed"}
 
 
 def _names(code: str, vocab: Vocabulary) -> tuple[str, str]:
@@ -110,7 +110,13 @@ def _first_clause(note: str) -> str:
     A clause too short to stand alone ("Li Shangfu, under US sanctions since 2018, ...")
     keeps the whole note.
     """
-    clause = re.split(r"[,;] ", note, maxsplit=1)[0]
+    depth, cut = 0, len(note)
+    for i, ch in enumerate(note):  # the first ", " or "; " outside parentheses
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch in ",;" and note[i + 1 : i + 2] == " ":
+            cut = i
+            break
+    clause = note[:cut]
     return clause if len(clause.split()) >= 3 else note
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sim import run
+from sim.core.scenario_files import load_scenario
 from sim.core.vocabulary import load_vocabulary
 from sim.outputs.io import read_events
 from sim.teaching.narrate import main, narrate
@@ -17,6 +18,9 @@ from sim.teaching.narrate import main, narrate
 from ..conftest import REPO
 
 FOLDER_OVERRIDES = ["seed=2", "figures=false"]
+# The calibrated US trigger is above the balloon's severity as the US reads it (0.6, an intrusion):
+# at that trigger the US intercepts the balloon, and China answers the interception.
+US_ANSWERS_BALLOON = "governments.USA.retaliation.trigger=0.6"
 
 
 @pytest.fixture(scope="module")
@@ -50,19 +54,20 @@ def test_china_first_answer_to_the_pelosi_visit(story, historical):
     answers = ev[ev["cause"] == visit["id"]]
     first = answers.loc[answers["date"].idxmin()]
     assert first["sender"] == "CHN" and str(first["date"].date()) == "2022-08-03"
-    assert story[1] == (
-        "2022-08-03 China condemns the United States, answering the US high-level visit to Taiwan "
-        "on 2022-08-02 (House Speaker visits Taipei)."
-    )
+    # The visit's own line tells its whole note; an answer names it by the note's first clause.
     assert story[0] == (
         "2022-08-02 The United States makes a high-level visit to Taiwan "
-        "(House Speaker visits Taipei, the first Speaker visit in 25 years)."
+        "(House Speaker lands in Taipei (meets Tsai 3 Aug), the first Speaker visit in 25 years)."
+    )
+    assert story[1] == (
+        "2022-08-03 China condemns the United States, answering the US high-level visit to Taiwan "
+        "on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug))."
     )
     suspension = [line for line in story if "suspends military-to-military talks" in line]
     assert suspension == [
         (
             "2022-08-04 China suspends military-to-military talks with the United States, answering the US "
-            "high-level visit to Taiwan on 2022-08-02 (House Speaker visits Taipei)."
+            "high-level visit to Taiwan on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug))."
         )
     ]
 
@@ -90,17 +95,32 @@ def test_every_answer_names_its_immediate_cause_and_its_date(story, ordered):
     assert all("answering" in line for line, s in zip(story, ordered["scripted"]) if not s)
 
 
-def test_an_answer_to_an_answer_names_the_answer_not_the_trigger(story):
-    # The balloon (scripted) is answered by the US interception; China's condemnation answers that.
-    line = next(x for x in story if x.startswith("2023-02-05 China condemns"))
-    assert line.endswith(", answering the US interception of a Chinese platform on 2023-02-04.")
-    assert "balloon" not in line
+def test_an_answer_to_an_answer_names_the_answer_not_the_trigger(story, capsys, tmp_path, monkeypatch):
+    """With a US that answers the balloon (through the command's overrides), the balloon (scripted) is
+    answered by the US interception, and China's answers name the interception, not the balloon."""
+    assert not any(" intercepts " in x for x in story)  # by default the US lets the balloon pass
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli(capsys, US_ANSWERS_BALLOON, "--from", "2023-02-02", "--to", "2023-02-05")
+    assert code == 0 and err == "" and list(tmp_path.iterdir()) == []
+    lines = out.splitlines()
+    interception = next(x for x in lines if x.startswith("2023-02-04 The United States intercepts a Chinese platform"))
+    assert ", answering the Chinese surveillance over the United States on 2023-02-02 (" in interception
+    assert "balloon" in interception  # the scripted cause is named by its note
+    answers = [x for x in lines if x.startswith("2023-02-05 China ")]
+    condemnation = next(x for x in answers if x.startswith("2023-02-05 China condemns"))
+    assert condemnation.endswith(", answering the US interception of a Chinese platform on 2023-02-04.")
+    # China, as host, calls off the Secretary of State's planned trip: that answers the interception too.
+    trip = next(x for x in answers if x.startswith("2023-02-05 China refuses high-level diplomatic talks"))
+    assert ", answering the US interception of a Chinese platform on 2023-02-04, because " in trip
+    assert "Secretary of State's planned Beijing talks" in trip
+    assert len(answers) == 2 and not any("balloon" in x for x in answers)
 
 
 def test_scripted_lines_tell_the_note_and_the_amount_and_refusals_their_reason(story):
+    notes = {(str(e.date), e.kind): e.note for e in load_scenario("historical_2022_2024").events}
     sale = "The United States approves an arms sale to Taiwan"
-    assert f"2024-10-25 {sale} (NASAMS air defence and radars; $1.988 billion)." in story
-    assert f"2022-12-06 {sale} (F-16 and C-130 spare parts; $428 million)." in story
+    assert f"2024-10-25 {sale} ({notes['2024-10-25', 'arms_sale']}; $1.988 billion)." in story
+    assert f"2022-12-06 {sale} ({notes['2022-12-06', 'arms_sale']}; $428 million)." in story
     shangri_la = next(x for x in story if x.startswith("2023-06-02 China refuses"))
     assert "defence ministers' talks with the United States" in shangri_la
     assert shangri_la.endswith("because a post the channel runs through is vacant or held by a sanctioned official.")
@@ -108,10 +128,14 @@ def test_scripted_lines_tell_the_note_and_the_amount_and_refusals_their_reason(s
     assert not any("accepted" in x for x in story)
 
 
-def test_filters_keep_their_lines_and_answers_still_name_causes_left_out(historical, ordered):
+def test_filters_keep_their_lines_and_answers_still_name_causes_left_out(story, historical, ordered):
     ev = historical.events
     window = narrate(ev, start="2022-08-04", end="2022-08-31")
-    assert [x[:10] for x in window] == ["2022-08-04"] * 3 + ["2022-08-05", "2022-08-07", "2022-08-09"]
+    kept = ordered[(ordered["date"] >= "2022-08-04") & (ordered["date"] <= "2022-08-31")]
+    assert [x[:10] for x in window] == [d.strftime("%Y-%m-%d") for d in kept["date"]]
+    assert window == [x for x in story if "2022-08-04" <= x[:10] <= "2022-08-31"]  # the same lines
+    # China's answers to the visit (drills, the channels it cuts, sanctions) name it though its line is left out.
+    assert len(window) >= 3 and any("suspends military-to-military talks" in x for x in window)
     assert all("answering the US high-level visit to Taiwan on 2022-08-02" in x for x in window)
     taiwan = narrate(ev, actor="TWN")
     assert len(taiwan) == int(((ev["sender"] == "TWN") | (ev["receiver"] == "TWN")).sum()) > 5

@@ -20,7 +20,7 @@ import pytest
 
 from sim import run
 from sim.core.errors import SimInputError
-from sim.core.vocabulary import load_vocabulary
+from sim.core.vocabulary import AREAS, load_vocabulary
 from sim.history.compare import (
     FIT_WEIGHTS,
     LAG_SCALE_DAYS,
@@ -39,7 +39,8 @@ from sim.history.compare import (
 )
 from sim.history.targets import LagMeasure, Tenure, Trigger, lag_measures
 from sim.history.timeline import load_timeline
-from sim.outputs.tables import EVENT_COLUMNS
+from sim.outputs import columns
+from sim.outputs.tables import EVENT_COLUMNS, STATUS_DTYPE
 from tests.conftest import REPO
 from tests.unit.test_targets import make_timeline
 
@@ -81,16 +82,23 @@ def make_events(rows) -> pd.DataFrame:
             "host": [""] * len(rows),
             "magnitude": np.full(len(rows), np.nan),
             "unit": [""] * len(rows),
+            "facts": [""] * len(rows),  # no facts stated: weighed as a typical act
+            "intensity_override": np.zeros(len(rows), dtype=bool),
         },
         columns=list(EVENT_COLUMNS),
     )
 
 
 def make_steps(n: int, suspended: dict[str, list[tuple[int, int]]]) -> pd.DataFrame:
-    """A steps table of ``n`` days from START; ``suspended[channel]`` lists [first, end) step ranges."""
+    """A steps table of ``n`` days from START; ``suspended[channel]`` lists [first, end) step ranges.
+    Hostility is held per issue area, its aggregate the maximum over them; no channel is ever absent."""
     days = np.arange(n)
     cols: dict[str, object] = {"step": days, "date": (START + days).astype("datetime64[ns]"), "tension_USA_CHN": 0.1}
-    status = pd.CategoricalDtype(["open", "suspended"])
+    for a, b in (("USA", "CHN"), ("CHN", "USA")):
+        cols[columns.hostility(a, b)] = 0.1
+        for area in AREAS:
+            cols[columns.hostility(a, b, area)] = 0.1
+    status = STATUS_DTYPE
     for c in CHANNELS:
         susp = np.zeros(n, dtype=np.int8)
         for a, b in suspended.get(c, ()):
@@ -173,6 +181,12 @@ def test_hand_made_tables_have_the_real_columns_and_dtypes(historical):
     assert ev.dtypes.to_dict() == historical.events.dtypes.to_dict()
     for c in CHANNELS:
         assert st[f"channel_USA_CHN_{c}"].dtype == historical.steps[f"channel_USA_CHN_{c}"].dtype
+        assert list(st[f"channel_USA_CHN_{c}"].cat.categories) == ["open", "suspended", "absent"]
+    pair = {("USA", "CHN"), ("CHN", "USA")}
+    hostility = [c for c in historical.steps.columns if c.startswith("hostility_") and columns.parse(c).actors in pair]
+    assert len(hostility) == 2 * (1 + len(AREAS))  # the aggregate and each area, both ways
+    assert [c for c in st.columns if c.startswith("hostility_")] == hostility
+    assert st[hostility].dtypes.eq(historical.steps[hostility].dtypes).all()
     assert st["date"].dtype == historical.steps["date"].dtype
     assert st["step"].dtype == historical.steps["step"].dtype
 

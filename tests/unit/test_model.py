@@ -45,7 +45,11 @@ def test_event_log_columns_and_causality(historical):
         assert col in ev.columns
     assert ev["id"].is_unique and ev["step"].is_monotonic_increasing
     decided = ev[~ev["scripted"]]
-    assert decided["cause"].notna().all()
+    # Every decided signal answers one before it; a planned engagement called off answers the grievance
+    # that made its side call it off, if that side holds one.
+    called_off = decided["note"].str.contains("; planned engagement: ", regex=False)
+    assert decided.loc[~called_off, "cause"].notna().all()
+    decided = decided[decided["cause"].notna()]
     by_id = ev.set_index("id")
     for _, row in decided.iterrows():
         cause = by_id.loc[int(row["cause"])]
@@ -187,11 +191,20 @@ def test_a_reopening_is_credited_to_the_latest_decision(historical):
         assert later.empty or cause["kind"] != "leader_summit", (rid, row["channel"], row["date"])
 
 
-def test_balloon_call_request_is_refused_after_the_shootdown(historical):
-    """Signals decided on earlier days go out before the day's scripted events: the
-    US shoot-down (a rule's answer to the balloon) precedes the scripted call request."""
-    ev = historical.events
-    request = ev[(ev["kind"] == "meeting_request") & (ev["date"] == pd.Timestamp("2023-02-04"))].iloc[0]
+def test_an_answer_decided_earlier_goes_out_before_the_days_scripted_request(write_scenario):
+    """Signals decided on earlier days go out before the day's scripted events: the US
+    interception (its answer, two days on, to a surveillance incident) precedes the scripted
+    call request of that day, which China then refuses."""
+    doc = minimal_scenario(start="2023-01-01", end="2023-03-31")
+    doc["events"] = [
+        {"date": "2023-02-02", "sender": "CHN", "receiver": "USA", "kind": "surveillance_incident", "incident": "intrusion"},
+        {"date": "2023-02-04", "sender": "USA", "receiver": "CHN", "kind": "meeting_request", "channel": "defense_ministers"},
+    ]  # fmt: skip
+    ev = scenario_run(write_scenario, doc, "~calibration", "governments.USA.retaliation.trigger=0.3",
+                      "governments.USA.repertoire.2.lag=[2,2]").events  # fmt: skip
+    shot = ev[ev["kind"] == "interception"].iloc[0]
+    request = ev[ev["kind"] == "meeting_request"].iloc[0]
+    assert shot["date"] == request["date"] == pd.Timestamp("2023-02-04") and shot["id"] < request["id"]
     answer = ev[ev["cause"] == request["id"]].iloc[0]
     assert answer["kind"] == "meeting_rejection" and answer["step"] == request["step"]
 

@@ -28,7 +28,7 @@ def spec():
 def test_each_run_is_the_model_built_by_hand_for_its_seed(spec):
     by_hand = []
     for seed in SEEDS:
-        model = SignalingModel(spec.scenario, spec.governments, spec.regional, seed)
+        model = SignalingModel(spec.scenario, spec.governments, spec.regional, seed, scale=spec.scale)
         model.run()
         by_hand.append((events_frame(model), steps_frame(model)))
     looped = list(run_seeds(spec, SEEDS, tables))

@@ -24,11 +24,17 @@ def test_shipped_scenarios_load():
 def test_historical_scripts_only_triggers_not_chinese_responses():
     sc = load_scenario("historical_2022_2024")
     assert not sc.spontaneous
-    chinese = [e for e in sc.events if e.sender == "CHN"]
-    # China's only scripted acts are the balloon (a trigger) and personnel changes.
+    chinese = [e for e in sc.events if e.sender == "CHN" and not e.planned]
+    # China's only scripted acts are the balloon (a trigger), personnel changes, and planned visits,
+    # which take place only if both sides decide so on the day.
     assert {e.kind for e in chinese} == {"surveillance_incident", "personnel_change"}
-    decided_kinds = {"channel_suspension", "channel_resumption", "meeting_rejection", "ministerial_meeting", "rhetoric_condemnation"}
-    assert not decided_kinds & {e.kind for e in sc.events}
+    decided_kinds = {"channel_suspension", "channel_resumption", "meeting_rejection", "ministerial_meeting",
+                     "rhetoric_condemnation", "visit_postponed", "sanction", "military_drill"}  # fmt: skip
+    assert not decided_kinds & {e.kind for e in sc.events if e.sender == "CHN"}
+    assert not {"channel_suspension", "channel_resumption", "meeting_rejection", "visit_postponed"} & {e.kind for e in sc.events}
+    planned = [e for e in sc.events if e.planned]
+    assert dt.date(2023, 2, 5) in {e.date for e in planned}, "the Secretary of State's February 2023 trip is an opportunity"
+    assert all(e.intensity is None for e in sc.events), "facts, not hand-set intensities"
     li = [e for e in sc.events if e.official == "Li Shangfu"]
     assert len(li) == 1 and li[0].date == dt.date(2023, 3, 12) and li[0].sanctioned_by == ("USA",)
     removal = [e for e in sc.events if e.kind == "personnel_change" and e.official is None]

@@ -30,21 +30,32 @@ def _settings(*overrides: str):
 
 def test_default_intensities_set_every_scripted_event_to_the_scenario_default():
     written = load_scenario("historical_2022_2024")
-    assert {e.intensity for e in written.events} != {DEFAULT_INTENSITY}  # the shipped replay sets some by hand
+    assert {e.intensity for e in written.events} == {None}  # the shipped replay states facts; the scale weighs them
     default = with_default_intensities(written)
     assert {e.intensity for e in default.events} == {DEFAULT_INTENSITY}
     assert [dataclasses.replace(e, intensity=0) for e in default.events] == [
         dataclasses.replace(e, intensity=0) for e in written.events]  # nothing else changes  # fmt: skip
 
 
-def test_the_default_intensity_variant_runs_the_scenario_at_the_default_and_cuts_less():
+def test_the_default_intensity_variant_weighs_every_scripted_event_as_a_typical_act():
+    # What the variant means: the scenario as written is weighed by the weight scale from each event's facts;
+    # the variant overrides every weight with the default, so the two differ only in what the facts carry.
     s = _settings("seeds=2")
-    written = variant_runs(s, s.variants["calibrated"])
-    default = variant_runs(s, s.variants["default_intensity"])
-    for run in default:
-        assert set(run.events.loc[run.events["scripted"], "intensity"]) == {DEFAULT_INTENSITY}
-    cuts = [int((r.events["kind"] == "channel_suspension").sum()) for r in (*written, *default)]
-    assert sum(cuts[2:]) < sum(cuts[:2])  # the hand-set inputs carry the suspensions
+    shipped = s.variants["calibrated"]
+    spec = build_spec(*compose_config([*s.base, *shipped.overrides]))
+    by_facts = {(e.kind, e.facts.text()): spec.scale.weight(e.kind, e.facts) for e in spec.scenario.events}
+    for run in variant_runs(s, shipped):
+        scripted = run.events[run.events["scripted"]]
+        assert len(scripted) and not scripted["intensity_override"].any()
+        for kind, facts, weight in zip(scripted["kind"], scripted["facts"], scripted["intensity"]):
+            assert weight == pytest.approx(by_facts[(kind, facts)]), (kind, facts)
+        assert scripted["intensity"].nunique() > 1  # the facts make the weights differ
+        assert scripted["facts"].ne("").any()
+    for run in variant_runs(s, s.variants["default_intensity"]):
+        scripted = run.events[run.events["scripted"]]
+        assert len(scripted) and scripted["intensity_override"].all()
+        assert set(scripted["intensity"]) == {DEFAULT_INTENSITY}
+        assert scripted["facts"].ne("").any()  # the facts are still stated, only not weighed
 
 
 @pytest.mark.parametrize(("overrides", "field", "value"), [

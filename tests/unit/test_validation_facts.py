@@ -22,6 +22,7 @@ from sim.core.scenario_files import load_scenario
 from sim.core.vocabulary import load_vocabulary
 from sim.history.documented import Documented
 from sim.history.facts import (
+    CALLED_OFF_KINDS,
     HELD_KINDS,
     MEETING_MATCH_DAYS,
     PATTERNS,
@@ -66,7 +67,9 @@ def test_the_brief_lists_the_patterns_and_splits():
     assert PATTERNS == ("response", "lag", "meeting", "status", "thaw", "order")
     assert SPLITS == ("none", "temporal", "episode:<EPISODE>", "loeo")
     assert HOSTILE == ["meeting_rejection", "channel_suspension", "sanction", "export_control", "military_drill",
-                       "surveillance_incident", "interception", "rhetoric_condemnation"]  # fmt: skip
+                       "surveillance_incident", "interception", "rhetoric_condemnation", "tariff", "visa_restriction",
+                       "visit_postponed"]  # fmt: skip
+    assert CALLED_OFF_KINDS == ("visit_postponed",)
 
 
 # -- facts of the shipped timeline and scenario ----------------------------------------------------
@@ -83,13 +86,24 @@ MEETINGS = {
     "meeting.2024-05-31.defense_ministers": "2024-05-31-austin-dong-shangri-la",
     "meeting.2024-11-20.defense_ministers": "2024-11-20-chn-refuses-austin-dong-meeting",
 }
+# Each engagement the historical scenario plans (``planned: true``), and the documented row that settles it:
+# the visit itself where it took place on its day, the visitor's postponement where it did not.
+PLANNED = {
+    "meeting.2023-02-05.high_level_diplomacy": "2023-02-03-usa-blinken-postpones-trip",
+    "meeting.2023-06-18.high_level_diplomacy": "2023-06-18-usa-blinken-arrives-beijing",
+    "meeting.2023-07-06.economic": "2023-07-06-usa-yellen-visits-beijing",
+    "meeting.2023-08-27.economic": "2023-08-27-usa-raimondo-visits-china",
+    "meeting.2023-10-26.high_level_diplomacy": "2023-10-26-chn-wang-yi-visits-washington",
+    "meeting.2024-04-24.high_level_diplomacy": "2024-04-24-usa-blinken-visits-china",
+    "meeting.2024-08-27.high_level_diplomacy": "2024-08-27-usa-sullivan-visits-beijing",
+}
 
 
 def test_every_scripted_meeting_request_is_a_meeting_fact_settled_by_its_documented_row(facts, scenario, csv_rows):
     requests = [e for e in scenario.events if e.kind == "meeting_request"]
     assert {f"meeting.{e.date}.{e.channel}" for e in requests} == set(MEETINGS)
     meetings = {f.id: f for f in facts.of("meeting")}
-    assert set(meetings) == set(MEETINGS)
+    assert set(meetings) == set(MEETINGS) | set(PLANNED)
     for e in requests:
         f = meetings[f"meeting.{e.date}.{e.channel}"]
         row = csv_rows[MEETINGS[f.id]]
@@ -105,10 +119,33 @@ def test_every_scripted_meeting_request_is_a_meeting_fact_settled_by_its_documen
             assert row["kind"] in HELD_KINDS
             expected = 1.0
         assert f.observed == expected, f.id
-        assert f.responder == e.receiver == "CHN"
+        assert f.responder == e.receiver == "CHN" and f.kind == ""
         assert f.start == day and f.date == max(day, row_day)
         assert f.episode == row["episode"]
         assert ("held" if expected else "refused") in f.text
+
+
+def test_every_planned_engagement_is_a_meeting_fact_settled_by_its_documented_row(facts, scenario, csv_rows):
+    planned = [e for e in scenario.events if e.planned]
+    assert len(planned) == 7 and all(e.precision == "day" for e in planned)
+    assert {f"meeting.{e.date}.{e.channel}" for e in planned} == set(PLANNED)
+    meetings = {f.id: f for f in facts.of("meeting")}
+    for e in planned:
+        f = meetings[f"meeting.{e.date}.{e.channel}"]
+        row = csv_rows[PLANNED[f.id]]
+        day, row_day = ts(e.date), ts(row["date"])
+        assert row["channel"] == e.channel == f.channel
+        assert {row["sender"], row["receiver"]} == {e.sender, e.receiver} and row["sender"] != row["receiver"]
+        assert abs((row_day - day).days) <= MEETING_MATCH_DAYS and row["confidence"] != "low"
+        # Either side may call a planned engagement off: a postponement (here by the visitor) or a refusal.
+        expected = 0.0 if row["kind"] in ("meeting_rejection", *CALLED_OFF_KINDS) else 1.0
+        assert expected or row["sender"] == e.sender
+        assert expected == 0.0 or row["kind"] in HELD_KINDS
+        assert f.observed == expected, f.id
+        assert (f.responder, f.kind) == ("", e.kind)
+        assert f.start == day and f.date == max(day, row_day)
+        assert f.episode == row["episode"]
+        assert ("held" if expected else "called off") in f.text
 
 
 def test_the_meetings_named_in_the_brief(by_id):
@@ -121,6 +158,19 @@ def test_the_meetings_named_in_the_brief(by_id):
     assert len(held) == 6 and len(MEETINGS) - len(held) == 3
 
 
+def test_the_planned_trips_of_2023_are_one_called_off_and_one_held(by_id, csv_rows):
+    # February: the Secretary of State's Beijing trip of 5-6 Feb, put off by him on 3 Feb (the recoded row).
+    assert csv_rows["2023-02-03-usa-blinken-postpones-trip"]["kind"] == "visit_postponed"
+    feb = by_id["meeting.2023-02-05.high_level_diplomacy"]
+    assert (feb.observed, feb.start, feb.date, feb.episode) == (0.0, ts("2023-02-05"), ts("2023-02-05"), "E2023_BALLOON")
+    assert (feb.kind, feb.responder) == ("high_level_visit", "")
+    # June: the trip made on 18 Jun, documented that day.
+    june = by_id["meeting.2023-06-18.high_level_diplomacy"]
+    assert (june.observed, june.start, june.date, june.episode) == (1.0, ts("2023-06-18"), ts("2023-06-18"), "E2023_BALLOON")
+    held = [f for f in PLANNED if by_id[f].observed == 1.0]
+    assert len(held) == 6 and set(PLANNED) - set(held) == {"meeting.2023-02-05.high_level_diplomacy"}
+
+
 def test_response_facts_of_the_shipped_timeline(facts, by_id, csv_rows):
     responses = facts.of("response")
     # Each government but the trigger's sender is asked, and a sender the record tags as answering too:
@@ -131,7 +181,7 @@ def test_response_facts_of_the_shipped_timeline(facts, by_id, csv_rows):
     assert responders == {("E2022_PELOSI", "CHN"), ("E2023_BALLOON", "CHN"), ("E2023_BALLOON", "USA"),
                           ("E2023_LISHANGFU", "USA"), ("E2023_TSAI", "CHN"), ("E2023_TSAI", "USA"),
                           ("E2024_NASAMS", "CHN")}  # fmt: skip
-    assert len(responses) == len(responders) * len(HOSTILE) == 7 * 8 == 56
+    assert len(responses) == len(responders) * len(HOSTILE) == 7 * 11 == 77
     for episode, responder in responders:
         assert [f.kind for f in responses if (f.trigger.episode, f.responder) == (episode, responder)] == HOSTILE
     # What happened, from the CSV: a row of the episode, of that sender and kind, within the window.
@@ -160,6 +210,12 @@ def test_response_facts_of_the_shipped_timeline(facts, by_id, csv_rows):
             f = by_id[f"response.{episode}.USA.{k}"]
             assert (f.observed, f.date) == (0.0, ts(end)), f.id
     assert by_id["response.balloon.USA.interception"].observed == 1.0  # the shoot-down, tagged escalation
+    # The postponed trip (2023-02-03) is a called-off visit, not a refusal of a requested meeting.
+    postponed = by_id["response.balloon.USA.visit_postponed"]
+    assert (postponed.observed, postponed.date) == (1.0, ts("2023-02-03"))
+    assert by_id["response.balloon.USA.meeting_rejection"].observed == 0.0
+    # No tariff nor visa restriction is documented in any episode's window.
+    assert not any(f.observed for f in responses if f.kind in ("tariff", "visa_restriction"))
     assert by_id["response.balloon.CHN.rhetoric_condemnation"].observed == 0.0  # the protest of 02-05 is untagged
     assert not any(f.id.startswith("response.lishangfu.CHN.") for f in responses)
 
@@ -292,7 +348,7 @@ def test_a_hand_made_timeline_and_scenario_give_exactly_the_expected_facts(hand_
         "thaw.working_groups.2023-01-13": ("thaw", 108.0, ts("2023-05-01")),
     }
     assert got == expected
-    assert [f.pattern for f in facts.facts] == ["response"] * 8 + ["lag"] * 3 + ["meeting", "thaw", "thaw", "order"]
+    assert [f.pattern for f in facts.facts] == ["response"] * 11 + ["lag"] * 3 + ["meeting", "thaw", "thaw", "order"]
     (order,) = facts.of("order")
     assert order.id == "order.test_summit_2023-03-15" and order.times == (("climate", 17.0), ("working_groups", 47.0))
     assert order.date == ts("2023-05-01") and order.start == ts("2023-03-15")
@@ -337,6 +393,88 @@ def test_a_refusal_by_the_asked_party_is_a_refused_meeting_and_one_by_the_asker_
     assert not derive_facts(Documented(write_timeline(tmp_path / "tie.csv", tie)), hand_scenario(trigger=False)).of(
         "meeting"
     )
+
+
+def planned_scenario():
+    """Four planned engagements and one request, between the two governments, in 2023."""
+    events = [
+        {"date": "2023-03-06", "sender": "USA", "receiver": "CHN", "kind": "high_level_visit", "channel": "high_level_diplomacy", "planned": True},
+        {"date": "2023-04-10", "sender": "CHN", "receiver": "USA", "kind": "high_level_visit", "channel": "economic", "planned": True},
+        {"date": "2023-05-08", "sender": "USA", "receiver": "CHN", "kind": "ministerial_meeting", "channel": "climate", "planned": True},
+        {"date": "2023-06-12", "sender": "USA", "receiver": "CHN", "kind": "high_level_visit", "channel": "high_level_diplomacy", "planned": True},
+        {"date": "2023-06-20", "sender": "USA", "receiver": "CHN", "kind": "meeting_request", "channel": "working_groups"},
+    ]  # fmt: skip
+    doc = {"name": "planned", "start": "2023-01-01", "end": "2023-06-30", "spontaneous": False, "events": events}
+    return parse_scenario(doc, "planned.yaml")
+
+
+PLANNED_ROWS = [
+    ("p1", "2023-03-04", "USA", "CHN", "visit_postponed", "high_level_diplomacy", "", "", "160", "high"),  # the visitor
+    ("p2", "2023-04-10", "USA", "CHN", "meeting_rejection", "economic", "", "", "125", "high"),  # the host refuses
+    ("p3", "2023-05-08", "USA", "CHN", "ministerial_meeting", "climate", "", "", "044", "high"),  # held
+    # The request of 06-20: the asker's own call-off the day before does not settle it; the meeting two days on does.
+    ("p4", "2023-06-19", "USA", "CHN", "visit_postponed", "working_groups", "", "", "160", "high"),
+    ("p5", "2023-06-22", "CHN", "USA", "working_group", "working_groups", "", "", "0311", "high"),
+]
+
+
+def test_a_planned_engagement_is_called_off_by_either_side_and_a_request_only_by_the_asked(tmp_path):
+    facts = derive_facts(Documented(write_timeline(tmp_path / "planned.csv", PLANNED_ROWS)), planned_scenario())
+    got = {f.id: (f.observed, f.date, f.kind, f.responder) for f in facts.of("meeting")}
+    assert got == {
+        "meeting.2023-03-06.high_level_diplomacy": (0.0, ts("2023-03-06"), "high_level_visit", ""),  # postponed
+        "meeting.2023-04-10.economic": (0.0, ts("2023-04-10"), "high_level_visit", ""),  # refused by the host
+        "meeting.2023-05-08.climate": (1.0, ts("2023-05-08"), "ministerial_meeting", ""),
+        # 2023-06-12: no documented row within MEETING_MATCH_DAYS, no fact.
+        "meeting.2023-06-20.working_groups": (1.0, ts("2023-06-22"), "", "CHN"),
+    }
+    assert [f.pattern for f in facts.facts] == ["meeting"] * 4  # no trigger, no spell
+
+
+def _hand_run(rows, label: str) -> Run:
+    """A run from ``(id, date, sender, receiver, kind, channel, cause, scripted)`` rows, every channel open."""
+    dates = pd.date_range("2023-01-01", "2023-06-30", freq="D")
+    ev = pd.DataFrame(rows, columns=["id", "date", "sender", "receiver", "kind", "channel", "cause", "scripted"])
+    ev["date"] = pd.to_datetime(ev["date"])
+    ev["step"] = (ev["date"] - dates[0]).dt.days
+    ev["cause"] = pd.array(ev["cause"], dtype="Int64")
+    ev["scripted"] = ev["scripted"].astype(bool)
+    steps = pd.DataFrame({"step": np.arange(len(dates)), "date": dates})
+    for c in load_vocabulary().channels:
+        steps[columns.channel("USA", "CHN", c)] = "open"
+    return Run(ev, steps, label)
+
+
+def test_observe_reads_a_planned_engagement_held_or_called_off_from_a_hand_made_event_table(tmp_path):
+    facts = derive_facts(Documented(write_timeline(tmp_path / "planned.csv", PLANNED_ROWS)), planned_scenario())
+    request = (9, "2023-06-20", "USA", "CHN", "meeting_request", "working_groups", None, True)
+    met = (10, "2023-06-20", "CHN", "USA", "ministerial_meeting", "working_groups", 9, False)
+    one = _hand_run([
+        (1, "2023-03-06", "USA", "CHN", "visit_postponed", "high_level_diplomacy", None, False),  # the visitor calls it off
+        (2, "2023-03-07", "USA", "CHN", "high_level_visit", "high_level_diplomacy", None, True),  # a day late: not it
+        (3, "2023-04-10", "CHN", "USA", "high_level_visit", "economic", None, True),  # held
+        (4, "2023-05-08", "CHN", "USA", "meeting_rejection", "climate", None, False),  # the host refuses it
+        (5, "2023-05-08", "USA", "CHN", "ministerial_meeting", "economic", None, True),  # another channel: not it
+        request, met,
+    ], "one")  # fmt: skip
+    assert observe(one, facts).values == {
+        "meeting.2023-03-06.high_level_diplomacy": 0.0,
+        "meeting.2023-04-10.economic": 1.0,
+        "meeting.2023-05-08.climate": 0.0,
+        "meeting.2023-06-20.working_groups": 1.0,
+    }
+    other = _hand_run([
+        (1, "2023-03-06", "USA", "CHN", "high_level_visit", "high_level_diplomacy", None, True),  # held
+        (3, "2023-04-10", "CHN", "USA", "visit_postponed", "economic", None, False),  # the visitor calls it off
+        (4, "2023-05-08", "USA", "CHN", "ministerial_meeting", "climate", None, False),  # not scripted: not it
+        request,
+    ], "other")  # fmt: skip
+    assert observe(other, facts).values == {
+        "meeting.2023-03-06.high_level_diplomacy": 1.0,
+        "meeting.2023-04-10.economic": 0.0,
+        "meeting.2023-05-08.climate": 0.0,
+        "meeting.2023-06-20.working_groups": 0.0,  # asked, not answered: not held
+    }
 
 
 def test_a_low_confidence_row_makes_no_lag_fact(tmp_path):
@@ -415,7 +553,15 @@ def test_observe_reads_a_model_run(model_run, facts):
     obs = observe(model_run, facts)
     assert set(obs.values) == {f.id for f in facts.facts}
     step_of = dict(zip(st["date"], st["step"]))
+    requests = list(ev.loc[ev["kind"] == "meeting_request", "id"])
     for f in facts.of("meeting"):  # the asked party's answer to the request, read by hand
+        if f.kind:  # a planned engagement: its scripted row on its day, or one side's call-off that day
+            held = ev[ev["scripted"] & (ev["kind"] == f.kind) & (ev["channel"] == f.channel) & (ev["date"] == f.start)]
+            off = ev[~ev["scripted"] & ev["kind"].isin(["visit_postponed", "meeting_rejection"]) & ~ev["cause"].isin(requests)
+                     & (ev["channel"] == f.channel) & (ev["date"] == f.start)]  # fmt: skip
+            assert len(held) + len(off) == 1, f.id
+            assert obs.values[f.id] == float(len(held)), f.id
+            continue
         (req,) = ev.loc[
             (ev["kind"] == "meeting_request") & (ev["date"] == f.start) & (ev["channel"] == f.channel), "id"
         ]
@@ -477,7 +623,9 @@ def test_observe_a_synthetic_run_shows_the_cut_and_the_meetings_written(null_bas
 def test_observe_a_synthetic_run_with_nothing_added(null_base, facts):
     run = SyntheticRun(null_base).run("scripted only")
     obs = observe(run, facts)
-    assert all(obs.values[f.id] == 0.0 for f in facts.of("meeting"))  # nothing answered: no meeting took place
+    # Nothing answered: no requested meeting took place; the planned engagements did (the null model held them).
+    assert all(obs.values[f.id] == (1.0 if f.kind else 0.0) for f in facts.of("meeting"))
+    assert sum(1 for f in facts.of("meeting") if f.kind) == 7
     assert all(not s.any() for s in obs.status.values())
     assert all(obs.values[f.id] == 0.0 for f in facts.of("thaw"))  # no spell: shut for 0 days
     assert run.events["scripted"].dtype == bool
@@ -495,6 +643,53 @@ def test_a_cut_with_no_cause_is_not_a_response_and_a_shut_channel_refuses_its_me
     assert obs.values["response.balloon.CHN.meeting_rejection"] == 1.0  # any refusal in the window answers it
     assert obs.values["thaw.defense_ministers.2023-02-04"] == 30.0
     assert obs.values["lag.balloon_refuses_defense_ministers"] == 2.0
+
+
+def test_a_synthetic_run_calls_off_a_planned_engagement_on_a_shut_channel(null_base, facts, scenario):
+    # The null model held every planned engagement; the scenario tells the synthetic run which rows they are.
+    run = SyntheticRun(null_base, scenario)
+    planned = run.scripted[run.planned]
+    assert {f"meeting.{d.date()}.{c}" for d, c in zip(planned["date"], planned["channel"])} == set(PLANNED)
+    assert not SyntheticRun(null_base).planned.any()  # without the scenario: none known
+    day = int(np.flatnonzero(run.dates == ts("2023-02-03"))[0])
+    run.cut(day, "high_level_diplomacy", 10, None)  # shut 2023-02-03 to 02-12: the trip of 02-05 falls in it
+    run.answer_meetings(refuse=lambda r: r.date == ts("2023-06-18"))  # and the June trip is refused outright
+    out = run.run("trips called off")
+    ev, obs = out.events, observe(out, facts)
+    off = {"meeting.2023-02-05.high_level_diplomacy", "meeting.2023-06-18.high_level_diplomacy"}
+    assert {f: obs.values[f] for f in PLANNED} == {f: 0.0 if f in off else 1.0 for f in PLANNED}
+    # Each called off: its scripted row dropped, the host's refusal that day, with no cause.
+    refusals = ev[(ev["kind"] == "meeting_rejection") & ev["cause"].isna()]
+    assert list(refusals["date"]) == [ts("2023-02-05"), ts("2023-06-18")]
+    assert (refusals["sender"] == "CHN").all() and (refusals["receiver"] == "USA").all()
+    assert (refusals["channel"] == "high_level_diplomacy").all() and not refusals["scripted"].any()
+    assert ev["scripted"].sum() == null_base.events["scripted"].sum() - 2
+    assert not (ev["scripted"] & (ev["kind"] == "high_level_visit") & ev["date"].isin(list(refusals["date"]))).any()
+    # The requests are answered as before (the Munich one of 02-18 after the channel reopened: held); the refused
+    # trip is China's only refusal within 30 days of the balloon, and answers it.
+    assert obs.values["meeting.2023-02-18.high_level_diplomacy"] == 1.0
+    assert obs.values["meeting.2023-02-04.defense_ministers"] == 1.0
+    assert obs.values["response.balloon.CHN.meeting_rejection"] == 1.0
+    assert obs.values["response.balloon.USA.visit_postponed"] == 0.0  # the host refused; the visitor did not call off
+    # Without the scenario the same cut leaves the trip held.
+    blind = SyntheticRun(null_base)
+    blind.cut(day, "high_level_diplomacy", 10, None)
+    blind.answer_meetings()
+    assert observe(blind.run("blind"), facts).values["meeting.2023-02-05.high_level_diplomacy"] == 1.0
+
+
+def test_a_call_off_answers_the_trigger_it_was_caused_by(null_base, facts):
+    # Like every answer but a refusal, a postponement counts for a trigger if the trigger caused it (the model
+    # makes a call-off answer the caller's latest grievance); one with no cause answers nothing.
+    balloon = next(f.trigger for f in facts.of("response") if f.episode == "E2023_BALLOON")
+    for cause, expected in ((None, 0.0), ("balloon", 1.0)):
+        run = SyntheticRun(null_base)
+        t0, trigger_id = run.trigger(balloon)
+        assert run.dates[t0] == ts("2023-02-02")
+        run.add(t0 + 1, "USA", "CHN", "visit_postponed", "high_level_diplomacy", trigger_id if cause else None)
+        obs = observe(run.run(f"postponed, cause {cause}"), facts).values
+        assert obs["response.balloon.USA.visit_postponed"] == expected, cause
+        assert obs["response.balloon.CHN.visit_postponed"] == 0.0 and obs["response.tsai.USA.visit_postponed"] == 0.0
 
 
 def test_observe_a_run_that_does_not_script_a_trigger(null_base, facts):
@@ -545,10 +740,12 @@ def test_an_episode_split_by_short_name_or_tag_is_the_same_fold(facts):
         np.testing.assert_array_equal(a.test.days[c], b.test.days[c])
     assert a.test.ids == {f.id for f in facts.facts if f.episode == "E2023_BALLOON"}
     # The balloon's facts run from its trigger (2023-02-02) to the defence ministers' reopening (2024-04-16, the
-    # end of the thaw from the refused call): every fact of another episode within those days is purged.
+    # end of the thaw from the refused call): every fact of another episode within those days is purged; the
+    # untagged ones after them train (the defence ministers' meeting of 2024-05-31, the planned visits of
+    # 2024-04-24 and 2024-08-27).
     assert a.train.ids == _ids(facts, "E2024_NASAMS", "E2024_ARMSCONTROL") | {
         f.id for f in facts.facts if f.episode == "E2022_PELOSI" and f.pattern in ("response", "lag")
-    } | {"meeting.2022-11-22.defense_ministers", "thaw.climate.2022-08-05", "meeting.2024-05-31.defense_ministers"}
+    } | {"meeting.2022-11-22.defense_ministers", "thaw.climate.2022-08-05"} | UNTAGGED_LATE
     dates = facts.status[0].dates
     inside = (dates >= ts("2023-02-02")) & (dates <= ts("2024-04-16"))
     np.testing.assert_array_equal(a.test.days["mil_mil"], inside)
@@ -565,16 +762,24 @@ def _ids(facts: Facts, *episodes: str) -> set[str]:
 # Per fold, by hand from the timeline: the days the held-out facts span (one interval on the shipped data),
 # and the facts of other episodes purged because their interval overlaps those days.
 LONG_PELOSI = {"thaw.mil_mil.2022-08-05", "thaw.working_groups.2022-08-05", "order.pelosi_summit_2022-11-14"}
-UNTAGGED_2023 = {"meeting.2023-09-16.high_level_diplomacy", "meeting.2024-01-26.high_level_diplomacy"}
+# Untagged facts (no episode): the requests of Malta and Bangkok and the planned visits of Jul, Aug and Oct 2023
+# lie within Pelosi's and the balloon's held-out days; the Shangri-La meeting of 2024 and the planned visits of
+# Apr and Aug 2024 after them.
+UNTAGGED_2023 = {"meeting.2023-09-16.high_level_diplomacy", "meeting.2024-01-26.high_level_diplomacy",
+                 "meeting.2023-07-06.economic", "meeting.2023-08-27.economic", "meeting.2023-10-26.high_level_diplomacy"}
+UNTAGGED_LATE = {"meeting.2024-05-31.defense_ministers", "meeting.2024-04-24.high_level_diplomacy",
+                 "meeting.2024-08-27.high_level_diplomacy"}
 PURGED = {
     # Pelosi: its trigger to the Woodside order's last reopening (defence ministers, 2024-04-16).
     "pelosi": (("2022-08-02", "2024-04-16"), ("E2023_BALLOON", "E2023_LISHANGFU", "E2023_TSAI"), UNTAGGED_2023),
     # Balloon: its trigger to the defence ministers' reopening.
     "balloon": (("2023-02-02", "2024-04-16"), ("E2023_LISHANGFU", "E2023_TSAI"),
                 UNTAGGED_2023 | LONG_PELOSI | {"order.pelosi_summit_2023-11-15"}),
-    # Li Shangfu: the appointment to China's refusal of the mil-mil channels (2023-06-19).
+    # Li Shangfu: the appointment to China's refusal of the mil-mil channels (2023-06-19), which holds the
+    # balloon's Vienna request and the Secretary of State's visit of 2023-06-18.
     "lishangfu": (("2023-03-12", "2023-06-19"), ("E2023_TSAI",),
-                  LONG_PELOSI | {"thaw.defense_ministers.2023-02-04", "meeting.2023-05-10.high_level_diplomacy"}),
+                  LONG_PELOSI | {"thaw.defense_ministers.2023-02-04", "meeting.2023-05-10.high_level_diplomacy",
+                                 "meeting.2023-06-18.high_level_diplomacy"}),
     # Tsai: the stopover to the end of the response window (2023-05-05); Li Shangfu's Shangri-La meeting
     # (2023-06-02) comes after it and trains.
     "tsai": (("2023-04-05", "2023-05-05"), (), LONG_PELOSI | {"thaw.defense_ministers.2023-02-04"}
@@ -605,10 +810,10 @@ def test_leave_one_episode_out_is_one_fold_per_episode_with_facts(facts):
             np.testing.assert_array_equal(fold.test.days[c], inside)
             np.testing.assert_array_equal(fold.train.days[c], ~inside)
     untagged = {f.id for f in facts.facts if not f.episode}
-    assert untagged == UNTAGGED_2023 | {"meeting.2024-05-31.defense_ministers"}
-    # An untagged fact trains unless it lies within the held-out days (2023-09 and 2024-01: Pelosi's, the balloon's).
+    assert untagged == UNTAGGED_2023 | UNTAGGED_LATE
+    # An untagged fact trains unless it lies within the held-out days (Jul 2023 to Jan 2024: Pelosi's, the balloon's).
     assert all(untagged <= fold.train.ids for fold in folds if fold.name not in ("pelosi", "balloon"))
-    assert all("meeting.2024-05-31.defense_ministers" in fold.train for fold in folds)
+    assert all(UNTAGGED_LATE <= fold.train.ids for fold in folds)
     assert set().union(*(fold.test.ids for fold in folds)) == {f.id for f in facts.facts} - untagged
 
 
@@ -625,6 +830,8 @@ def test_the_li_shangfu_fold_purges_the_suspensions_that_span_it(facts):
                 "thaw.climate.2022-08-05"):  # fmt: skip
         assert far in fold.train, far
     assert "meeting.2023-05-10.high_level_diplomacy" not in fold.train  # the balloon's, but on a held-out day
+    assert "meeting.2023-06-18.high_level_diplomacy" not in fold.train  # likewise
+    assert "meeting.2023-02-05.high_level_diplomacy" in fold.train  # the balloon's, before the held-out days
     assert fold.test.ids == {
         "lag.lishangfu_refuses_defense_ministers",
         "lag.lishangfu_refuses_mil_mil",

@@ -18,6 +18,7 @@ import numpy as np
 
 from sim.core.errors import ParameterError, check_lag, check_range
 from sim.core.signals import Intent, Perception
+from sim.core.vocabulary import ALL_AREAS, AREAS
 
 # Severities are sums and products of floats: a threshold counts as reached within this much of it
 # (so that 0.6 * 3 reaches 1.8). Every rule compares severities with this one tolerance.
@@ -36,18 +37,36 @@ class Rung:
             (the watched actor the trigger concerned, e.g. drills around Taiwan
             after an arms sale to Taiwan; a ``subject`` rung is skipped when
             the trigger concerned no third actor).
+        areas: The issue areas whose grievances this rung answers (default: every area).
+            Retaliation is mostly kept within the issue area of the act it answers, and
+            linked across areas by choice (Axelrod & Keohane 1985; see
+            ``sim.core.vocabulary.AREAS``): a government may cut dialogue over sovereignty
+            without answering a trade measure that way.
     """
 
     kind: str
     min_severity: float
     lag: tuple[int, int]
     target: str = "rival"
+    areas: tuple[str, ...] = AREAS
 
     @classmethod
-    def build(cls, kind: str, min_severity: float, lag: Sequence[int], target: str = "rival") -> Rung:
+    def build(
+        cls, kind: str, min_severity: float, lag: Sequence[int], target: str = "rival", areas: Sequence[str] | None = None
+    ) -> Rung:
         if target not in ("rival", "subject"):
             raise ParameterError("target", target, "must be 'rival' or 'subject'")
-        return cls(kind, check_range("min_severity", min_severity, 0.0, 100.0), check_lag("lag", lag), target)
+        if areas is None:
+            areas = AREAS
+        if isinstance(areas, str) or not areas or any(a not in AREAS for a in areas) or len(set(areas)) != len(areas):
+            raise ParameterError("areas", list(areas) if not isinstance(areas, str) else areas,
+                                 f"must be a non-empty list of distinct areas from {', '.join(AREAS)}")  # fmt: skip
+        return cls(kind, check_range("min_severity", min_severity, 0.0, 100.0), check_lag("lag", lag), target,
+                   tuple(areas))  # fmt: skip
+
+    def answers(self, area: str) -> bool:
+        """Whether this rung answers a grievance held in ``area`` (``all``: any rung does)."""
+        return area == ALL_AREAS or area in self.areas
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +76,8 @@ class Context:
     Attributes:
         day: Today (days since the scenario start).
         me, rival: ISO3 codes of the deciding government and its counterpart.
-        hostility: My hostility towards the rival today (0..1).
+        hostility: My hostility towards the rival today (0..1): the highest of my areas.
+        hostility_areas: My hostility towards the rival in each area of ``AREAS``, in that order.
         baseline_hostility: The level my hostility relaxes to.
         trust: My trust in the rival today (0..1).
         pressure: Domestic pressure on me today (0..1).
@@ -73,6 +93,7 @@ class Context:
     me: str
     rival: str
     hostility: float
+    hostility_areas: tuple[float, ...]
     baseline_hostility: float
     trust: float
     pressure: float
@@ -83,6 +104,12 @@ class Context:
     suspension_order: tuple[str, ...]
     repertoire: tuple[Rung, ...]
     memory: tuple[Perception, ...]
+
+    def hostility_in(self, area: str) -> float:
+        """My hostility towards the rival in ``area`` (``all``: the aggregate)."""
+        if area == ALL_AREAS:
+            return self.hostility
+        return self.hostility_areas[AREAS.index(area)]
 
     def reopening_order(self) -> tuple[str, ...]:
         """Channels I suspended, non-military first, then in reverse cutting order.
@@ -160,7 +187,7 @@ def rung_intent(rung: Rung, p: Perception, intensity: float, rng: np.random.Gene
 
 
 def suspension_intents(
-    ctx: Context, n: int | float, delay: int, cause: int, exclude: Sequence[str] = ()
+    ctx: Context, n: float, delay: int, cause: int, exclude: Sequence[str] = ()
 ) -> list[Intent]:
     """Cut up to ``n`` open channels, in my suspension order, all on one day."""
     if n <= 0:

@@ -168,12 +168,13 @@ class GraduatedLadder(RetaliationRule):
     """Climb the government's escalation ladder as far as the signal's weight warrants.
 
     The effective severity of a hostile signal grows with the reader's current
-    hostility and domestic pressure::
+    hostility in the signal's issue area and with domestic pressure::
 
-        effective = severity * (1 + hostility_gain * (hostility - baseline)
+        effective = severity * (1 + hostility_gain * (hostility[area] - baseline)
                                   + pressure_gain * pressure)
 
-    Every rung of the repertoire whose ``min_severity`` is reached is sent,
+    Every rung of the repertoire that answers the signal's area (``Rung.areas``)
+    and whose ``min_severity`` is reached is sent,
     each after its own lag; at the ``channel_suspension`` rung one channel is
     cut, plus one more for every further ``channel_step`` of severity. Each
     answer is a typical act of its kind (intensity 1): escalation shows in how
@@ -208,7 +209,7 @@ class GraduatedLadder(RetaliationRule):
         self.refuse_above = check_range("refuse_above", refuse_above, 0.0, 1.0)
 
     def effective(self, p: Perception, ctx: Context) -> float:
-        gain = 1.0 + self.hostility_gain * (ctx.hostility - ctx.baseline_hostility)
+        gain = 1.0 + self.hostility_gain * (ctx.hostility_in(p.area) - ctx.baseline_hostility)
         return p.severity * max(0.0, gain + self.pressure_gain * ctx.pressure)
 
     def respond(self, p: Perception, ctx: Context, rng: np.random.Generator) -> list[Intent]:
@@ -217,7 +218,7 @@ class GraduatedLadder(RetaliationRule):
             return []
         out: list[Intent] = []
         for rung in ctx.repertoire:
-            if eff < rung.min_severity:
+            if eff < rung.min_severity or not rung.answers(p.area):
                 continue
             if rung.kind == "channel_suspension":
                 n = 1 + int((eff - rung.min_severity) / self.channel_step)
@@ -233,7 +234,8 @@ class GraduatedLadder(RetaliationRule):
 class GrimTrigger(RetaliationRule):
     """Cooperate until one hostile signal reaches ``threshold``; then defect for good.
 
-    On triggering it cuts every channel and climbs the whole ladder; from then
+    On triggering it cuts every channel and climbs the whole ladder (every rung
+    answering the signal's area); from then
     on it answers any hostile signal of at least ``trigger`` with every rung,
     refuses every meeting and never lets a channel reopen. Until then it
     cooperates fully: it answers nothing, accepts every meeting and lets
@@ -269,6 +271,8 @@ class GrimTrigger(RetaliationRule):
             return []
         out: list[Intent] = []
         for rung in ctx.repertoire:
+            if not rung.answers(p.area):
+                continue
             if rung.kind == "channel_suspension":
                 out += suspension_intents(ctx, len(ctx.open_channels), draw_lag(rung.lag, rng), p.signal.id)
             elif (it := rung_intent(rung, p, 1.0, rng)) is not None:

@@ -82,7 +82,8 @@ def tension_figure(steps: pd.DataFrame, poles: tuple[str, str], crisis_threshold
     ax.plot(dates, steps[columns.hostility(b, a)], color="#d62728", lw=1.2, label=f"{_name(b)} → {_name(a)} hostility")
     colors = _region_colors(steps)
     # Dyads with a regional state: drawn only once they move, or ten flat lines would bury the rest.
-    for col in sorted(c for c in columns.of(steps.columns, columns.HOSTILITY)
+    # Aggregates only (the maximum over issue areas): per-area columns would triple the lines.
+    for col in sorted(c for c in columns.aggregates(steps.columns, columns.HOSTILITY)
                       if c not in (columns.hostility(a, b), columns.hostility(b, a))):  # fmt: skip
         series = steps[col].to_numpy()
         if len(series) and np.ptp(series) > _MOVED:
@@ -99,7 +100,8 @@ def tension_figure(steps: pd.DataFrame, poles: tuple[str, str], crisis_threshold
 
 
 def channel_figure(steps: pd.DataFrame, start: dt.date, end: dt.date) -> Figure:
-    """Each dialogue channel open (green) or suspended (red), day by day; grey: not simulated yet."""
+    """Each dialogue channel open (green) or suspended (red), day by day; grey: not simulated yet, or
+    not founded yet (a channel a scenario starts without)."""
     vocab = load_vocabulary()
     cols = columns.of(steps.columns, columns.CHANNEL)
     fig, ax = _figure(left=0.37, bottom=0.2)
@@ -111,11 +113,12 @@ def channel_figure(steps: pd.DataFrame, start: dt.date, end: dt.date) -> Figure:
         spec = vocab.channels.get(channel)
         names.append(spec.label if spec and spec.label else channel.replace("_", " "))
         ax.broken_barh([(first, n_total)], (row - 0.35, 0.7), color=_NOT_YET)
-        susp = suspended_mask(steps[col]).astype(np.int8)
-        # Runs of equal status: one bar per spell instead of one per day.
-        edges = np.flatnonzero(np.diff(np.concatenate(([-1], susp, [-1]))) != 0)
+        # 0 open, 1 suspended, 2 not founded yet; runs of equal status: one bar per spell, not per day.
+        status = suspended_mask(steps[col]).astype(np.int8) + 2 * (steps[col].astype(str) == "absent").to_numpy()
+        edges = np.flatnonzero(np.diff(np.concatenate(([-1], status, [-1]))) != 0)
         for s, e in itertools.pairwise(edges):
-            ax.broken_barh([(first + s, e - s)], (row - 0.35, 0.7), color=_SUSPENDED if susp[s] else _OPEN)
+            color = (_OPEN, _SUSPENDED, _NOT_YET)[status[s]]
+            ax.broken_barh([(first + s, e - s)], (row - 0.35, 0.7), color=color)
     ax.set_yticks(range(len(cols)), names, fontsize=LABEL_SIZE)
     ax.set_ylim(len(cols) - 0.5, -0.5)
     ax.xaxis_date()
@@ -124,7 +127,7 @@ def channel_figure(steps: pd.DataFrame, start: dt.date, end: dt.date) -> Figure:
     ax.grid(False)
     fig.suptitle("Dialogue channels, United States–China", fontsize=TITLE_SIZE, x=0.02, ha="left")
     handles = [Line2D([], [], color=c, lw=8, label=lbl)
-               for c, lbl in ((_OPEN, "open"), (_SUSPENDED, "suspended"), (_NOT_YET, "not simulated yet"))]  # fmt: skip
+               for c, lbl in ((_OPEN, "open"), (_SUSPENDED, "suspended"), (_NOT_YET, "not simulated or founded yet"))]  # fmt: skip
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=LABEL_SIZE,
                frameon=False)  # fmt: skip
     return fig

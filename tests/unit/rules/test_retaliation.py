@@ -620,8 +620,10 @@ class TestGrimTrigger(RetaliationContract):
         assert not any(rule.permits_reopening(c, late) for c in CHANNELS)
 
     def test_after_triggering_answers_hostility_with_every_rung(self) -> None:
-        """Once triggered, a mere sanction (0.6) draws every rung again and cuts what is still open;
-        a condemnation below trigger (0.25) is still ignored."""
+        """Once triggered, a mere sanction (0.6) draws every rung answering its area again and cuts what
+        is still open; a condemnation below trigger (0.25) is still ignored. A sanction read in the
+        economic area draws the ladder's economic rungs only (China's config cuts dialogue over
+        security and diplomacy, not over trade)."""
         rule, rng = GrimTrigger(), np.random.default_rng(0)
         rule.respond(raw(2.0, id=1), make_context(), rng)
         ctx = make_context(suspended_by_me=CHANNELS[:5])
@@ -631,7 +633,9 @@ class TestGrimTrigger(RetaliationContract):
             "sanction",
             "export_control",
         ]
-        assert sorted(i.channel for i in intents if i.kind == "channel_suspension") == sorted(CHANNELS[5:])
+        assert [i for i in intents if i.kind == "channel_suspension"] == []
+        visit = rule.respond(seen("high_level_visit", id=4, receiver="TWN"), ctx, rng)
+        assert sorted(i.channel for i in visit if i.kind == "channel_suspension") == sorted(CHANNELS[5:])
         assert rule.respond(seen("rhetoric_condemnation", id=3), ctx, rng) == []
 
     def test_triggered_rule_sends_drills_at_the_subject(self) -> None:

@@ -59,7 +59,7 @@ def override_notice(scenario: Any) -> str:
     overrides = tuple(getattr(scenario, "overrides", ()))
     if not overrides:
         return ""
-    named = [f"events[{e.index}]" for e in sorted(overrides, key=lambda e: e.index)]
+    named = [getattr(e, "origin", "") or f"events[{e.index}]" for e in sorted(overrides, key=lambda e: e.index)]
     if len(named) > _LISTED:
         named = [*named[:_LISTED], f"and {len(named) - _LISTED} more"]
     n = len(overrides)

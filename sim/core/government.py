@@ -226,7 +226,8 @@ class Government(mesa.Agent):
         channel = request.signal.channel
         if channel and channel in (ctx.suspended_channels if asked else ctx.suspended_by_me):
             return "the channel is suspended"
-        if channel and channel not in ctx.open_channels and channel not in ctx.suspended_channels:
+        founding = channel in request.signal.facts.launches  # an engagement that founds its own channel
+        if channel and channel not in ctx.open_channels and channel not in ctx.suspended_channels and not founding:
             return "the channel does not exist yet"
         if self.thaw.holds(channel, blocked):
             return "a post the channel runs through is vacant or held by a sanctioned official"

@@ -64,8 +64,12 @@ class ScriptedEvent:
     """One event the scenario injects on its date (``index``: its place in the file).
 
     Attributes:
-        date: The event's day; for a month-precision event (``precision == "month"``, written
-            ``YYYY-MM``) the first day of its month: the model draws the day within the month.
+        date: The event's day; for an event the record dates only to a month (``precision ==
+            "month"``, written ``YYYY-MM``) or to a span (``"span"``, ``YYYY-MM-DD..YYYY-MM-DD``)
+            the first possible day: the model draws the day up to ``latest``.
+        latest: The last day the event may fall on (``date`` for a day).
+        origin: Where the event is written, for messages: ``events[3]``, ``add[0]``, or, for an event
+            a derived scenario takes from its base, the base file and its place there.
         intensity: The weight the scenario sets by hand (an override), or None: weighed from
             ``facts`` by the weight scale (:mod:`sim.core.weights`).
         facts: What the event states about the act (:class:`~sim.core.event_facts.EventFacts`).
@@ -91,6 +95,12 @@ class ScriptedEvent:
     facts: EventFacts = NO_FACTS
     precision: str = "day"
     planned: bool = False
+    latest: dt.date | None = None
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        if self.latest is None:  # a day-precision event built by hand
+            object.__setattr__(self, "latest", self.date)
 
 
 @dataclass(frozen=True)
@@ -196,9 +206,9 @@ def event_field(e: Any, src: str, i: int, start: dt.date, end: dt.date, field: s
         raise SimInputError(src, f, e, "must be a mapping")
     no_unknown_fields(e, _EVENT_KEYS, src, f + ".")
     vocab = load_vocabulary()
-    date, precision = event_date_field(e.get("date"), src, f + ".date")
+    date, precision, latest = event_date_field(e.get("date"), src, f + ".date")
     if not start <= date <= end:
-        month = f" (a month's first day, {date})" if precision == "month" else ""
+        month = f" (its first possible day, {date})" if precision != "day" else ""
         raise SimInputError(src, f + ".date", e["date"] if month else str(date),
                             f"is outside the scenario's dates {start}..{end}{month}")  # fmt: skip
     kind = e.get("kind")
@@ -250,6 +260,8 @@ def event_field(e: Any, src: str, i: int, start: dt.date, end: dt.date, field: s
         facts=facts,
         precision=precision,
         planned=planned,
+        latest=latest,
+        origin=f,
     )
 
 

@@ -8,6 +8,7 @@ the value checked or raises :class:`~sim.core.errors.SimInputError` naming all t
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -96,18 +97,36 @@ def date_field(v: Any, src: str, field: str) -> dt.date:
     return _in_range(date, src, field)
 
 
-def event_date_field(v: Any, src: str, field: str) -> tuple[dt.date, str]:
-    """A day (``YYYY-MM-DD``) or a month (``YYYY-MM``: its first day), with its precision."""
+_DATE_FORMS = "must be a date written YYYY-MM-DD, YYYY-MM for a month, or YYYY-MM-DD..YYYY-MM-DD for a span"
+
+
+def event_date_field(v: Any, src: str, field: str) -> tuple[dt.date, str, dt.date]:
+    """An event's date with its precision and its last possible day: a day (``YYYY-MM-DD``), a month
+    (``YYYY-MM``: its first and last day) or a span the record bounds the day to
+    (``YYYY-MM-DD..YYYY-MM-DD``, at most a year)."""
     if isinstance(v, str) and (m := re.fullmatch(r"(\d{4})-(\d{2})", v)):
         if not 1 <= int(m[2]) <= 12:
-            raise SimInputError(src, field, v, "must be a date written YYYY-MM-DD, or YYYY-MM for a month")
-        return _in_range(dt.date(int(m[1]), int(m[2]), 1), src, field), "month"
+            raise SimInputError(src, field, v, _DATE_FORMS)
+        first = _in_range(dt.date(int(m[1]), int(m[2]), 1), src, field)
+        return first, "month", first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    if isinstance(v, str) and ".." in v:
+        parts = v.split("..")
+        try:
+            first, last = (date_field(p.strip(), src, field) for p in parts) if len(parts) == 2 else (None, None)
+        except SimInputError:
+            first = last = None
+        if first is None or last is None:
+            raise SimInputError(src, field, v, _DATE_FORMS)
+        if not first < last <= first + dt.timedelta(days=366):
+            raise SimInputError(src, field, v, "a span must end after it begins and last at most a year")
+        return first, "span", last
     try:
-        return date_field(v, src, field), "day"
+        day = date_field(v, src, field)
     except SimInputError as e:
         if e.problem.startswith("must be a date"):
-            raise SimInputError(src, field, v, "must be a date written YYYY-MM-DD, or YYYY-MM for a month") from None
+            raise SimInputError(src, field, v, _DATE_FORMS) from None
         raise
+    return day, "day", day
 
 
 def actor_field(v: Any, src: str, field: str) -> str:
@@ -172,6 +191,10 @@ def event_facts(e: dict, kind: str, sides: tuple[str, str], size: tuple[float | 
     for c in set(stated.get("reopens", ())) & set(stated.get("launches", ())):
         raise SimInputError(src, f"{f}.launches", list(stated["launches"]),
                             f"channel {c} cannot be both reopened and founded by one event")  # fmt: skip
+    if stated.get("launches") and set(sides) != set(governments()):  # channels run between the two governments
+        raise SimInputError(src, f"{f}.launches", list(stated["launches"]),
+                            f"only an engagement between the governments {' and '.join(governments())} founds a "
+                            f"channel ({'->'.join(sides)} does not)")  # fmt: skip
     for name, (lo, hi) in _NUMBERS.items():
         if name in e:
             stated[name] = number_field(e[name], src, f"{f}.{name}", lo, hi)

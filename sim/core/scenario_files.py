@@ -11,6 +11,7 @@ silent no-op.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -164,7 +165,8 @@ def _derive(doc: dict, src: str, default_name: str) -> Scenario:
                 if load_vocabulary().actors[actor].role != "government":
                     raise SimInputError(src, f"add[{i}].{side}", actor, f"a {ev.kind} must be between the two governments")
         added.append(ev)
-    kept = [e for pos, e in enumerate(base.events) if pos not in removed]
+    kept = [dataclasses.replace(e, origin=f"{Path(base.path).name} {e.origin}")
+            for pos, e in enumerate(base.events) if pos not in removed]  # fmt: skip
     # The base's channels at the start hold here too: an added event may found one the base leaves absent.
     founding = [*((f"the base's events[{e.index}]", e.facts.launches) for e in kept),
                 *((f"add[{e.index}]", e.facts.launches) for e in added)]  # fmt: skip
@@ -190,7 +192,7 @@ def _match_removal(r: Any, src: str, i: int, base: Scenario) -> int:
     if not isinstance(r, dict):
         raise SimInputError(src, f, r, "must be a mapping naming a base event (date, kind; sender, receiver, channel)")
     no_unknown_fields(r, _REMOVE_KEYS, src, f + ".")
-    date, _ = event_date_field(r.get("date"), src, f + ".date")  # a month matches its first day
+    date, _, _ = event_date_field(r.get("date"), src, f + ".date")  # a month or span matches its first day
     kind = r.get("kind")
     if not isinstance(kind, str) or kind not in load_vocabulary().kinds:
         raise SimInputError(src, f + ".kind", kind, f"unknown signal kind (known: {', '.join(load_vocabulary().kinds)})")

@@ -3,8 +3,9 @@
 What the scenario states becomes what the model sends here, in one place:
 
 * the day of each scripted event: its date, or, for an event the record dates
-  only to a month, a day drawn uniformly within that month (and the scenario)
-  from the model's generator, so runs spread over the uncertainty the record leaves;
+  only to a month or a span of days, a day drawn uniformly within it (and the
+  scenario) from the model's generator, so runs spread over the uncertainty the
+  record leaves;
 * its weight: the declared weight scale applied to its facts
   (:meth:`sim.core.weights.WeightScale.weight`), unless the scenario overrides it
   with ``intensity``, which the signal records (``Signal.override``);
@@ -12,9 +13,6 @@ What the scenario states becomes what the model sends here, in one place:
 """
 
 from __future__ import annotations
-
-import calendar
-import datetime as dt
 
 import numpy as np
 
@@ -24,16 +22,14 @@ from sim.core.weights import WeightScale
 
 
 def event_days(scenario: Scenario, rng: np.random.Generator) -> list[int]:
-    """The day of each scripted event, in the scenario's order (one draw per month-dated event)."""
+    """The day of each scripted event, in the scenario's order (one draw per event dated to a month or span)."""
     days = []
     last = scenario.n_days - 1
     for ev in scenario.events:
         first = scenario.day_of(ev.date)
-        if ev.precision == "month":
-            n = calendar.monthrange(ev.date.year, ev.date.month)[1]
-            end = min(last, scenario.day_of(ev.date + dt.timedelta(days=n - 1)))
-            first = max(0, first)
-            days.append(int(rng.integers(first, end + 1)))
+        if ev.precision != "day":
+            end = min(last, scenario.day_of(ev.latest))  # type: ignore[arg-type]
+            days.append(int(rng.integers(max(0, first), end + 1)))
         else:
             days.append(first)
     return days

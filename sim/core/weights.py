@@ -39,9 +39,8 @@ of 1: "a typical act"; no weight falls below :data:`MIN_WEIGHT`):
   Washington DC: Peterson Institute for International Economics).
   Anchor: a sector-wide measure weighs 1.
 - ``tariff``: the duty burden ``tariff_rate_pct / 100 * coverage_usd_bn`` (the trade-weighted
-  duty added, as the 2018 tariffs are sized by Amiti, M., Redding, S. J. & Weinstein, D. E.
-  (2019), "The impact of the 2018 tariffs on prices and welfare", *Journal of Economic
-  Perspectives* 33(4): 187-210) weighs ``max(MIN_WEIGHT, 1 + value_log_slope * ln(burden /
+  duty added, the measure Amiti, M., Redding, S. J. & Weinstein, D. E. (2019), *Journal of
+  Economic Perspectives* 33(4): 187-210, size tariffs by) weighs ``max(MIN_WEIGHT, 1 + value_log_slope * ln(burden /
   tariff_reference_usd_bn))``; both facts are needed, else the factor is 1.
   Anchor: a burden of ``tariff_reference_usd_bn`` ($10bn a year) weighs 1.
 - ``surveillance_incident``, ``interception``: ``incident_step ** (incident index)``, incidents

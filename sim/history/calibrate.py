@@ -97,6 +97,9 @@ OBJECTIVES = ("skill", "fit")
 def check_objective(folder: Path, objective: str) -> None:
     """A stored study may be resumed only under the objective it was started with."""
     path = folder / "objective.txt"
+    if (folder / "study.db").is_file() and not path.is_file():  # a study stored before objectives were recorded
+        raise SimInputError(str(folder / "study.db"), "objective", objective, "the stored study does not record what it "
+                            "maximised; choose another study= name or remove the folder")  # fmt: skip
     if path.is_file() and path.read_text().strip() != objective:
         raise SimInputError(str(path), "objective", objective, f"the stored study maximises {path.read_text().strip()!r}; "
                             "choose another study= name or remove the folder")  # fmt: skip

@@ -18,18 +18,16 @@ Science 310:987): several independent patterns, each able to reject a submodel.
 * ``lag`` (days): the lags of :func:`sim.history.targets.lag_measures` (first
   response, each channel cut, each refusal); a run that does not respond within
   the measure's window counts as the window's end (censored).
-* ``meeting`` (binary): for each meeting the scenario requests, and each planned
-  engagement it schedules, was it held (1)
-  or refused (0)? The outcome is the documented row nearest the request, within
-  :data:`MEETING_MATCH_DAYS`, on the same channel between the same two parties:
-  a refusal by the asked party, or a meeting or resumption (:data:`HELD_KINDS`).
-  A request with no such row, or with a refusal and a meeting equally near, is
-  not scored.
+* ``meeting`` (binary): for each meeting the scenario requests, and each planned engagement, was
+  it held (1) or refused or called off (0)? The outcome is the documented row nearest its day (or
+  month, or span), within :data:`MEETING_MATCH_DAYS`, on the same channel between the same two
+  parties: a refusal by the asked party (by either, or a called-off visit, for a planned
+  engagement), or a meeting or resumption (:data:`HELD_KINDS`). One with no such row, or with a
+  refusal and a meeting equally near, is not scored.
 * ``status`` (binary per channel and day): suspended or open, per
   :func:`sim.history.targets.documented_spells` (:class:`StatusTarget`).
 * ``thaw`` (days): the length of each documented suspension that ended.
-* ``order``: after each thaw summit, the order in which the channels shut on its
-  day reopened, scored over channel pairs.
+* ``order``: after each thaw summit, the order in which the channels shut on its day reopened.
 
 Rows of low confidence are never used. A fact's ``date`` is the day its
 documented value became known (a response's day, the end of a spell), which is
@@ -90,7 +88,7 @@ class Fact:
         kind: The response kind (response facts); the planned engagement's kind (meeting facts).
         channel: The channel (lag, meeting and thaw facts).
         start: The request's day (meeting facts), the spell's start (thaw facts), the summit's day (order facts).
-        window: Days after the trigger a response counts; a lag's censoring value.
+        window: Days after the trigger a response counts; a lag's censoring value; a meeting's days after ``start``.
         measure: The lag measure (lag facts).
         times: Documented days from the summit to each channel's reopening (order facts).
     """
@@ -224,16 +222,17 @@ def meeting_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
     for e in scenario.events:
         if not (e.kind == "meeting_request" or e.planned) or not e.channel:
             continue
-        day = pd.Timestamp(e.date)
+        day, last = pd.Timestamp(e.date), pd.Timestamp(e.latest)  # the days it may fall on (a month, a span)
         pair = {e.sender, e.receiver}
         rows = t[(t["channel"] == e.channel) & t["sender"].isin(pair) & t["receiver"].isin(pair)]
-        rows = rows[(rows["sender"] != rows["receiver"]) & ((rows["date"] - day).abs() <= pd.Timedelta(days=MEETING_MATCH_DAYS))]
+        distance = (day - rows["date"]).clip(lower=pd.Timedelta(0)) + (rows["date"] - last).clip(lower=pd.Timedelta(0))
+        rows = rows[(rows["sender"] != rows["receiver"]) & (distance <= pd.Timedelta(days=MEETING_MATCH_DAYS))]
         if not e.planned:  # a request is refused by the asked side only (and is not a planned engagement to call off)
             rows = rows[rows["kind"].isin(HELD_KINDS) | ((rows["kind"] == "meeting_rejection") & (rows["sender"] == e.receiver))]
         refused = rows["kind"].isin(("meeting_rejection", *CALLED_OFF_KINDS))
         if rows.empty:
             continue
-        distance = (rows["date"] - day).abs()
+        distance = distance[rows.index]
         nearest = distance == distance.min()
         held = set(~refused[nearest])
         if len(held) > 1:
@@ -246,6 +245,7 @@ def meeting_facts(doc: Documented, scenario: Scenario) -> list[Fact]:
             float(was_held), f"{what} {e.receiver} on {day.date()}" + (f" ({e.host})" if e.host else "")
             + f" is {'held' if was_held else 'refused or called off'}",
             responder="" if e.planned else e.receiver, kind=e.kind if e.planned else "", channel=e.channel, start=day,
+            window=(last - day).days,
         ))  # fmt: skip
     return out
 

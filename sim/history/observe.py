@@ -88,9 +88,10 @@ def _lag(ev: pd.DataFrame, f: Fact) -> float | None:
 
 
 def _meeting(ev: pd.DataFrame, f: Fact) -> float | None:
+    on_day = ev["date"].between(f.start, f.start + pd.Timedelta(days=f.window))  # its day, month or span
     if f.kind:  # a planned engagement: held if it took place on its day (each side may call it off)
-        return float((ev["scripted"] & (ev["kind"] == f.kind) & (ev["channel"] == f.channel) & (ev["date"] == f.start)).any())
-    request = ev[(ev["kind"] == "meeting_request") & (ev["channel"] == f.channel) & (ev["date"] == f.start)]
+        return float((ev["scripted"] & (ev["kind"] == f.kind) & (ev["channel"] == f.channel) & on_day).any())
+    request = ev[(ev["kind"] == "meeting_request") & (ev["channel"] == f.channel) & on_day]
     if request.empty:
         return None
     answers = ev[ev["cause"].isin(request["id"]) & (ev["sender"] == f.responder)]

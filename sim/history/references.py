@@ -95,7 +95,7 @@ class TrainingRates:
 
 def planned_rows(scripted: pd.DataFrame, scenario: Scenario | None) -> np.ndarray:
     """Which scripted rows are the scenario's planned engagements: same kind, sender, receiver and
-    channel, on the event's day (within its month for a month-precision date); none without a scenario."""
+    channel, on the event's day (within its month or span where the record gives no day); none without a scenario."""
     out = np.zeros(len(scripted), dtype=bool)
     if scenario is None:
         return out
@@ -103,8 +103,7 @@ def planned_rows(scripted: pd.DataFrame, scenario: Scenario | None) -> np.ndarra
     for e in scenario.events:
         if not e.planned:
             continue
-        day = pd.Timestamp(e.date)
-        when = (dates.to_period("M") == day.to_period("M")) if e.precision == "month" else (dates == day)
+        when = (dates >= pd.Timestamp(e.date)) & (dates <= pd.Timestamp(e.latest))
         out |= (np.asarray(when) & (scripted["kind"] == e.kind).to_numpy() & (scripted["sender"] == e.sender).to_numpy()
                 & (scripted["receiver"] == e.receiver).to_numpy() & (scripted["channel"] == e.channel).to_numpy())  # fmt: skip
     return out

@@ -3,8 +3,7 @@
 The effects asserted are the model's, checked by hand on 20 seeds. A few seeds suffice where an
 effect holds seed by seed; an effect that shows only where a channel is still shut when the change
 comes (a reopening held up, a promise voided) is checked on ``MANY`` seeds, in the seeds where it
-applies. Where the calibrated model does not show a mechanism (the US lets the balloon pass),
-it is checked under the overrides that make it act (``answering``), beside what is true by default.
+applies.
 """
 
 from __future__ import annotations
@@ -52,17 +51,6 @@ def many() -> dict[str, CounterfactualResult]:
     """The comparisons whose channel effects show only in the seeds where mil_mil is still shut."""
     names = ("counterfactual_arms_sale_in_thaw", "counterfactual_no_woodside_summit")
     return {r.name: r for r in compare_counterfactuals(names, seeds=MANY)}
-
-
-@pytest.fixture(scope="module")
-def answering(historical) -> tuple[str, str]:
-    """Overrides under which the balloon matters: the US trigger at the balloon's severity as the US
-    reads it (so the US intercepts the balloon), and China's ``lapse_severity`` at the interception's
-    severity as China reads it (so the interception voids the Bali summit's pending promises)."""
-    balloon = only(historical.events, "surveillance_incident")
-    trigger = f"governments.USA.retaliation.trigger={severity(balloon)!r}"
-    interception = only(run([trigger]).events, "interception")
-    return trigger, f"governments.CHN.thaw.inner.lapse_severity={severity(interception)!r}"
 
 
 def days(a: str, b: str) -> slice:
@@ -162,53 +150,43 @@ def test_differences_table_is_tidy_and_consistent(results):
     assert list(r.summary.columns) == list(SUMMARY_COLUMNS)
 
 
-def test_no_pelosi_visit_means_lower_tension_and_no_military_cut_in_august_september_2022(results):
+def test_no_pelosi_visit_means_lower_tension_and_no_channel_cut_in_august_october_2022(results, historical):
+    """Without the visit China cuts no channel in 2022 and the dyad's tension is lower; the one other
+    crisis of the run, China's answer to Taiwan's president meeting the Speaker in April 2023,
+    remains: the counterfactual's suspensions are all its, the visit's three cuts gone."""
     r = results["counterfactual_no_pelosi"]
-    aug_sep = days("2022-08-02", "2022-09-30")
-    per_seed = (r.cf_runs.tension[:, aug_sep] - r.base_runs.tension[:, aug_sep]).mean(1)
+    aug_oct = days("2022-08-02", "2022-10-31")
+    per_seed = (r.cf_runs.tension[:, aug_oct] - r.base_runs.tension[:, aug_oct]).mean(1)
     assert (per_seed < -0.1).all(), per_seed  # in every seed, not just on average
-    assert not r.cf_runs.suspended["mil_mil"][:, aug_sep].any()
-    assert r.base_runs.suspended["mil_mil"][:, aug_sep].mean() > 0.8  # the base cuts it within days
-    # Without the visit nothing else in 2022-24 drives China to cut a channel or the dyad to crisis.
-    assert metric(r, "channel_suspensions")["cf_value"] == 0 < metric(r, "channel_suspensions")["base_value"]
-    assert metric(r, "days_above_crisis")["cf_value"] == 0 < metric(r, "days_above_crisis")["base_value"]
-
-
-def test_no_balloon_changes_no_response_by_default_because_the_us_lets_the_balloon_pass(results, historical):
-    """The calibrated US trigger is above the balloon's severity as the US reads it (an intrusion), so
-    the US does not answer the balloon in the history run: without it every response and every
-    channel is the same, the balloon itself the one signal missing; only the incident's own weight
-    on US hostility goes, leaving tension a little lower."""
-    r = results["counterfactual_no_balloon"]
-    cfg, _ = compose_config([])
-    assert cfg.governments.USA.retaliation.trigger > severity(only(historical.events, "surveillance_incident"))
-    feb_apr = days("2023-02-02", "2023-04-30")
-    per_seed = (r.cf_runs.tension[:, feb_apr] - r.base_runs.tension[:, feb_apr]).mean(1)
-    assert (per_seed < 0).all(), per_seed
-    base, cf = counts(r.base_runs), counts(r.cf_runs)
-    assert not any(c["interception"] for c in base + cf)  # no interception in either
-    assert cf == base  # seed by seed, every kind: the February call and Munich accepted in both
-    for ch, shut in r.base_runs.suspended.items():
-        np.testing.assert_array_equal(r.cf_runs.suspended[ch], shut)
-    n = metric(r, "n_signals")
-    assert n["diff_q05"] == n["diff_q95"] == -1  # the balloon, nothing else: the planned trip goes ahead in both
+    for ch, shut in r.cf_runs.suspended.items():
+        assert not shut[:, aug_oct].any(), ch
+    assert r.base_runs.suspended["mil_mil"][:, aug_oct].mean() > 0.8  # the base cuts it within days
+    ev = historical.events
+    visit = ev[ev["scripted"] & (ev["date"] == "2022-08-02") & (ev["kind"] == "high_level_visit")]["id"].item()
+    cuts = ev[ev["kind"] == "channel_suspension"]
+    by_visit = int((cuts["cause"] == visit).sum())
+    assert by_visit >= 1 and metric(r, "channel_suspensions")["diff_mean"] == -by_visit
     for events in event_logs(r.name, r.seeds):
-        assert len(events[(events["date"] == "2023-02-05") & (events["kind"] == "high_level_visit")]) == 1
+        by_id = events.set_index("id")
+        causes = by_id.loc[events.loc[events["kind"] == "channel_suspension", "cause"].astype(int)]
+        assert len(causes) and set(causes["date"].dt.date.astype(str)) == {"2023-04-05"}  # Tsai meets the Speaker
 
 
-def test_no_balloon_spares_the_february_2023_call_and_trip_when_the_us_answers_the_balloon(
-    answering, results, tmp_path, capsys
+def test_no_balloon_spares_the_february_2023_call_and_trip_because_the_us_answers_the_balloon(
+    results, historical, tmp_path, capsys
 ):
-    """With the US trigger at the balloon's severity (through the command, as a user would set it) the
-    US intercepts the balloon, and China answers the interception: it refuses the defence ministers'
-    call the US asks for on 2023-02-04 and, as host, calls off the Secretary of State's planned trip
-    of 2023-02-05. Without the balloon neither happens, seed by seed, and tension falls by more than
-    by default: the interception and China's answers go with the balloon."""
-    trigger = answering[0]
+    """The calibrated US trigger is below the balloon's severity as the US reads it (an intrusion), so
+    the US intercepts the balloon, and China answers the interception: it refuses the defence
+    ministers' call the US asks for on 2023-02-04 and, as host, calls off the Secretary of State's
+    planned trip of 2023-02-05. Without the balloon none of this happens, seed by seed, and tension is
+    lower while the channels China cut do not change (the balloon leads to no cut)."""
+    cfg, _ = compose_config([])
+    assert cfg.governments.USA.retaliation.trigger <= severity(only(historical.events, "surveillance_incident"))
     out = tmp_path / "out"
-    args = ["counterfactual_no_balloon", "--seeds", str(SEEDS), "--out", str(out), "figures=false", trigger]
-    code, text, _ = _cli(args, capsys)
-    assert code == 0 and trigger in text
+    code, text, _ = _cli(
+        ["counterfactual_no_balloon", "--seeds", str(SEEDS), "--out", str(out), "figures=false"], capsys
+    )
+    assert code == 0 and f"results: {out}" in text
     summary = pd.read_csv(out / "summary.csv").set_index("metric")
 
     def every_seed(name: str) -> float:
@@ -220,12 +198,14 @@ def test_no_balloon_spares_the_february_2023_call_and_trip_when_the_us_answers_t
     assert every_seed("response_counts.interception") == -1
     assert every_seed("response_counts.meeting_rejection") == -2  # the call and the trip
     assert every_seed("response_counts.ministerial_meeting") == 1  # the call is held (the trip is a scripted visit)
-    tension = summary.loc["mean_tension_changed_period"]
-    assert tension["diff_q95"] < 0
-    by_default = metric(results["counterfactual_no_balloon"], "mean_tension_changed_period")
-    assert tension["diff_mean"] < by_default["diff_mean"]
-    seeds = range(SEEDS)
-    base_logs, cf_logs = (event_logs(name, seeds, [trigger]) for name in (HISTORICAL, "counterfactual_no_balloon"))
+    assert every_seed("channel_suspensions") == 0
+    r = results["counterfactual_no_balloon"]
+    feb_apr = days("2023-02-02", "2023-04-04")  # until the next crisis, the Tsai-Speaker meeting
+    per_seed = (r.cf_runs.tension[:, feb_apr] - r.base_runs.tension[:, feb_apr]).mean(1)
+    assert (per_seed < -0.03).all(), per_seed
+    for ch, shut in r.base_runs.suspended.items():
+        np.testing.assert_array_equal(r.cf_runs.suspended[ch][:, feb_apr], shut[:, feb_apr])
+    base_logs, cf_logs = (event_logs(name, range(SEEDS)) for name in (HISTORICAL, "counterfactual_no_balloon"))
     for base, cf in zip(base_logs, cf_logs):
         interception = only(base, "interception")
         assert interception["cause"] == only(base, "surveillance_incident")["id"]
@@ -241,83 +221,67 @@ def test_no_balloon_spares_the_february_2023_call_and_trip_when_the_us_answers_t
         assert (visit["sender"], visit["receiver"]) == ("USA", "CHN")
 
 
-def test_arms_sale_in_thaw_raises_tension_draws_one_condemnation_and_holds_up_military_reopening(many):
-    """China answers the sale with a condemnation and nothing more, in every seed. Its retaliation
-    rule lets no military channel reopen while a grievance is recent, so wherever mil_mil was still
-    shut on the sale's day it stays shut for grievance_days, where the base reopens it sooner;
-    wherever it had reopened before, the sale changes no channel."""
+def test_arms_sale_in_thaw_draws_drills_and_sanctions_and_voids_woodsides_pending_military_reopening(many):
+    """China answers the sale with a condemnation, drills and sanctions, the US sanctions back and
+    China condemns that, in every seed. The sale is hostile enough to void the Woodside summit's
+    pending promises (SummitReset.lapse_severity): wherever a military channel (mil_mil, defence
+    ministers) was still shut on the sale's day it stays shut until the April 2024 presidents' call
+    reopens it, where the base reopens it within days; wherever it had reopened, nothing changes."""
     r = many["counterfactual_arms_sale_in_thaw"]
     sale = day("2024-01-05")
     jan_mar = days("2024-01-05", "2024-03-31")
     per_seed = (r.cf_runs.tension[:, jan_mar] - r.base_runs.tension[:, jan_mar]).mean(1)
-    assert (per_seed > 0.02).all() and per_seed.mean() > 0.03, per_seed  # every seed; less where a reopening waits
+    assert (per_seed > 0.05).all(), per_seed
     for base, cf in zip(counts(r.base_runs), counts(r.cf_runs)):
-        assert cf - base == Counter(rhetoric_condemnation=1) and not base - cf
-    cfg, _ = compose_config([])
-    hold = int(cfg.governments.CHN.retaliation.grievance_days)
-    shut_base, shut_cf = r.base_runs.suspended["mil_mil"], r.cf_runs.suspended["mil_mil"]
-    np.testing.assert_array_equal(shut_cf[:, :sale], shut_base[:, :sale])  # the same runs until the sale
-    still = shut_cf[:, sale]
-    assert still.any() and shut_cf[still, sale : sale + hold + 1].all()
-    # ... while in the base at least one of these seeds reopens it in that window: the sale delays it.
-    reopened = shut_base[:, sale] & ~shut_base[:, sale : sale + hold + 1].all(axis=1)
-    assert reopened.any()
-    for ch, shut in r.base_runs.suspended.items():
-        np.testing.assert_array_equal(r.cf_runs.suspended[ch][~still], shut[~still])
-    assert metric(r, "days_suspended_changed_period.mil_mil")["diff_mean"] > 0
+        assert cf - base == Counter(rhetoric_condemnation=2, military_drill=1, sanction=2) and not base - cf
+    april = day(APRIL_CALL)
+    for ch in ("mil_mil", "defense_ministers"):
+        shut_base, shut_cf = r.base_runs.suspended[ch], r.cf_runs.suspended[ch]
+        np.testing.assert_array_equal(shut_cf[:, :sale], shut_base[:, :sale])  # the same runs until the sale
+        still = shut_cf[:, sale]
+        assert 0 < still.sum() < len(still), ch  # some seeds still waiting on Woodside's promise, not all
+        assert shut_cf[still, sale : april + 1].all(), ch  # held to the April call ...
+        assert not shut_base[still, sale + 14 :].any(), ch  # ... where the base reopens it within two weeks
+        np.testing.assert_array_equal(shut_cf[~still], shut_base[~still])
+    still = r.cf_runs.suspended["mil_mil"][:, sale]
+    for seed, cf in zip(r.seeds, event_logs(r.name, r.seeds)):
+        if still[r.seeds.index(seed)]:
+            assert reopenings(cf)[-1][1] == APRIL_CALL, seed  # the call, not Woodside, reopens it
+    held = metric(r, "days_suspended.mil_mil")["diff_mean"]
+    assert held > 20
+    # Without the lapse only the retaliation rule's grievance hold is left: a few days, not months.
+    no_lapse = compare_counterfactual(r.name, seeds=MANY, overrides=["governments.CHN.thaw.inner.lapse_severity=null"])
+    assert 0 <= metric(no_lapse, "days_suspended.mil_mil")["diff_mean"] < held / 3
+    for ch in ("climate", "working_groups"):  # the civil channels Woodside had already reopened
+        np.testing.assert_array_equal(r.cf_runs.suspended[ch], r.base_runs.suspended[ch])
 
 
-def test_no_woodside_summit_raises_tension_but_leaves_the_channels_bali_reopened(many):
-    """Cancelling Woodside leaves tension higher until the next contacts, but by default the channels
-    as they were: the US lets the balloon pass, so nothing voids the Bali summit's promise to reopen
-    what China cut (SummitReset.lapse_severity). Where Bali had reopened mil_mil before Woodside the
-    runs keep the same channels; where the sanctioned, then vacant, defence minister's post still
-    held it, Bali's pending promise reopens it once Dong Jun is named, as Woodside's does in the base."""
+def test_no_woodside_summit_keeps_the_april_2023_cuts_shut_until_the_april_2024_call(many, historical):
+    """China cut four channels in answer to Taiwan's president meeting the Speaker (2023-04-05), after
+    Bali's promises were kept: only the next summit reopens them. In the base that is Woodside (the
+    civil channels within days, the military ones once Dong Jun holds the defence post); without it
+    the April 2024 presidents' call, months later, in every seed. The balloon voids nothing: Bali had
+    reopened mil_mil before the interception, which China reads as below lapse_severity."""
     r = many["counterfactual_no_woodside_summit"]
-    before_dong_jun = days(WOODSIDE, "2023-12-28")
-    assert ((r.cf_runs.tension[:, before_dong_jun] - r.base_runs.tension[:, before_dong_jun]).mean(1) > 0).all()
-    assert metric(r, "peak_tension_changed_period")["diff_q05"] > 0
-    shut_base, shut_cf = r.base_runs.suspended["mil_mil"], r.cf_runs.suspended["mil_mil"]
-    # Nothing reopens the military channel while the defence minister's post is vacant, in either.
-    for shut in (shut_base, shut_cf):
-        np.testing.assert_array_equal(shut[:, before_dong_jun].all(axis=1), shut[:, before_dong_jun].any(axis=1))
-    held = shut_base[:, day(WOODSIDE)]
-    assert held.mean() < 0.5  # in most seeds Bali has reopened mil_mil long before Woodside ...
-    for ch, shut in r.base_runs.suspended.items():  # ... and Woodside has nothing left to reopen
-        np.testing.assert_array_equal(r.cf_runs.suspended[ch][~held], shut[~held])
     cfg, _ = compose_config([])
-    retry = dt.timedelta(days=cfg.governments.CHN.thaw.retry_days)
+    assert severity(only(historical.events, "interception")) < cfg.governments.CHN.thaw.inner.lapse_severity
+    thaw = days(WOODSIDE, APRIL_CALL)
+    assert ((r.cf_runs.tension[:, thaw] - r.base_runs.tension[:, thaw]).mean(1) > 0.05).all()
+    assert metric(r, "peak_tension_changed_period")["diff_q05"] > 0
+    for ch in ("mil_mil", "defense_ministers", "climate", "working_groups"):
+        shut = r.base_runs.suspended[ch]
+        assert shut[:, day(WOODSIDE)].all(), ch  # all four shut when Woodside comes, in every seed
+        assert r.cf_runs.suspended[ch][:, thaw].all(), ch  # without it, shut until the April call ...
+        assert not shut[:, day(DONG_JUN) + 30 :].any(), ch  # ... where Woodside has reopened them
+    np.testing.assert_array_equal(
+        r.cf_runs.suspended["high_level_diplomacy"], r.base_runs.suspended["high_level_diplomacy"]
+    )
+    intercepted = day(only(historical.events, "interception")["date"])
     for seed, base, cf in zip(r.seeds, event_logs(HISTORICAL, r.seeds), event_logs(r.name, r.seeds)):
-        assert {summit for _, summit in reopenings(base)} <= {BALI, WOODSIDE}
-        ((when, summit),) = reopenings(cf)
-        assert summit == BALI, (seed, when, summit)  # Bali's promise is kept, however late
-        if held[r.seeds.index(seed)]:
-            assert DONG_JUN < when <= str(dt.date.fromisoformat(DONG_JUN) + retry), (seed, when)
-
-
-def test_no_woodside_summit_keeps_the_military_channel_shut_where_the_balloon_voided_balis_promise(answering):
-    """Under ``answering`` the US intercepts the balloon and China takes the interception as voiding
-    the Bali summit's pending promises (SummitReset.lapse_severity). Wherever Bali had not yet
-    reopened mil_mil by then only the next summit can: Woodside in the history; without it the
-    April 2024 presidents' call, months later, so the channel stays shut longer; elsewhere nothing
-    changes in the channels."""
-    r = compare_counterfactual("counterfactual_no_woodside_summit", seeds=MANY, overrides=answering)
-    base_logs, cf_logs = event_logs(HISTORICAL, r.seeds, answering), event_logs(r.name, r.seeds, answering)
-    shut_base, shut_cf = r.base_runs.suspended["mil_mil"], r.cf_runs.suspended["mil_mil"]
-    intercepted = [str(only(ev, "interception")["date"].date()) for ev in base_logs]
-    voided = np.array([shut_base[i, day(when)] for i, when in enumerate(intercepted)])
-    assert voided.any()  # in some seeds Bali's reopening of mil_mil was still pending
-    for i, (seed, base, cf) in enumerate(zip(r.seeds, base_logs, cf_logs)):
-        # Each reopening answers a summit: Bali only if it came before the interception voided Bali's
-        # promises, otherwise the one summit left after it (Woodside, or without it the April call).
-        for log, later in ((base, WOODSIDE), (cf, APRIL_CALL)):
-            ((when, summit),) = reopenings(log)
-            assert (summit == BALI and when <= intercepted[i]) or (voided[i] and summit == later), (seed, when, summit)
-    thaw = days(WOODSIDE, "2024-06-30")
-    assert (shut_cf[voided][:, thaw].sum(axis=1) > shut_base[voided][:, thaw].sum(axis=1)).all()
-    for ch, shut in r.base_runs.suspended.items():
-        np.testing.assert_array_equal(r.cf_runs.suspended[ch][~voided], shut[~voided])
-    assert metric(r, "days_suspended.mil_mil")["diff_mean"] > 0
+        (bali, bali_summit), *after = reopenings(base)
+        assert bali_summit == BALI and day(bali) < intercepted, (seed, bali)
+        assert [summit for _, summit in after] == [WOODSIDE] and DONG_JUN < after[0][0], (seed, after)
+        assert [summit for _, summit in reopenings(cf)] == [BALI, APRIL_CALL], seed
 
 
 def _cli(args: list[str], capsys) -> tuple[int, str, str]:

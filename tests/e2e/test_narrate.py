@@ -18,9 +18,6 @@ from sim.teaching.narrate import main, narrate
 from ..conftest import REPO
 
 FOLDER_OVERRIDES = ["seed=2", "figures=false"]
-# The calibrated US trigger is above the balloon's severity as the US reads it (0.6, an intrusion):
-# at that trigger the US intercepts the balloon, and China answers the interception.
-US_ANSWERS_BALLOON = "governments.USA.retaliation.trigger=0.6"
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +60,7 @@ def test_china_first_answer_to_the_pelosi_visit(story, historical):
         "2022-08-03 China condemns the United States, answering the US high-level visit to Taiwan "
         "on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug))."
     )
-    suspension = [line for line in story if "suspends military-to-military talks" in line]
+    suspension = [line for line in story if "suspends military-to-military talks" in line and "2022-08-02" in line]
     assert suspension == [
         (
             "2022-08-04 China suspends military-to-military talks with the United States, answering the US "
@@ -96,13 +93,13 @@ def test_every_answer_names_its_immediate_cause_and_its_date(story, ordered):
 
 
 def test_an_answer_to_an_answer_names_the_answer_not_the_trigger(story, capsys, tmp_path, monkeypatch):
-    """With a US that answers the balloon (through the command's overrides), the balloon (scripted) is
-    answered by the US interception, and China's answers name the interception, not the balloon."""
-    assert not any(" intercepts " in x for x in story)  # by default the US lets the balloon pass
+    """The calibrated US answers the balloon (scripted) with an interception, and China's answers
+    name the interception, not the balloon."""
     monkeypatch.chdir(tmp_path)
-    code, out, err = cli(capsys, US_ANSWERS_BALLOON, "--from", "2023-02-02", "--to", "2023-02-05")
+    code, out, err = cli(capsys, "--from", "2023-02-02", "--to", "2023-02-05")
     assert code == 0 and err == "" and list(tmp_path.iterdir()) == []
     lines = out.splitlines()
+    assert lines == [x for x in story if "2023-02-02" <= x[:10] <= "2023-02-05"]
     interception = next(x for x in lines if x.startswith("2023-02-04 The United States intercepts a Chinese platform"))
     assert ", answering the Chinese surveillance over the United States on 2023-02-02 (" in interception
     assert "balloon" in interception  # the scripted cause is named by its note
@@ -121,9 +118,14 @@ def test_scripted_lines_tell_the_note_and_the_amount_and_refusals_their_reason(s
     sale = "The United States approves an arms sale to Taiwan"
     assert f"2024-10-25 {sale} ({notes['2024-10-25', 'arms_sale']}; $1.988 billion)." in story
     assert f"2022-12-06 {sale} ({notes['2022-12-06', 'arms_sale']}; $428 million)." in story
+    # China cut the defence ministers' channel in April 2023 (answering Tsai's meeting with the
+    # Speaker) and nothing reopened it before Shangri-La: the refusal gives that reason.
+    cut = [x for x in story if "China suspends defence ministers' talks" in x]
+    assert len(cut) == 1 and "2023-04-01" <= cut[0][:10] < "2023-06-02"
+    assert not any("China resumes defence ministers' talks" in x for x in story if cut[0][:10] < x[:10] <= "2023-06-02")
     shangri_la = next(x for x in story if x.startswith("2023-06-02 China refuses"))
     assert "defence ministers' talks with the United States" in shangri_la
-    assert shangri_la.endswith("because a post the channel runs through is vacant or held by a sanctioned official.")
+    assert shangri_la.endswith("), because the channel is suspended.")
     # Rule notes are reasons, not descriptions: an accepted meeting does not say "accepted".
     assert not any("accepted" in x for x in story)
 
@@ -134,9 +136,17 @@ def test_filters_keep_their_lines_and_answers_still_name_causes_left_out(story, 
     kept = ordered[(ordered["date"] >= "2022-08-04") & (ordered["date"] <= "2022-08-31")]
     assert [x[:10] for x in window] == [d.strftime("%Y-%m-%d") for d in kept["date"]]
     assert window == [x for x in story if "2022-08-04" <= x[:10] <= "2022-08-31"]  # the same lines
-    # China's answers to the visit (drills, the channels it cuts, sanctions) name it though its line is left out.
-    assert len(window) >= 3 and any("suspends military-to-military talks" in x for x in window)
-    assert all("answering the US high-level visit to Taiwan on 2022-08-02" in x for x in window)
+    # China's answers to the visit (drills, the channels it cuts, sanctions) name it though its line is
+    # left out; the answers to those answers name theirs, inside the window.
+    by_id = ordered.set_index("id")
+    assert kept["cause"].notna().all()  # every signal of the window answers one
+    visit = kept["cause"].astype(int).map(by_id["date"]) < pd.Timestamp("2022-08-04")
+    assert len(visit) == len(window)
+    assert visit.sum() >= 3 and (~visit).sum() >= 1
+    for line, to_visit in zip(window, visit):
+        assert ("answering the US high-level visit to Taiwan on 2022-08-02" in line) == to_visit, line
+    assert any("suspends military-to-military talks" in x for x in window)
+    assert all(x.startswith(("2022-08-04 China", "2022-08-05 China")) for x, v in zip(window, visit) if v)
     taiwan = narrate(ev, actor="TWN")
     assert len(taiwan) == int(((ev["sender"] == "TWN") | (ev["receiver"] == "TWN")).sum()) > 5
     assert all("Taiwan" in x for x in taiwan)

@@ -173,3 +173,34 @@ def test_each_new_kind_is_coded_from_the_published_table_and_read_in_its_area(wr
     changed = {a for a, d in moved.items() if abs(d) > 1e-9}
     assert changed == (set(AREAS) if area == "all" else {area})
     assert all((d > 0) == hostile for a, d in moved.items() if a in changed)
+
+
+def test_an_event_dated_to_a_span_falls_within_it(write_scenario):
+    doc = _doc([{"date": "2023-03-21..2023-03-31", "sender": "USA", "receiver": "CHN", "kind": "export_control",
+                 "channel": "economic", "scope": "sector"}])  # fmt: skip
+    days = set()
+    for seed in range(8):
+        ev = _run(write_scenario, doc, f"seed={seed}").events
+        days.add(ev.loc[ev["kind"] == "export_control", "date"].iloc[0])
+    assert all(pd.Timestamp("2023-03-21") <= d <= pd.Timestamp("2023-03-31") for d in days) and len(days) > 1
+
+
+def test_a_planned_engagement_that_founds_its_channel_goes_ahead(write_scenario):
+    visit = _planned(channel="climate", launches=["climate"])
+    doc = _doc([visit], channels_at_start=[{"channel": "climate", "status": "absent"}])
+    r = _run(write_scenario, doc)
+    assert "high_level_visit" in set(r.events["kind"]) and "visit_postponed" not in set(r.events["kind"])
+    status = r.steps["channel_USA_CHN_climate"]
+    assert status.iloc[0] == "absent" and status.iloc[-1] == "open"
+
+
+def test_the_notice_names_a_derived_scenarios_overrides_where_they_are_written(write_scenario, tmp_path):
+    from sim.api import override_notice
+    from sim.core.scenario_files import load_scenario as load
+
+    base = write_scenario(_doc([{"date": "2023-01-10", "sender": "USA", "receiver": "TWN", "kind": "arms_sale",
+                                 "intensity": 2.0}]), name="base.yaml")  # fmt: skip
+    derived = write_scenario({"base": str(base), "add": [{"date": "2023-02-10", "sender": "USA", "receiver": "TWN",
+                                                          "kind": "arms_sale", "intensity": 1.5}]}, name="cf.yaml")  # fmt: skip
+    line = override_notice(load(str(derived)))
+    assert "2 events set intensity (base.yaml events[0], add[0])" in line and "\n" not in line

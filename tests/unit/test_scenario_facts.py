@@ -182,14 +182,18 @@ def test_a_month_date_stands_on_the_first_day_of_its_month(write_scenario):
 @pytest.mark.parametrize(
     ("date", "value", "problem"),
     [
-        ("2023-13", "'2023-13'", "must be a date written YYYY-MM-DD, or YYYY-MM for a month"),
-        ("2023-00", "'2023-00'", "must be a date written YYYY-MM-DD, or YYYY-MM for a month"),
-        ("2023-5", "'2023-5'", "must be a date written YYYY-MM-DD, or YYYY-MM for a month"),
-        ("May 2023", "'May 2023'", "must be a date written YYYY-MM-DD, or YYYY-MM for a month"),
-        ("2023-02-30", "'2023-02-30'", "must be a date written YYYY-MM-DD, or YYYY-MM for a month"),
-        ("2022-12", "'2022-12'", "is outside the scenario's dates 2023-01-01..2023-06-30 (a month's first day, 2022-12-01)"),
-        ("2023-07", "'2023-07'", "is outside the scenario's dates 2023-01-01..2023-06-30 (a month's first day, 2023-07-01)"),
+        ("2023-13", "'2023-13'", "must be a date written YYYY-MM-DD, YYYY-MM for a month, or YYYY-MM-DD..YYYY-MM-DD for a span"),
+        ("2023-00", "'2023-00'", "must be a date written YYYY-MM-DD, YYYY-MM for a month, or YYYY-MM-DD..YYYY-MM-DD for a span"),
+        ("2023-5", "'2023-5'", "must be a date written YYYY-MM-DD, YYYY-MM for a month, or YYYY-MM-DD..YYYY-MM-DD for a span"),
+        ("May 2023", "'May 2023'", "must be a date written YYYY-MM-DD, YYYY-MM for a month, or YYYY-MM-DD..YYYY-MM-DD for a span"),
+        ("2023-02-30", "'2023-02-30'", "must be a date written YYYY-MM-DD, YYYY-MM for a month, or YYYY-MM-DD..YYYY-MM-DD for a span"),
+        ("2022-12", "'2022-12'", "is outside the scenario's dates 2023-01-01..2023-06-30 (its first possible day, 2022-12-01)"),
+        ("2023-07", "'2023-07'", "is outside the scenario's dates 2023-01-01..2023-06-30 (its first possible day, 2023-07-01)"),
         ("2023-07-01", "'2023-07-01'", "is outside the scenario's dates 2023-01-01..2023-06-30"),
+        ("2023-03-10..2023-03-01", "'2023-03-10..2023-03-01'", "a span must end after it begins and last at most a year"),
+        ("2023-01-01..2024-06-01", "'2023-01-01..2024-06-01'", "a span must end after it begins and last at most a year"),
+        ("2023-03-01..late March", "'2023-03-01..late March'", "must be a date written YYYY-MM-DD, YYYY-MM for a month, or YYYY-MM-DD..YYYY-MM-DD for a span"),
+        ("2023-07-01..2023-07-09", "'2023-07-01..2023-07-09'", "is outside the scenario's dates 2023-01-01..2023-06-30 (its first possible day, 2023-07-01)"),
     ],
 )  # fmt: skip
 def test_a_bad_date_names_file_field_and_value(write_scenario, date, value, problem):
@@ -200,6 +204,22 @@ def test_a_bad_date_names_file_field_and_value(write_scenario, date, value, prob
 def test_a_month_date_may_start_a_month_the_scenario_ends_within(write_scenario):
     sc = load_scenario(str(write_scenario(doc_with({"date": "2023-06"}, end="2023-06-10"))))
     assert (sc.events[0].date, sc.events[0].precision) == (dt.date(2023, 6, 1), "month")
+
+
+def test_a_span_stands_on_its_first_day_and_keeps_its_last(write_scenario):
+    sc = load_scenario(str(write_scenario(doc_with({"date": "2023-03-21..2023-03-31"}, {"date": "2023-04"},
+                                                   {"date": "2023-05-02"}))))  # fmt: skip
+    spans = [(e.date, e.precision, e.latest) for e in sc.events]
+    assert spans == [(dt.date(2023, 3, 21), "span", dt.date(2023, 3, 31)), (dt.date(2023, 4, 1), "month", dt.date(2023, 4, 30)),
+                     (dt.date(2023, 5, 2), "day", dt.date(2023, 5, 2))]  # fmt: skip
+
+
+def test_only_an_engagement_between_the_governments_founds_a_channel(write_scenario):
+    doc = doc_with({"kind": "high_level_visit", "receiver": "TWN", "launches": ["climate"]},
+                   channels_at_start=[{"channel": "climate", "status": "absent"}])  # fmt: skip
+    msg, path = error(write_scenario, doc)
+    assert msg == (f"{path}: events[0].launches=['climate']: only an engagement between the governments USA and CHN "
+                   "founds a channel (USA->TWN does not)")  # fmt: skip
 
 
 def test_start_and_end_stay_days(write_scenario):
@@ -326,7 +346,7 @@ def test_a_derived_scenario_keeps_its_bases_situation_at_the_start(write_scenari
         ({"remove": [{"date": "2023-06", "kind": "high_level_visit"}, {"date": "2023-06-01", "kind": "high_level_visit"}]},
          "remove[1]", "{'date': '2023-06-01', 'kind': 'high_level_visit'}", "removes the same event as remove[0]"),
         ({"remove": [{"date": "2023-13", "kind": "leader_summit"}]}, "remove[0].date", "'2023-13'",
-         "must be a date written YYYY-MM-DD, or YYYY-MM for a month"),
+         "must be a date written YYYY-MM-DD, YYYY-MM for a month, or YYYY-MM-DD..YYYY-MM-DD for a span"),
         ({"add": [{"date": "2023-09-01", "sender": "USA", "receiver": "CHN", "kind": "leader_summit",
                    "launches": ["economic"]}]}, "add[0].launches[0]", "'economic'",
          "founds a channel the base's events[0] founds already"),

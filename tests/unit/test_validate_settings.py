@@ -103,3 +103,19 @@ def test_a_split_calibration_takes_one_fold_and_says_so(tmp_path):
     with pytest.raises(SimInputError, match="calibrate one fold at a time"):
         run_calibration(cfg)
     assert not any(tmp_path.iterdir())
+
+
+def test_a_stored_study_resumes_only_under_the_objective_it_was_started_with(tmp_path):
+    from sim.history.calibrate import check_objective
+
+    check_objective(tmp_path, "skill")  # a new study records its objective
+    assert (tmp_path / "objective.txt").read_text() == "skill\n"
+    check_objective(tmp_path, "skill")
+    with pytest.raises(SimInputError, match=r"objective.txt: objective='fit': the stored study maximises 'skill'"):
+        check_objective(tmp_path, "fit")
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "study.db").write_bytes(b"")  # a study stored before objectives were recorded
+    with pytest.raises(SimInputError, match=r"study.db: objective='skill': the stored study does not record"):
+        check_objective(old, "skill")
+    assert not (old / "objective.txt").exists()

@@ -869,3 +869,19 @@ def test_a_fact_changed_by_replace_keeps_its_split(facts):
     )
     (a,), (b,) = make_split(facts, "temporal", ts("2024-01-01")), make_split(changed, "temporal", ts("2024-01-01"))
     assert a.train.ids == b.train.ids and a.test.ids == b.test.ids
+
+
+def test_a_planned_engagement_dated_to_a_month_is_settled_and_read_over_the_month(tmp_path):
+    """The record's row may lie anywhere in the month (and within MEETING_MATCH_DAYS of it); a run's
+    engagement counts wherever in the month the model drew it."""
+    events = [{"date": "2023-03", "sender": "USA", "receiver": "CHN", "kind": "high_level_visit",
+               "channel": "economic", "planned": True}]  # fmt: skip
+    sc = parse_scenario({"name": "month", "start": "2023-01-01", "end": "2023-06-30", "spontaneous": False,
+                         "events": events}, "month.yaml")  # fmt: skip
+    rows = [("m1", "2023-03-27", "USA", "CHN", "high_level_visit", "economic", "", "", "042", "high")]
+    facts = derive_facts(Documented(write_timeline(tmp_path / "month.csv", rows)), sc)
+    (fact,) = facts.of("meeting")
+    assert (fact.id, fact.observed, fact.start, fact.window) == ("meeting.2023-03-01.economic", 1.0, ts("2023-03-01"), 30)
+    held = _hand_run([(1, "2023-03-19", "USA", "CHN", "high_level_visit", "economic", None, True)], "held")
+    late = _hand_run([(1, "2023-04-02", "USA", "CHN", "high_level_visit", "economic", None, True)], "late")
+    assert observe(held, facts).values == {fact.id: 1.0} and observe(late, facts).values == {fact.id: 0.0}

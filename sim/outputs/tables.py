@@ -19,7 +19,7 @@ import pandas as pd
 from sim.core.event_facts import NO_FACTS
 from sim.core.model import SignalingModel
 from sim.core.state import RelaxingState
-from sim.core.vocabulary import load_vocabulary
+from sim.core.vocabulary import AREAS, load_vocabulary
 from sim.outputs import columns
 from sim.outputs.metrics import RunTables
 
@@ -113,15 +113,12 @@ def steps_frame(model: SignalingModel, n_days: int | None = None) -> pd.DataFram
     series: dict[str, np.ndarray] = {}
     for agent in (*model.governments.values(), *model.regional.values()):
         values = agent.state.daily(n)
+        index = agent.state.index
         for i, key in enumerate(agent.state.names):
-            if len(key) == 3:  # ("hostility", other, area): its aggregate column goes first, filled below
-                series.setdefault(columns.hostility(agent.code, key[1]), np.empty(0))
+            if len(key) == 3 and key[2] == AREAS[0]:  # ("hostility", other, area): the aggregate goes first
+                rows = [index[(key[0], key[1], area)] for area in AREAS]
+                series[columns.hostility(agent.code, key[1])] = values[:, rows].max(axis=1)
             series[columns.state_column(agent.code, key)] = values[:, i]
-    for col in columns.aggregates(series):
-        holder, towards = columns.parse(col).actors
-        areas = columns.areas_of(series, holder, towards)
-        if areas:
-            series[col] = np.max([series[c] for c in areas.values()], axis=0)
     cols[columns.tension(a, b)] = (series[columns.hostility(a, b)] + series[columns.hostility(b, a)]) / 2
     cols.update(series)
     absent = channel_absent(model, n)

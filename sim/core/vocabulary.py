@@ -59,7 +59,13 @@ class ChannelSpec:
     Attributes:
         post: The office the channel runs through on each side ("" for none);
             a holder of that post under the other side's sanctions blocks it.
-        label: The channel in plain words ("military-to-military talks").
+        label: The channel in plain words ("defence ministers' talks").
+        area: The issue area the channel's talks belong to (:data:`AREAS`): a grievance held in
+            that area may refuse meetings on it.
+        reopen_cost: ``(government, cost)`` pairs from ``sim/data/channel_costs.csv``: the thaw
+            weight each government needs before it reopens the channel once it has cut it, and,
+            read the other way, the order it cuts channels in (costliest to reopen first: the
+            contacts it values least). A government with no row has cost 1.
     """
 
     channel: str
@@ -67,6 +73,15 @@ class ChannelSpec:
     post: str
     description: str
     label: str = ""
+    area: str = "diplomacy"
+    reopen_cost: tuple[tuple[str, float], ...] = ()
+
+    def cost_for(self, government: str) -> float:
+        """How costly reopening this channel is for ``government`` (the weight a thaw must carry)."""
+        for g, c in self.reopen_cost:
+            if g == government:
+                return c
+        return 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,10 +174,17 @@ def load_vocabulary() -> Vocabulary:
     for spec in kinds.values():
         if spec.mirror and spec.mirror not in kinds:
             raise ValueError(f"sim/data/signal_kinds.csv: mirror={spec.mirror!r}: unknown kind")
-    channels = {
-        r["channel"]: ChannelSpec(r["channel"], r["military"] == "true", r["post"], r["description"], r["label"])
-        for r in _rows("channels.csv")
-    }
+    costs: dict[str, list[tuple[str, float]]] = {}
+    for r in _rows("channel_costs.csv"):
+        costs.setdefault(r["channel"], []).append((r["government"], float(r["reopen_cost"])))
+    channels = {}
+    for r in _rows("channels.csv"):
+        if r["area"] not in AREAS:
+            raise ValueError(f"sim/data/channels.csv: {r['channel']}.area={r['area']!r}: not one of {AREAS}")
+        channels[r["channel"]] = ChannelSpec(r["channel"], r["military"] == "true", r["post"], r["description"],
+                                             r["label"], r["area"], tuple(costs.pop(r["channel"], ())))  # fmt: skip
+    if costs:
+        raise ValueError(f"sim/data/channel_costs.csv: channel={next(iter(costs))!r}: not in channels.csv")
     actors = {
         r["code"]: ActorSpec(r["code"], r["name"], r["role"], r["noun"], r["adjective"]) for r in _rows("actors.csv")
     }

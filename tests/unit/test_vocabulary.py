@@ -11,8 +11,9 @@ REQUIRED_KINDS = {
     "channel_suspension", "channel_resumption", "sanction", "export_control", "military_drill",
     "surveillance_incident", "rhetoric_condemnation", "working_group",
 }  # fmt: skip
+MILITARY_CHANNELS = {"senior_military", "defense_policy", "maritime_safety", "theater_commanders", "defense_ministers"}
 REQUIRED_CHANNELS = {
-    "mil_mil", "defense_ministers", "high_level_diplomacy", "climate", "working_groups", "economic", "people_to_people",
+    *MILITARY_CHANNELS, "high_level_diplomacy", "climate", "working_groups", "economic", "people_to_people",
 }  # fmt: skip
 
 
@@ -38,7 +39,8 @@ def test_goldstein_scores_match_the_published_table():
 
 
 def test_every_data_row_keeps_a_source():
-    for name, delim in (("signal_kinds.csv", ","), ("channels.csv", ","), ("actors.csv", ","), ("cameo_goldstein.tsv", "\t")):
+    for name, delim in (("signal_kinds.csv", ","), ("channels.csv", ","), ("channel_costs.csv", ","),
+                        ("regional_economy.csv", ","), ("actors.csv", ","), ("cameo_goldstein.tsv", "\t")):
         with open(DATA_DIR / name, newline="") as f:
             rows = list(csv.DictReader(f, delimiter=delim))
         assert rows, name
@@ -49,5 +51,19 @@ def test_mirrors_and_military_channels_are_consistent():
     v = load_vocabulary()
     assert v.kinds["sanction"].mirror == "sanction"
     assert v.kinds["arms_sale"].hostility < 0 < v.kinds["military_drill"].hostility
-    assert {c for c, s in v.channels.items() if s.military} == {"mil_mil", "defense_ministers"}
+    assert {c for c, s in v.channels.items() if s.military} == MILITARY_CHANNELS
     assert v.channels["defense_ministers"].post == "defense_minister"
+
+
+def test_every_channel_has_a_reopening_cost_and_an_area_for_each_government():
+    v = load_vocabulary()
+    with open(DATA_DIR / "channel_costs.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert {(r["channel"], r["government"]) for r in rows} == {(c, g) for c in v.channels for g in ("USA", "CHN")}
+    assert all(0 < float(r["reopen_cost"]) <= 2 and r["rationale"] and r["source"] for r in rows)
+    assert {s.area for s in v.channels.values()} <= {"security", "economy", "diplomacy"}
+    assert all(v.channels[c].area == "security" for c in MILITARY_CHANNELS)
+    # China values military contacts least, the United States most (Saunders & Bowie 2016).
+    mil, civ = sorted(MILITARY_CHANNELS)[0], "high_level_diplomacy"
+    assert v.channels[mil].cost_for("CHN") > v.channels[civ].cost_for("CHN")
+    assert v.channels[mil].cost_for("USA") < v.channels[civ].cost_for("USA")

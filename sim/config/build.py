@@ -91,7 +91,6 @@ def _government(code: str, node: Mapping[str, Any], source: ConfigSource) -> Gov
     try:
         kw["repertoire"] = tuple(_rung(i, r) for i, r in enumerate(kw.get("repertoire", ())))
         kw["initiatives"] = tuple(Initiative(**i) for i in kw.get("initiatives", ()))
-        kw["suspension_order"] = tuple(kw.get("suspension_order", ()))
         kw["watch"] = dict(kw.get("watch", {}))
         params = GovernmentParams(**kw)
     except ParameterError as e:

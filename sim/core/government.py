@@ -10,6 +10,7 @@ post blocks) is handed to them with the signal.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Mapping, Sequence
 
@@ -18,55 +19,19 @@ import mesa
 from sim.core.channels import ChannelBoard
 from sim.core.dispositions import GovernmentParams, Initiative
 from sim.core.errors import ParameterError
+from sim.core.perception import meeting_areas, read_signal
 from sim.core.rules.base import Context
 from sim.core.rules.retaliation import RetaliationRule
 from sim.core.rules.thaw import ThawRule
 from sim.core.signals import Intent, Perception, Signal
 from sim.core.state import RelaxingState
-from sim.core.vocabulary import ALL_AREAS, AREAS, KindSpec, load_vocabulary
+from sim.core.vocabulary import ALL_AREAS, AREAS, load_vocabulary
 
 # Kinds whose repetition a government spaces out by its cooldown; channel
 # moves and answers to requests are idempotent or one-off and are exempt.
 _EXEMPT_FROM_COOLDOWN = frozenset(
     {"channel_suspension", "channel_resumption", "meeting_rejection", "ministerial_meeting", "visit_postponed"}
 )
-# Dealings of my rival with an actor I watch (Taiwan, an ally) are a matter of sovereignty and
-# security whatever their kind: a visit to Taiwan is held in the security area, not the diplomatic one.
-_WATCHED_AREA = "security"
-
-
-def read_signal(s: Signal, me: str, rival: str, watch: Mapping[str, float], spec: KindSpec) -> Perception | None:
-    """How government ``me`` reads signal ``s`` (of kind ``spec``).
-
-    A signal aimed at me is read at the kind's hostility, in the kind's issue
-    area; a joint act of mine and my rival's (a summit) is read as my rival's.
-    Dealings between my rival and an actor I watch (weight ``w``) are read as
-    aimed at me, with my rival responsible, in the security area: its support
-    for that actor (an arms sale to Taiwan) at ``-hostility * w``, its
-    coercion of that actor at ``hostility * w``. Anything else does not
-    concern me (None).
-    """
-    hostility = spec.hostility
-    if s.sender == me:
-        if spec.joint and s.receiver == rival:
-            return Perception(s, hostility, rival, None, spec.area)
-        return None
-    if s.receiver == me:
-        return Perception(s, hostility, s.sender, None, spec.area)
-    if s.sender == rival and s.receiver in watch:
-        other = s.receiver
-    elif s.receiver == rival and s.sender in watch:
-        other = s.sender
-    else:
-        return None
-    w = watch[other]
-    if hostility < 0:  # my rival drawing closer to an actor I watch
-        return Perception(s, -hostility * w, rival, other, _WATCHED_AREA)
-    if s.sender == rival:  # my rival coercing an actor I watch
-        return Perception(s, hostility * w, rival, other, _WATCHED_AREA)
-    return None
-
-
 class Government(mesa.Agent):
     """A government that reads signals, retaliates and thaws through its rules.
 
@@ -122,10 +87,18 @@ class Government(mesa.Agent):
             hi=1.0,
         )
         self.memory: deque[Perception] = deque(maxlen=p.memory_size)
+        self._mine: deque[int] = deque(maxlen=64)  # ids of my latest signals, to tell replies
         self._last_sent: dict[tuple[str, str, str], int] = {}
         vocab = load_vocabulary()
         self._kinds = vocab.kinds
         self._military = frozenset(c for c, s in vocab.channels.items() if s.military)
+        # Channel facts from data, for this government: what each costs me to reopen, and hence
+        # the order I cut them in (costliest to reopen first: the contacts I value least).
+        self._reopen_costs = {c: spec.cost_for(code) for c, spec in vocab.channels.items()}
+        self._channel_areas = {c: spec.area for c, spec in vocab.channels.items()}
+        names_in_order = list(vocab.channels)
+        self._cut_order = tuple(sorted(names_in_order, key=lambda c: (-self._reopen_costs[c], names_in_order.index(c))))
+        self._meeting_areas = meeting_areas(p.repertoire)
 
     # -- reading -----------------------------------------------------------
     def perceive(self, s: Signal) -> Perception | None:
@@ -154,14 +127,18 @@ class Government(mesa.Agent):
             hostility_areas=areas,
             baseline_hostility=p.baseline_hostility,
             trust=self.state.get(self._trust, day),
-            pressure=self.state.get(self._pressure, day),
+            pressure=(pressure := self.state.get(self._pressure, day)),
+            engagement_cost=1.0 + p.pressure_weight * pressure,
             open_channels=board.open_channels(),
             suspended_channels=suspended,
             suspended_by_me=tuple(c for c in suspended if board.suspended_by(c) == self.code),
             military=self._military,
-            suspension_order=p.suspension_order,
+            suspension_order=self._cut_order,
             repertoire=p.repertoire,
             memory=tuple(self.memory),
+            reopen_costs=self._reopen_costs,
+            channel_areas=self._channel_areas,
+            meeting_areas=self._meeting_areas,
         )
 
     # -- acting ------------------------------------------------------------
@@ -174,6 +151,8 @@ class Government(mesa.Agent):
             blocked: Channels a vacant or sanctioned post currently blocks.
         """
         rng = self.model.rng
+        if s.sender == self.code:
+            self._mine.append(s.id)
         if s.sender == self.code and s.kind == "channel_suspension":
             if s.receiver == self.rival:
                 return self.thaw.on_suspension(s.channel, self.context(s.day, board), rng, cause=s.id)
@@ -181,6 +160,8 @@ class Government(mesa.Agent):
         p = self.perceive(s)
         if p is None:
             return []
+        if p.hostility > 0 and s.sender == self.rival and s.cause is not None and s.cause in self._mine:
+            p = dataclasses.replace(p, hostility=p.hostility * self.params.reply_weight)
         self._update_state(p)
         if p.responsible == self.rival:
             self.memory.append(p)
@@ -246,7 +227,12 @@ class Government(mesa.Agent):
             my latest grievance against the rival (None if I hold none).
         """
         spec = self._kinds[engagement.kind]
-        p = Perception(engagement, spec.hostility, self.rival, None, spec.area)
+        # Travelling to the rival's own territory is the most visible concession: a visitor weighs a
+        # fresh grievance of any issue area against it, for the audience at home that would punish a
+        # visit to the offender straight after the offence (Fearon, J. D. (1994), "Domestic political
+        # audiences and the escalation of international disputes", APSR 88(3): 577-592).
+        visiting = engagement.sender == self.code and engagement.facts.place == "receiver_territory"
+        p = Perception(engagement, spec.hostility, self.rival, None, ALL_AREAS if visiting else spec.area)
         reason = self._refusal(p, self.context(engagement.day, board), blocked, asked=engagement.receiver == self.code)
         if not reason:
             return "", None
@@ -266,7 +252,10 @@ class Government(mesa.Agent):
             t = st.get(self._trust, day)
             st.shock(self._trust, day, -prm.sensitivity * sev * (t if sev > 0 else (1 - t)))
         if sev > 0:
-            st.shock(self._pressure, day, prm.pressure_gain * sev)
+            st.shock(self._pressure, day, prm.pressure_gain * sev * (1 - st.get(self._pressure, day)))
+        elif p.responsible == self.rival and p.subject is None and prm.engagement_pressure > 0:
+            # Engaging the rival is itself attacked at home ("zombie engagement", seed 004).
+            st.shock(self._pressure, day, prm.engagement_pressure * -sev * (1 - st.get(self._pressure, day)))
 
     def _space_out(self, intents: list[Intent], day: int) -> list[Intent]:
         """Drop repeats of one kind to one receiver within the cooldown."""

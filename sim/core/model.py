@@ -116,7 +116,7 @@ class SignalingModel(mesa.Model):
         self.posts: dict[tuple[str, str], Official] = {
             (p.actor, p.post): Official(p.official, p.sanctioned_by) for p in scenario.posts
         }
-        self._blocked = self._compute_blocked()  # changes only with personnel changes
+        self._blocked = self._compute_blocked()  # per government; changes only with personnel changes
         self.events: list[Signal] = []
         # Latest resumption proposal per (government, channel): a blocked proposal
         # that is retried gives way to a newer one, so a reopening is credited to
@@ -189,20 +189,30 @@ class SignalingModel(mesa.Model):
     def date_of(self, day: int) -> dt.date:
         return self.scenario_spec.start + dt.timedelta(days=day)
 
-    def blocked_channels(self) -> frozenset[str]:
-        """Channels that a vacant post, or one held by an official the other side sanctions, blocks."""
-        return self._blocked
+    def blocked_for(self, government: str) -> frozenset[str]:
+        """Channels ``government`` will not use for a reason of posts.
 
-    def _compute_blocked(self) -> frozenset[str]:
+        A post left vacant on either side blocks its channels for both (there is no one
+        to talk to); a post held by an official under the other side's sanctions blocks
+        them for the official's own government only, which demands that the sanctions be
+        lifted first (the side that imposed them has no such reason).
+        """
+        return self._blocked[government]
+
+    def _compute_blocked(self) -> dict[str, frozenset[str]]:
         a, b = self.poles
-        out = []
+        out: dict[str, set[str]] = {a: set(), b: set()}
         for channel, post in self._posts_of.items():
             for side, other in ((a, b), (b, a)):
                 holder = self.posts.get((side, post))
-                if holder is not None and (holder.name is None or other in holder.sanctioned_by):
-                    out.append(channel)
-                    break
-        return frozenset(out)
+                if holder is None:
+                    continue
+                if holder.name is None:
+                    out[side].add(channel)
+                    out[other].add(channel)
+                elif other in holder.sanctioned_by:
+                    out[side].add(channel)
+        return {g: frozenset(c) for g, c in out.items()}
 
     # -- signals -----------------------------------------------------------
     def _scripted(self, day: int, ev: ScriptedEvent) -> None:
@@ -214,11 +224,11 @@ class SignalingModel(mesa.Model):
         # may refuse it, each by what it would answer to a request for a meeting on that channel today.
         s = scripted_signal(-1, day, ev, self.scale)
         visitor, host = self.governments[ev.sender], self.governments[ev.receiver]
-        reason, cause = visitor.consents(s, self.board, self._blocked)
+        reason, cause = visitor.consents(s, self.board, self._blocked[visitor.code])
         if reason:
             kind, sender, receiver = "visit_postponed", ev.sender, ev.receiver
         else:
-            reason, cause = host.consents(s, self.board, self._blocked)
+            reason, cause = host.consents(s, self.board, self._blocked[host.code])
             kind, sender, receiver = "meeting_rejection", ev.receiver, ev.sender
         if not reason:
             self._emit(dataclasses.replace(s, id=next(self._ids)))
@@ -237,8 +247,10 @@ class SignalingModel(mesa.Model):
             if proposal is not None and self._latest_proposal.get((sender, it.channel)) != proposal:
                 return  # superseded by a newer decision to reopen this channel
             gov = self.governments[sender]
-            blocker = gov.resumption_blocker(it.channel, gov.context(day, board), self.blocked_channels())
+            blocker = gov.resumption_blocker(it.channel, gov.context(day, board), self._blocked[sender])
             if blocker:
+                if not gov.thaw.pending(it.channel):
+                    return  # the promise behind it is void: the channel waits for a new gesture
                 self._push(day + gov.thaw.retry_days, _DECIDED, (sender, it, proposal))
                 return
         self._emit(
@@ -261,9 +273,8 @@ class SignalingModel(mesa.Model):
             for c in s.facts.launches:
                 if self.board.is_absent(c):
                     self.board.found(c, s.day)
-        blocked = self._blocked
         for code, gov in self.governments.items():
-            for it in gov.receive(s, self.board, blocked):
+            for it in gov.receive(s, self.board, self._blocked[code]):
                 self._decide(s.day, code, it)
         for code, reg in self.regional.items():
             for it in reg.receive(s):
@@ -279,7 +290,10 @@ class SignalingModel(mesa.Model):
         peak = 2 * ini.per_year / 365.0
         if self.rng.random() * peak < gov.initiative_rate(ini, day):
             if ini.kind not in ("channel_suspension", "channel_resumption") or ini.channel:
-                self._fire(day, gov.code, Intent(ini.kind, ini.receiver, ini.channel, 0, ini.intensity))
+                weight = ini.intensity
+                if ini.weight_sigma > 0:
+                    weight *= math.exp(ini.weight_sigma * self.rng.standard_normal())
+                self._fire(day, gov.code, Intent(ini.kind, ini.receiver, ini.channel, 0, weight))
         self._schedule_initiative(gov, ini, day)
 
 

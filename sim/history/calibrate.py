@@ -176,8 +176,10 @@ def calibrated_files(cfg: DictConfig, best: Mapping[str, float], params: Sequenc
             continue
         package = min(packages, key=len)  # the government's top-level rule, wrapping any inner one
         group, option = rule_packages[package]
-        option = option.removesuffix(f"_{study}")
-        name = f"{option}_{study}"
+        # One option file per government and rule: two governments may calibrate the same rule.
+        owner = package.split(".")[1].lower() if package.startswith("governments.") else ""
+        suffix = f"_{study}_{owner}" if owner else f"_{study}"
+        name = option.removesuffix(suffix) + suffix
         node = OmegaConf.to_container(OmegaConf.select(tuned, package), resolve=True)
         files[out_dir / group / f"{name}.yaml"] = header + yaml.safe_dump(node, sort_keys=False)
         line = f"override /{group}@{package}: {name}"

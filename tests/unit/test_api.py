@@ -16,7 +16,8 @@ def test_run_returns_tables_and_summary(historical):
     assert historical.output_dir is None
     for o in OUTCOMES:
         assert o.name in historical.summary, o.name
-    assert historical.summary["rules"]["CHN"] == {"retaliation": "graduated", "thaw": "sanctioned_post_hold(summit_reset)"}
+    assert historical.summary["rules"]["CHN"] == {"retaliation": "graduated", "thaw": "sanctioned_post_hold(weighted)"}
+    assert historical.summary["rules"]["USA"] == {"retaliation": "graduated", "thaw": "weighted"}
     assert sim.run is run
 
 

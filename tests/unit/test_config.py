@@ -61,10 +61,10 @@ def test_other_groups_compose(group):
 
 
 def test_parameter_override_reaches_the_rule():
-    cfg, choices = compose_config(["governments.CHN.retaliation.trigger=0.55", "governments.USA.thaw.min_trust=0.1"])
+    cfg, choices = compose_config(["governments.CHN.retaliation.trigger=0.55", "governments.USA.thaw.stage_days=9"])
     model, _ = build(cfg, choices)
     assert model.governments["CHN"].retaliation.trigger == 0.55
-    assert model.governments["USA"].thaw.min_trust == 0.1
+    assert model.governments["USA"].thaw.stage_days == 9
 
 
 def test_out_of_range_parameter_names_file_field_and_value():
@@ -84,7 +84,9 @@ def test_out_of_range_parameter_names_file_field_and_value():
         ("crisis_threshold=2", "crisis_threshold"),
         ("seed=-1", "seed"),
         ("governments.USA.rival=JPN", "governments.USA.rival"),
-        ("governments.CHN.suspension_order=[mil_mil,backchannel]", "governments.CHN.suspension_order[1]"),
+        ("governments.CHN.initiatives.0.weight_sigma=4", "governments.CHN.initiatives[0].weight_sigma"),
+        ("governments.USA.reply_weight=1.5", "governments.USA.reply_weight"),
+        ("+governments.CHN.suspension_order=[climate]", "governments.CHN.suspension_order"),
     ],
 )
 def test_bad_values_are_refused(override, field):

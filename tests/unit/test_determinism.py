@@ -38,7 +38,7 @@ SCENARIO = {
         _event("2023-01-10", "arms_sale", receiver="TWN", intensity=2.0),
         _event("2023-01-20", "sanction"),
         *(_event("2023-02-01", "channel_suspension", "CHN", "USA", channel=c)
-          for c in ("mil_mil", "climate", "working_groups")),
+          for c in ("defense_policy", "climate", "working_groups")),
         _event("2023-03-01", "export_control", intensity=2.0),
         _event("2023-04-01", "ministerial_meeting"),
         _event("2023-05-01", "meeting_request", channel="high_level_diplomacy"),
@@ -83,7 +83,7 @@ CASES = [("retaliation", n) for n in RETALIATION_RULES] + [("thaw", n) for n in 
 
 def _stochastic(family: str, name: str) -> bool:
     registry = RETALIATION_RULES if family == "retaliation" else THAW_RULES
-    return bool(registry[name]().stochastic)  # sanctioned_post_hold: its default inner rule, summit_reset
+    return bool(registry[name]().stochastic)  # sanctioned_post_hold: its default inner rule, weighted
 
 
 def _log(result) -> list[tuple]:  # noqa: ANN001

@@ -93,14 +93,36 @@ def test_a_planned_visit_goes_ahead_when_neither_side_objects(write_scenario):
     assert len(visit) == 1 and visit["scripted"].iloc[0] and str(visit["date"].iloc[0].date()) == "2023-02-05"
 
 
-def test_the_visitor_postpones_a_planned_visit_after_a_fresh_grievance(write_scenario):
-    incident = {"date": "2023-02-02", "sender": "CHN", "receiver": "USA", "kind": "surveillance_incident",
-                "incident": "intrusion"}  # fmt: skip
-    ev = _run(write_scenario, _doc([incident, _planned()]), "rules/retaliation@governments.USA.retaliation=graduated",
-              "governments.USA.retaliation.trigger=0.3").events
-    assert "high_level_visit" not in set(ev["kind"])
+_INCIDENT = {"date": "2023-02-02", "sender": "CHN", "receiver": "USA", "kind": "surveillance_incident",
+             "incident": "intrusion"}  # fmt: skip
+
+
+def _kinds(write_scenario, events, *overrides) -> set[str]:
+    return set(_run(write_scenario, _doc(events), *overrides).events["kind"])
+
+
+def test_a_visit_to_the_rivals_capital_weighs_a_fresh_grievance_of_any_area(write_scenario):
+    """A surveillance incident is a security grievance and the planned visit a diplomatic one: held in
+    a third country the talks go ahead, but travelling to the offender's capital three days after the
+    offence is called off by the visitor (audience costs), by its rule on the day."""
+    quick = "governments.USA.retaliation.trigger=0.3"
+    ev = _run(write_scenario, _doc([_INCIDENT, _planned()]), quick).events
     off = ev[ev["kind"] == "visit_postponed"]
+    assert "high_level_visit" not in set(ev["kind"])
     assert len(off) == 1 and off["sender"].iloc[0] == "USA" and str(off["date"].iloc[0].date()) == "2023-02-05"
+    assert ev.set_index("id").loc[int(off["cause"].iloc[0]), "sender"] == "CHN"  # it answers a Chinese act
+    assert "high_level_visit" in _kinds(write_scenario, [_INCIDENT, _planned(place="third_country")], quick)
+    assert "high_level_visit" in _kinds(write_scenario, [_planned()], quick)
+
+
+def test_domestic_pressure_raises_the_cost_of_engaging(write_scenario):
+    """The same incident raises pressure at home; a planned meeting in a third country (no grievance in
+    its area) is called off when pressure weighs on engaging, and held when it weighs nothing."""
+    events = [_INCIDENT, _planned(place="third_country")]
+    refuse = "governments.USA.retaliation.refuse_above=0.4"
+    assert "visit_postponed" in _kinds(write_scenario, events, refuse, "governments.USA.pressure_weight=3")
+    held = _kinds(write_scenario, events, refuse, "governments.USA.pressure_weight=0")
+    assert "high_level_visit" in held and "visit_postponed" not in held
 
 
 def test_the_host_refuses_a_planned_visit_on_a_channel_it_suspended(write_scenario):

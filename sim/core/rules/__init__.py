@@ -1,4 +1,7 @@
-"""Retaliation and thaw rules, one class per rule, selectable from configs/rules/."""
+"""Retaliation and thaw rules, one class per rule, selectable from configs/rules/.
+
+May import: sim.core (signals, vocabulary, errors); nothing outside sim.core.
+"""
 
 from sim.core.rules.base import Context, Rule, Rung
 from sim.core.rules.retaliation import (
@@ -10,15 +13,13 @@ from sim.core.rules.retaliation import (
     RetaliationRule,
     TitForTat,
 )
-from sim.core.rules.thaw import (
-    THAW_RULES,
-    ConditionalReciprocity,
-    NoThaw,
-    SanctionedPostHold,
-    SummitReset,
-    ThawRule,
-    TimeDecay,
-)
+from sim.core.rules.post_hold import SanctionedPostHold
+from sim.core.rules.thaw import ConditionalReciprocity, NoThaw, ThawRule, TimeDecay
+from sim.core.rules.thaw_weighted import WeightedThaw
+
+THAW_RULES: dict[str, type[ThawRule]] = {
+    cls.name: cls for cls in (NoThaw, TimeDecay, WeightedThaw, ConditionalReciprocity, SanctionedPostHold)
+}
 
 __all__ = [
     "RETALIATION_RULES",
@@ -34,8 +35,8 @@ __all__ = [
     "Rule",
     "Rung",
     "SanctionedPostHold",
-    "SummitReset",
     "ThawRule",
     "TimeDecay",
     "TitForTat",
+    "WeightedThaw",
 ]

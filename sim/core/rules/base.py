@@ -10,8 +10,8 @@ are handed (the model's generator).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -81,10 +81,19 @@ class Context:
         baseline_hostility: The level my hostility relaxes to.
         trust: My trust in the rival today (0..1).
         pressure: Domestic pressure on me today (0..1).
+        engagement_cost: What domestic pressure makes engaging cost me today, as a factor
+            (``1 + pressure_weight * pressure``, :class:`~sim.core.dispositions.GovernmentParams`).
         open_channels, suspended_channels: Channel status with the rival.
         suspended_by_me: Channels I suspended (only I can reopen those).
         military: Names of the military channels.
-        suspension_order: The order in which I cut channels.
+        suspension_order: The order in which I cut channels: costliest for me to reopen first
+            (the contacts I value least are the cheapest leverage), from
+            ``sim/data/channel_costs.csv``.
+        reopen_costs: The thaw weight each channel needs before I reopen it (same file).
+        channel_areas: The issue area of each channel (``sim/data/channels.csv``).
+        meeting_areas: The areas in which a grievance of mine refuses meetings: those my
+            meeting-refusing and channel-cutting rungs answer (every area if I have no such
+            rung). Talks on an issue I do not link to dialogue go on (Axelrod & Keohane 1985).
         repertoire: My escalation ladder, lowest rung first.
         memory: My recent perceptions of the rival, oldest first.
     """
@@ -104,6 +113,10 @@ class Context:
     suspension_order: tuple[str, ...]
     repertoire: tuple[Rung, ...]
     memory: tuple[Perception, ...]
+    engagement_cost: float = 1.0
+    reopen_costs: Mapping[str, float] = field(default_factory=dict)
+    channel_areas: Mapping[str, str] = field(default_factory=dict)
+    meeting_areas: tuple[str, ...] = AREAS
 
     def hostility_in(self, area: str) -> float:
         """My hostility towards the rival in ``area`` (``all``: the aggregate)."""
@@ -111,16 +124,20 @@ class Context:
             return self.hostility
         return self.hostility_areas[AREAS.index(area)]
 
-    def reopening_order(self) -> tuple[str, ...]:
-        """Channels I suspended, non-military first, then in reverse cutting order.
+    def area_of(self, channel: str) -> str:
+        """The issue area of ``channel`` (diplomacy for a request on no channel)."""
+        return self.channel_areas.get(channel, "diplomacy")
 
-        Thaws reopen civilian channels before military ones (Bali 2022 and
-        Woodside 2023 both did): the military channels last and one by one.
+    def reopen_cost(self, channel: str) -> float:
+        return self.reopen_costs.get(channel, 1.0)
+
+    def reopening_order(self) -> tuple[str, ...]:
+        """Channels I suspended, cheapest for me to reopen first (ties: the last cut first).
+
+        No order is fixed here: it follows from the per-channel costs in data.
         """
-        order = {c: i for i, c in enumerate(self.suspension_order)}
-        return tuple(
-            sorted(self.suspended_by_me, key=lambda c: (c in self.military, -order.get(c, len(order))))
-        )
+        rank = {c: i for i, c in enumerate(self.suspension_order)}
+        return tuple(sorted(self.suspended_by_me, key=lambda c: (self.reopen_cost(c), -rank.get(c, 0))))
 
     def rung(self, kind: str) -> Rung | None:
         for r in self.repertoire:
@@ -128,12 +145,15 @@ class Context:
                 return r
         return None
 
-    def last_hostile(self, threshold: float, within_days: float) -> Perception | None:
-        """Most recent perception of severity >= threshold within ``within_days``."""
+    def last_hostile(self, threshold: float, within_days: float, area: str | None = None) -> Perception | None:
+        """Most recent perception of severity >= threshold within ``within_days``.
+
+        ``area``: only grievances held in that area (or bearing on every area) count.
+        """
         for p in reversed(self.memory):
             if self.day - p.signal.day > within_days:
                 return None
-            if p.severity >= threshold - EPS:
+            if p.severity >= threshold - EPS and (area is None or p.area in (area, ALL_AREAS)):
                 return p
         return None
 
@@ -154,7 +174,7 @@ class Rule:
 
     @property
     def label(self) -> str:
-        """The name, with any wrapped rule's: ``sanctioned_post_hold(summit_reset)``."""
+        """The name, with any wrapped rule's: ``sanctioned_post_hold(weighted)``."""
         inner = getattr(self, "inner", None)
         return f"{self.name}({inner.label})" if isinstance(inner, Rule) else self.name
 

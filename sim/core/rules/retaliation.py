@@ -16,7 +16,7 @@ import numpy as np
 from sim.core.errors import check_range
 from sim.core.rules.base import EPS, Context, Rule, Rung, draw_lag, rung_intent, suspension_intents
 from sim.core.signals import Intent, Perception
-from sim.core.vocabulary import load_vocabulary
+from sim.core.vocabulary import ALL_AREAS, load_vocabulary
 
 _DEFAULT_LAG = (0, 1)
 _PROTEST = Rung("rhetoric_condemnation", 0.0, _DEFAULT_LAG)
@@ -32,7 +32,7 @@ class RetaliationRule(Rule):
         trigger: Smallest severity (perceived hostility times intensity) the
             rule answers at all.
         grievance_days: How long a hostile signal of at least ``trigger``
-            counts against meeting requests and military reopenings.
+            counts against meetings and reopenings in its issue area.
     """
 
     memory_depth: float = math.inf
@@ -49,14 +49,27 @@ class RetaliationRule(Rule):
         raise NotImplementedError
 
     def accepts(self, request: Perception, ctx: Context, rng: np.random.Generator) -> bool:
-        """Accept a meeting unless a grievance of at least ``trigger`` is recent."""
-        return ctx.last_hostile(self.trigger, self.grievance_days) is None
+        """Accept a meeting unless a grievance of at least ``trigger`` in the meeting's area is recent.
+
+        A grievance refuses meetings in its own issue area only, and only in an area I link
+        to dialogue (``Context.meeting_areas``): a security grievance refuses defence talks,
+        not economic ones, and talks on an issue I do not link go on. A request read in
+        every area (``request.area == "all"``: travelling to the rival's own territory, see
+        :meth:`~sim.core.government.Government.consents`) weighs a grievance of any area.
+        """
+        area = meeting_area(request, ctx)
+        if area != ALL_AREAS and area not in ctx.meeting_areas:
+            return True
+        return ctx.last_hostile(self.trigger, self.grievance_days, None if area == ALL_AREAS else area) is None
 
     def permits_reopening(self, channel: str, ctx: Context) -> bool:
-        """Military channels stay shut while a grievance is recent; others may reopen."""
-        if channel not in ctx.military:
-            return True
-        return ctx.last_hostile(self.trigger, self.grievance_days) is None
+        """A channel stays shut while a grievance of at least ``trigger`` in its area is recent."""
+        return ctx.last_hostile(self.trigger, self.grievance_days, ctx.area_of(channel)) is None
+
+
+def meeting_area(request: Perception, ctx: Context) -> str:
+    """The issue area a meeting is judged in: its channel's, or every area for a request read in all."""
+    return ALL_AREAS if request.area == ALL_AREAS else ctx.area_of(request.signal.channel)
 
 
 class NoRetaliation(RetaliationRule):
@@ -188,7 +201,8 @@ class GraduatedLadder(RetaliationRule):
         hostility_gain: How much current hostility amplifies a response.
         pressure_gain: How much domestic pressure amplifies a response.
         channel_step: Severity per additional channel cut.
-        refuse_above: Hostility at or above which every meeting is refused.
+        refuse_above: Hostility in a meeting's area (times the domestic cost of engaging,
+            ``Context.engagement_cost``) at or above which the meeting is refused.
     """
 
     name = "graduated"
@@ -228,7 +242,12 @@ class GraduatedLadder(RetaliationRule):
         return out
 
     def accepts(self, request: Perception, ctx: Context, rng: np.random.Generator) -> bool:
-        return ctx.hostility < self.refuse_above and super().accepts(request, ctx, rng)
+        """Refuse while my hostility in the meeting's area, times what engaging costs me at home,
+        reaches ``refuse_above``, or while a grievance in that area is recent."""
+        area = meeting_area(request, ctx)
+        if ctx.hostility_in(area) * ctx.engagement_cost >= self.refuse_above - EPS:
+            return False
+        return super().accepts(request, ctx, rng)
 
 
 class GrimTrigger(RetaliationRule):

@@ -76,10 +76,11 @@ _RANGES: dict[str, SliderRange] = {
     "min_trust": SliderRange(0.0, 1.0, 0.05),
     "mean_days": SliderRange(1, 720, 1, integer=True),
     "reopen_below": SliderRange(0.0, 1.0, 0.05),
-    "military_gap_days": SliderRange(1, 720, 1, integer=True),
-    "lapse_severity": SliderRange(0.0, 3.0, 0.05),
+    "stage_days": SliderRange(0, 720, 1),
+    "cost_scale": SliderRange(0.0, 3.0, 0.05),
+    "grievance_gain": SliderRange(0.0, 10.0, 0.1),
+    "announced_discount": SliderRange(0.0, 1.0, 0.05),
     "lag": SliderRange(0, 60, 1, integer=True, pair=True),
-    "civil_lag": SliderRange(0, 60, 1, integer=True, pair=True),
 }
 
 
@@ -104,7 +105,7 @@ def slider_range(name: str, value: Any) -> SliderRange:
 
 
 def _flatten(node: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A rule node's parameters, dotted for wrapped rules (``inner.military_gap_days``)."""
+    """A rule node's parameters, dotted for wrapped rules (``inner.stage_days``)."""
     out: dict[str, Any] = {}
     for k, v in node.items():
         if k == "_target_":

@@ -24,12 +24,13 @@ This module is imported by the test modules next to it (pytest's default
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import inspect
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -72,11 +73,10 @@ def government_spec(code: str) -> GovernmentSpec:
 _PARAMS = government_spec(ME).params
 WATCH = dict(_PARAMS.watch)
 BASELINE = _PARAMS.baseline_hostility
-SUSPENSION_ORDER: tuple[str, ...] = _PARAMS.suspension_order
 CHINA_REPERTOIRE: tuple[Rung, ...] = _PARAMS.repertoire
 # The same ladder with every lag fixed: decisions then need no random draws.
 FIXED_LAG_REPERTOIRE: tuple[Rung, ...] = tuple(
-    Rung(r.kind, r.min_severity, (r.lag[1], r.lag[1]), r.target) for r in CHINA_REPERTOIRE
+    Rung(r.kind, r.min_severity, (r.lag[1], r.lag[1]), r.target, r.areas) for r in CHINA_REPERTOIRE
 )
 _VOCAB = load_vocabulary()
 CHANNELS: tuple[str, ...] = _VOCAB.channel_names
@@ -99,20 +99,29 @@ class Move:
     day: int
     kind: str
     receiver: str = ME
-    intensity: float = 1.0
+    intensity: float | None = 1.0
     channel: str = ""
     sender: str = RIVAL
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    """Scenario fields written as they are in a scenario file (``form``, ``reopens``, ``rank``,
+    ``place``, ``planned``, ``post``, ``official``, ``sanctioned_by``...). With ``intensity=None``
+    the weight scale weighs the event from these facts."""
 
     def event(self) -> dict[str, Any]:
         channel = self.channel or (MEETING_CHANNEL if self.kind == "meeting_request" else "")
-        return {"date": START + dt.timedelta(days=self.day), "sender": self.sender, "receiver": self.receiver,
-                "kind": self.kind, "channel": channel, "intensity": self.intensity}  # fmt: skip
+        ev = {"date": START + dt.timedelta(days=self.day), "sender": self.sender, "receiver": self.receiver,
+              "kind": self.kind, "channel": channel}  # fmt: skip
+        if self.intensity is not None:
+            ev["intensity"] = self.intensity
+        ev.update(self.facts)
+        return ev
 
 
-def scenario(moves: Sequence[Move], days: int) -> Scenario:
-    """A scenario of ``days`` days whose only events are ``moves``; nothing spontaneous, no posts."""
+def scenario(moves: Sequence[Move], days: int, posts: Sequence[Mapping[str, Any]] = ()) -> Scenario:
+    """A scenario of ``days`` days whose only events are ``moves``; nothing spontaneous; ``posts``
+    written as in a scenario file (``{actor, post, official, sanctioned_by}``)."""
     doc = {"name": "scripted_rival", "start": START, "end": START + dt.timedelta(days=days - 1),
-           "spontaneous": False, "posts": [], "events": [m.event() for m in moves]}  # fmt: skip
+           "spontaneous": False, "posts": [dict(p) for p in posts], "events": [m.event() for m in moves]}  # fmt: skip
     return parse_scenario(doc, "scripted rival")
 
 
@@ -153,10 +162,13 @@ class Spy:
     def _record(self, call: str, p: Perception | None, ctx: Context, **kw: Any) -> None:
         assert self.model is not None
         step = Step(self.model.events[-1], p, ctx, call, **kw)
+        # The queries are put to a copy: a rule may keep state when asked (WeightedThaw.ready
+        # spends or voids a promise), and the spy must change nothing.
+        probe = copy.deepcopy(self.rule)
         if isinstance(self.rule, RetaliationRule):
-            step.reopen = tuple(self.rule.permits_reopening(c, ctx) for c in CHANNELS)
+            step.reopen = tuple(probe.permits_reopening(c, ctx) for c in CHANNELS)
         else:
-            step.ready = tuple(self.rule.ready(c, ctx) for c in ctx.suspended_by_me)
+            step.ready = tuple(probe.ready(c, ctx) for c in ctx.suspended_by_me)
         self.steps.append(step)
 
     def respond(self, p: Perception, ctx: Context, rng: Any) -> list[Intent]:
@@ -214,17 +226,19 @@ def governments(rule: Any, **params: Any) -> tuple[GovernmentSpec, ...]:
     return tuple(out)
 
 
-def play(rule: Any, moves: Sequence[Move], seed: int = 0, *, cut: Sequence[str] = (), **params: Any) -> Play:
+def play(rule: Any, moves: Sequence[Move], seed: int = 0, *, cut: Sequence[str] = (),
+         posts: Sequence[Mapping[str, Any]] = (), days_after: int = 200, **params: Any) -> Play:  # fmt: skip
     """Play ``moves`` against China playing ``rule``, through the real model, and record its decisions.
 
     ``cut``: channels China suspends on day 1 (scripted), before the rival's
-    moves; ``params``: China's parameters to replace (``repertoire=...``).
-    The match runs 200 days past the last move, so delayed answers fall due.
+    moves; ``posts``: who holds which post at the start (as in a scenario file);
+    ``params``: China's parameters to replace (``repertoire=...``).
+    The match runs ``days_after`` (200) days past the last move, so delayed answers fall due.
     """
     spy = Spy(rule)
     moves = [Move(1, "channel_suspension", RIVAL, channel=c, sender=ME) for c in cut] + list(moves)
-    days = max((m.day for m in moves), default=0) + 200
-    model = SignalingModel(scenario(moves, days), governments(spy, **params), model_spec().regional, seed)
+    days = max((m.day for m in moves), default=0) + days_after
+    model = SignalingModel(scenario(moves, days, posts), governments(spy, **params), model_spec().regional, seed)
     spy.model = model
     model.run()
     for st in spy.steps:
@@ -232,6 +246,41 @@ def play(rule: Any, moves: Sequence[Move], seed: int = 0, *, cut: Sequence[str] 
     out = Play(spy.steps)
     out.events = model.events
     return out
+
+
+CONFIG = "config"
+
+
+def match(moves: Sequence[Move], seed: int = 0, *, rules: Mapping[str, Any] | None = None,
+          params: Mapping[str, Mapping[str, Any]] | None = None, posts: Sequence[Mapping[str, Any]] = (),
+          days_after: int = 200) -> SignalingModel:  # fmt: skip
+    """Run ``moves`` through the real model with both governments deciding, and return the model.
+
+    ``rules``: per government, ``(retaliation, thaw)`` or :data:`CONFIG` (a fresh copy of the
+    config's rules); a government not listed plays the null rules (it does only what is scripted).
+    ``params``: per government, parameters to replace. ``posts``: as in a scenario file.
+    """
+    rules, params = dict(rules or {}), dict(params or {})
+    out = []
+    for g in model_spec().governments:
+        chosen = rules.get(g.code)
+        if chosen == CONFIG:
+            retaliation, thaw = copy.deepcopy(g.retaliation), copy.deepcopy(g.thaw)
+        elif chosen is None:
+            retaliation, thaw = NoRetaliation(), NoThaw()
+        else:
+            retaliation, thaw = chosen
+        mine = dataclasses.replace(g.params, **params.get(g.code, {}))
+        out.append(dataclasses.replace(g, params=mine, retaliation=retaliation, thaw=thaw))
+    days = max((m.day for m in moves), default=0) + days_after
+    model = SignalingModel(scenario(moves, days, posts), tuple(out), model_spec().regional, seed)
+    model.run()
+    return model
+
+
+def log(model: SignalingModel) -> list[tuple[int, str, str, str, str]]:
+    """A model's event log as comparable rows: (day, sender, receiver, kind, channel)."""
+    return [(e.day, e.sender, e.receiver, e.kind, e.channel) for e in model.events]
 
 
 def versus_test(rule: Any, moves: Sequence[Move], expected: Sequence[tuple[str, tuple[str, ...]]],
@@ -258,13 +307,20 @@ def china() -> Government:
     return _quiet_model().governments[ME]
 
 
+# The order China cuts channels in, as its government derives it (from sim/data/channel_costs.csv).
+SUSPENSION_ORDER: tuple[str, ...] = china().context(0, _quiet_model().board).suspension_order
+
+
 def make_context(**overrides: Any) -> Context:
     """China's real context on day 100 of a quiet match (every state at baseline, every channel open,
     the config's repertoire and suspension order, no memory), with fields overridden.
 
-    Passing ``suspended_by_me`` alone also closes those channels.
+    Passing ``suspended_by_me`` alone also closes those channels; passing ``hostility`` alone sets
+    every area to it (the aggregate is the highest area).
     """
     ctx = china().context(overrides.pop("day", 100), _quiet_model().board)
+    if "hostility" in overrides:
+        overrides.setdefault("hostility_areas", (overrides["hostility"],) * len(ctx.hostility_areas))
     if "suspended_by_me" in overrides:
         mine = tuple(overrides["suspended_by_me"])
         overrides.setdefault("open_channels", tuple(c for c in CHANNELS if c not in mine))
@@ -314,9 +370,10 @@ def alternating(n: int = 6, hostile: str = "export_control", cooperative: str = 
     return _script([e for k in kinds for e in ((k, {"intensity": 1.5}), ("meeting_request", {}))])
 
 
-def shock_then_calm(n_calm: int = 6, every: int = 5, intensity: float = 4.0) -> list[Move]:
-    """One big shock (drills, at intensity 4 severity 2.8), then cooperative signals and meeting requests."""
-    calm = [e for _ in range(n_calm) for e in (("working_group", {}), ("meeting_request", {}))]
+def shock_then_calm(n_calm: int = 6, every: int = 5, intensity: float = 4.0, channel: str = "") -> list[Move]:
+    """One big shock (drills, at intensity 4 severity 2.8), then cooperative signals and meeting
+    requests (on ``channel``, default leader-level diplomacy)."""
+    calm = [e for _ in range(n_calm) for e in (("working_group", {}), ("meeting_request", {"channel": channel}))]
     return _script([("military_drill", {"intensity": intensity})] + calm, every=every)
 
 

@@ -2,43 +2,63 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
-from scripted_rival import CHANNELS, RIVAL, SUSPENSION_ORDER, make_context, raw, seen
+from scripted_rival import CHANNELS, CIVILIAN, MILITARY, RIVAL, SUSPENSION_ORDER, china, make_context, raw, seen
 
 from sim.core.errors import ParameterError
 from sim.core.rules.base import Rung, rung_intent, suspension_intents
 
 
 class TestReopeningOrder:
-    def test_civilian_first_then_military_each_in_reverse_cutting_order(self) -> None:
-        """Everything cut: civilian channels last-cut-first, then the military ones last-cut-first."""
-        ctx = make_context(suspended_by_me=SUSPENSION_ORDER)
-        assert ctx.reopening_order() == (
-            "high_level_diplomacy",
-            "economic",
-            "people_to_people",
-            "working_groups",
-            "climate",
-            "defense_ministers",
-            "mil_mil",
-        )
+    """The order follows from the per-channel costs of sim/data/channel_costs.csv alone."""
 
-    def test_military_last_even_when_cut_last(self) -> None:
-        """A military channel cut after civilian ones still reopens after them."""
-        ctx = make_context(suspended_by_me=("climate", "mil_mil"), suspension_order=("climate", "mil_mil"))
-        assert ctx.reopening_order() == ("climate", "mil_mil")
+    def test_everything_cut_reopens_cheapest_first_the_cutting_order_reversed(self) -> None:
+        """China cuts its costliest contacts first and reopens its cheapest first: with everything
+        cut, the reopening order is the suspension order reversed, its costs never falling."""
+        ctx = make_context(suspended_by_me=SUSPENSION_ORDER)
+        order = ctx.reopening_order()
+        assert order == tuple(reversed(SUSPENSION_ORDER))
+        costs = [ctx.reopen_cost(c) for c in order]
+        assert costs == sorted(costs) and costs[0] < costs[-1]
+        # China's data: leader-level diplomacy and the economy first, the operational military contacts last.
+        assert set(order[:2]) == {"high_level_diplomacy", "economic"}
+        assert set(order[-2:]) == {"maritime_safety", "theater_commanders"}
+
+    def test_no_civilian_first_rule_a_cheap_military_channel_reopens_first(self) -> None:
+        """Nothing knows civilian from military: with costs swapped, the military channel goes first."""
+        ctx = make_context(suspended_by_me=("climate", "senior_military"),
+                           reopen_costs={"climate": 0.9, "senior_military": 0.1})  # fmt: skip
+        assert ctx.reopening_order() == ("senior_military", "climate")
+        swapped = make_context(suspended_by_me=("climate", "senior_military"),
+                               reopen_costs={"climate": 0.1, "senior_military": 0.9})  # fmt: skip
+        assert swapped.reopening_order() == ("climate", "senior_military")
+
+    def test_each_government_derives_its_own_orders(self) -> None:
+        """The USA, for which the military contacts are cheap to reopen and civilian dialogue costly
+        at home, cuts civilian channels first and reopens military ones first: the reverse of China."""
+        model = china().model
+        usa = model.governments[RIVAL].context(0, model.board)
+        chn = china().context(0, model.board)
+        assert set(usa.suspension_order[:5]) == set(CIVILIAN)
+        assert set(chn.suspension_order[:5]) == set(MILITARY)
+        assert set(usa.suspension_order) == set(chn.suspension_order) == set(CHANNELS)
+        cut_all = dataclasses.replace(usa, suspended_by_me=CHANNELS)
+        assert set(cut_all.reopening_order()[:5]) == set(MILITARY)
+
+    def test_ties_reopen_last_cut_first(self) -> None:
+        """Channels of equal cost (climate, working groups, exchanges: 0.4 for China) reopen in the
+        reverse of the order they are cut in."""
+        tied = tuple(c for c in SUSPENSION_ORDER if c in ("climate", "working_groups", "people_to_people"))
+        assert len({make_context().reopen_cost(c) for c in tied}) == 1
+        assert make_context(suspended_by_me=tied).reopening_order() == tuple(reversed(tied))
 
     def test_only_channels_i_cut(self) -> None:
         """Channels suspended by the rival are not in my reopening order."""
         ctx = make_context(suspended_channels=("climate", "economic"), suspended_by_me=("climate",))
         assert ctx.reopening_order() == ("climate",)
-
-    def test_channel_outside_suspension_order_counts_as_cut_last(self) -> None:
-        """A channel missing from the suspension order (cut by a scripted event, say) is treated as
-        cut after all listed ones, so it reopens first within its group."""
-        ctx = make_context(suspended_by_me=("climate", "economic", "mil_mil"), suspension_order=("climate", "mil_mil"))
-        assert ctx.reopening_order() == ("economic", "climate", "mil_mil")
 
     def test_nothing_cut(self) -> None:
         assert make_context().reopening_order() == ()
@@ -57,6 +77,16 @@ class TestLastHostile:
 
     def test_none_below_threshold(self) -> None:
         assert make_context(memory=(seen("rhetoric_condemnation", 99, 1),)).last_hostile(0.3, 30) is None
+
+    def test_area_keeps_grievances_of_that_area_and_acts_on_every_area(self) -> None:
+        """With an area, only grievances held in it (or bearing on every area) count."""
+        ctx = make_context(memory=(seen("military_drill", 90, 1), seen("sanction", 95, 2)))
+        assert ctx.last_hostile(0.3, 30).signal.id == 2
+        assert ctx.last_hostile(0.3, 30, "security").signal.id == 1
+        assert ctx.last_hostile(0.3, 30, "economy").signal.id == 2
+        assert ctx.last_hostile(0.3, 30, "diplomacy") is None
+        everywhere = make_context(memory=(raw(0.5, 95, 3),))  # area "all"
+        assert everywhere.last_hostile(0.3, 30, "diplomacy").signal.id == 3
 
 
 class TestRung:
@@ -86,11 +116,11 @@ class TestRung:
 class TestSuspensionIntents:
     def test_cuts_open_channels_in_order_up_to_n(self) -> None:
         """Up to n open channels, in suspension order, all on one day, skipping excluded ones."""
-        ctx = make_context(suspended_by_me=("mil_mil",))
-        cuts = suspension_intents(ctx, 2, 3, 9, exclude=("climate",))
+        ctx = make_context(suspended_by_me=("senior_military",))
+        cuts = suspension_intents(ctx, 2, 3, 9, exclude=("maritime_safety",))
         assert [(c.channel, c.receiver, c.delay, c.cause) for c in cuts] == [
-            ("working_groups", RIVAL, 3, 9),
-            ("defense_ministers", RIVAL, 3, 9),
+            ("theater_commanders", RIVAL, 3, 9),
+            ("defense_policy", RIVAL, 3, 9),
         ]
 
     def test_no_cut_for_zero_and_at_most_every_open_channel(self) -> None:

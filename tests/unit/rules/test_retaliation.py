@@ -61,7 +61,8 @@ PROBE = [
 ]
 TAIWAN = [
     Move(10, "arms_sale", receiver="TWN", intensity=2.0),  # read as 0.4 * 1.5 (Taiwan's weight) * 2 = 1.2
-    Move(20, "meeting_request"),
+    Move(20, "meeting_request"),  # leader-level diplomacy: a security grievance does not bear on it
+    Move(25, "meeting_request", channel="defense_ministers"),  # defence talks: it does
     Move(90, "military_drill", intensity=3.0),  # 2.1
 ]
 MET, REFUSED, NOTHING = ("ministerial_meeting",), ("meeting_rejection",), ()
@@ -123,7 +124,8 @@ class RetaliationContract(ParameterContract):
                         where = f"{name}, seed {seed}: {it}"
                         assert it.kind in kinds, where
                         assert type(it.delay) is int and it.delay >= 0, where
-                        assert it.receiver in (RIVAL, st.perception.subject), where
+                        # the actor held responsible (the rival, or a regional state answering China) or the subject
+                        assert it.receiver in (st.perception.responsible, st.perception.subject), where
                         assert it.cause == st.perception.signal.id, where
                         assert it.intensity > 0 and math.isfinite(it.intensity), where
                         if it.kind == "channel_suspension":
@@ -186,7 +188,7 @@ class TestNoRetaliation(RetaliationContract):
     versus_probe = [("sanction", NOTHING), ("meeting_request", MET), ("meeting_request", MET),
                     ("rhetoric_condemnation", NOTHING), ("export_control", NOTHING), ("ministerial_meeting", NOTHING),
                     ("meeting_request", MET)]  # fmt: skip
-    versus_taiwan = [("arms_sale", NOTHING), ("meeting_request", MET), ("military_drill", NOTHING)]
+    versus_taiwan = [("arms_sale", NOTHING), ("meeting_request", MET), ("meeting_request", MET), ("military_drill", NOTHING)]
     expected_memory_depth = 0
 
     def test_never_answers_always_accepts_always_permits(self) -> None:
@@ -215,7 +217,8 @@ class TestTitForTat(RetaliationContract):
                     ("rhetoric_condemnation", NOTHING), ("export_control", ("export_control",)),
                     ("ministerial_meeting", NOTHING), ("meeting_request", MET)]  # fmt: skip
     # Support for Taiwan is answered with the kind China mirrors it with (a sanction).
-    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", REFUSED),
+    # (the second request comes after the first, a cooperative signal: tit-for-tat remembers one move)
+    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", REFUSED), ("meeting_request", MET),
                      ("military_drill", ("military_drill",))]  # fmt: skip
     expected_memory_depth = 1
 
@@ -319,7 +322,7 @@ class TestGenerousTitForTat(RetaliationContract):
     versus_probe = [("sanction", ("sanction",)), ("meeting_request", MET), ("meeting_request", MET),
                     ("rhetoric_condemnation", NOTHING), ("export_control", ("rhetoric_condemnation",)),
                     ("ministerial_meeting", NOTHING), ("meeting_request", MET)]  # fmt: skip
-    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", MET),
+    versus_taiwan = [("arms_sale", ("sanction",)), ("meeting_request", MET), ("meeting_request", MET),
                      ("military_drill", ("rhetoric_condemnation",))]  # fmt: skip
     expected_stochastic = True
     expected_memory_depth = 1
@@ -387,16 +390,18 @@ class TestGraduatedLadder(RetaliationContract):
     rule_class = GraduatedLadder
     expected_stochastic = True  # answer lags are drawn from the rungs' ranges
     expected_name = "graduated"
-    # Rungs climbed in proportion to severity, raised by the hostility and pressure earlier acts left;
-    # meetings refused for grievance_days after an act at trigger.
-    versus_probe = [("sanction", ("rhetoric_condemnation", "sanction")), ("meeting_request", REFUSED),
+    # Rungs climbed in proportion to severity, each only for the areas it answers (economic measures
+    # draw no cut: China cuts dialogue over security and diplomacy); meetings refused for
+    # grievance_days after an act at trigger in the meeting's own area only.
+    versus_probe = [("sanction", ("rhetoric_condemnation", "sanction")), ("meeting_request", MET),
                     ("meeting_request", MET), ("rhetoric_condemnation", NOTHING),
-                    ("export_control", ("rhetoric_condemnation", "channel_suspension:mil_mil", "sanction")),
-                    ("ministerial_meeting", NOTHING), ("meeting_request", REFUSED)]  # fmt: skip
+                    ("export_control", ("rhetoric_condemnation", "sanction")),
+                    ("ministerial_meeting", NOTHING), ("meeting_request", MET)]  # fmt: skip
     versus_taiwan = [
-        ("arms_sale", ("rhetoric_condemnation", "military_drill", "channel_suspension:mil_mil", "sanction")),
-        ("meeting_request", REFUSED),
-        ("military_drill", ("rhetoric_condemnation", *ALL_CUT[1:], "sanction", "export_control")),
+        ("arms_sale", ("rhetoric_condemnation", "military_drill", ALL_CUT[0], "sanction", "economic_cooperation")),
+        ("meeting_request", MET),  # leader-level diplomacy goes on during a security grievance
+        ("meeting_request", REFUSED),  # defence ministers' talks do not
+        ("military_drill", ("rhetoric_condemnation", *ALL_CUT[1:8], "sanction")),
     ]
     bad_params = {
         "channel_step": [0, -0.3, 11],
@@ -429,19 +434,19 @@ class TestGraduatedLadder(RetaliationContract):
         [
             (0.25, []),
             (0.45, ["rhetoric_condemnation"]),
-            (0.75, ["rhetoric_condemnation", "sanction"]),
-            (1.2, ["rhetoric_condemnation", "sanction", "military_drill"]),
-            (2.7, ["rhetoric_condemnation", "sanction", "military_drill", "export_control"]),
+            (0.75, ["rhetoric_condemnation", "sanction", "economic_cooperation"]),
+            (1.2, ["rhetoric_condemnation", "sanction", "military_drill", "economic_cooperation"]),
+            (2.7, ["rhetoric_condemnation", "sanction", "military_drill", "export_control", "economic_cooperation"]),
         ],
     )
     def test_every_rung_reached_is_sent_once(self, eff: float, expected: list[str]) -> None:
         """Each rung whose min_severity the effective severity reaches is sent, lowest first, at
-        intensity 1 (the drill aimed at the subject); nothing at all below trigger."""
+        intensity 1 (the drill and the courtship deal aimed at the subject); nothing at all below trigger."""
         intents = self.answer(eff, subject="TWN")
         assert self.kinds(intents) == expected
         for it in intents:
             assert it.intensity == 1.0
-            assert it.receiver == ("TWN" if it.kind == "military_drill" else RIVAL)
+            assert it.receiver == ("TWN" if it.kind in ("military_drill", "economic_cooperation") else RIVAL)
 
     @pytest.mark.parametrize("eff", [1.55, 1.65, 1.95, 2.25, 2.55, 2.85, 3.45, 5.0])
     def test_channels_cut_grow_with_severity_in_suspension_order(self, eff: float) -> None:
@@ -461,17 +466,17 @@ class TestGraduatedLadder(RetaliationContract):
             for i in GraduatedLadder(channel_step=1.0).respond(p, make_context(), np.random.default_rng(0))
             if i.kind == "channel_suspension"
         ]
-        assert [c.channel for c in cuts] == ["mil_mil", "climate"]
+        assert [c.channel for c in cuts] == list(SUSPENSION_ORDER[:2])
 
     def test_skips_channels_already_suspended(self) -> None:
-        """Severity 2.25 cuts 3 channels: with mil_mil and working_groups already shut, the next
-        three open ones of the order."""
+        """Severity 2.25 cuts 3 channels: with maritime safety and senior military talks already
+        shut, the next three open ones of the order."""
         cuts = [
             i.channel
-            for i in self.answer(2.25, suspended_by_me=("mil_mil", "working_groups"))
+            for i in self.answer(2.25, suspended_by_me=("maritime_safety", "senior_military"))
             if i.kind == "channel_suspension"
         ]
-        assert cuts == ["climate", "defense_ministers", "people_to_people"]
+        assert cuts == ["theater_commanders", "defense_policy", "defense_ministers"]
 
     def test_nothing_left_to_cut_still_climbs_the_other_rungs(self) -> None:
         """With every channel already shut, a severe signal cuts nothing but still sanctions."""
@@ -487,7 +492,8 @@ class TestGraduatedLadder(RetaliationContract):
         intents = GraduatedLadder().respond(p, make_context(), np.random.default_rng(0))
         drills = [i for i in intents if i.kind == "military_drill"]
         assert [(d.receiver, d.cause) for d in drills] == [("TWN", 5)]
-        assert all(i.receiver == RIVAL for i in intents if i.kind != "military_drill")
+        subject_rungs = ("military_drill", "economic_cooperation")
+        assert all(i.receiver == RIVAL for i in intents if i.kind not in subject_rungs)
 
     def test_effective_severity_formula(self) -> None:
         """effective = severity * max(0, 1 + hostility_gain*(hostility - baseline) + pressure_gain*pressure)."""
@@ -523,27 +529,35 @@ class TestGraduatedLadder(RetaliationContract):
         ctx = make_context(hostility=hostility, memory=(request,))
         assert GraduatedLadder().accepts(request, ctx, np.random.default_rng(0)) is accepted
 
-    def test_refuses_meetings_during_a_grievance(self) -> None:
-        """At calm hostility, a sanction within grievance_days still blocks a meeting."""
-        request = seen("meeting_request", 100, 2)
+    def test_refuses_meetings_during_a_grievance_in_the_meetings_area(self) -> None:
+        """At calm hostility, drills (security) within grievance_days block defence ministers' talks;
+        older drills do not, and a sanction (economy) does not block them."""
+        request = seen("meeting_request", 100, 2, channel="defense_ministers")
         rule, rng = GraduatedLadder(), np.random.default_rng(0)
-        assert rule.accepts(request, make_context(memory=(seen("sanction", 90, 1), request)), rng) is False
-        assert rule.accepts(request, make_context(memory=(seen("sanction", 60, 1), request)), rng) is True
+        assert rule.accepts(request, make_context(memory=(seen("military_drill", 90, 1), request)), rng) is False
+        assert rule.accepts(request, make_context(memory=(seen("military_drill", 60, 1), request)), rng) is True
+        assert rule.accepts(request, make_context(memory=(seen("sanction", 90, 1), request)), rng) is True
 
-    def test_grievance_blocks_military_reopening_only(self) -> None:
-        """During a grievance military channels may not reopen, civilian ones may; after
-        grievance_days, and for a grievance below trigger, all may."""
+    def test_grievance_blocks_reopening_in_its_area_only(self) -> None:
+        """During a security grievance the security channels may not reopen, the others may; an
+        economic grievance holds only the economic dialogue; after grievance_days, and for a
+        grievance below trigger, all may."""
         rule = GraduatedLadder()
-        fresh = make_context(memory=(seen("sanction", 90, 1), seen("working_group", 95, 2)))
-        assert {c: rule.permits_reopening(c, fresh) for c in CHANNELS} == {c: c not in MILITARY for c in CHANNELS}
-        old = make_context(memory=(seen("sanction", 60, 1),))
+        areas = {c: s.area for c, s in load_vocabulary().channels.items()}
+        drills = make_context(memory=(seen("military_drill", 90, 1), seen("working_group", 95, 2)))
+        assert {c for c in CHANNELS if not rule.permits_reopening(c, drills)} == {
+            c for c in CHANNELS if areas[c] == "security"}  # fmt: skip
+        assert {c for c in CHANNELS if areas[c] == "security"} == set(MILITARY)
+        sanction = make_context(memory=(seen("sanction", 90, 1),))
+        assert [c for c in CHANNELS if not rule.permits_reopening(c, sanction)] == ["economic"]
+        old = make_context(memory=(seen("military_drill", 60, 1),))
         small = make_context(memory=(seen("rhetoric_condemnation", 99, 1),))
         assert all(rule.permits_reopening(c, ctx) for c in CHANNELS for ctx in (old, small))
 
     def test_shock_then_calm(self) -> None:
         """One shock (drills x2, severity 1.4, read at the hostility and pressure it raises) cuts
         channels; meetings are refused for grievance_days, then accepted again as the calm continues."""
-        steps = play(GraduatedLadder(), shock_then_calm(intensity=2.0))
+        steps = play(GraduatedLadder(), shock_then_calm(intensity=2.0, channel="defense_ministers"))
         assert any(i.kind == "channel_suspension" for i in steps[0].intents)
         decided = [(st.ctx.day - 10, st.accepted) for st in steps if st.accepted is not None]
         assert all(ok is (age > 30) for age, ok in decided), decided
@@ -554,15 +568,17 @@ class TestGrimTrigger(RetaliationContract):
     rule_class = GrimTrigger
     expected_stochastic = True  # answer lags are drawn from the rungs' ranges
     expected_name = "grim_trigger"
-    # Cooperates until an act reaches threshold (1.0), then cuts everything and climbs every rung.
+    # Cooperates until an act reaches threshold (1.0), then climbs every rung answering the act's area
+    # (export controls: no channel cut) and refuses every meeting.
     versus_probe = [("sanction", NOTHING), ("meeting_request", MET), ("meeting_request", MET),
                     ("rhetoric_condemnation", NOTHING),
-                    ("export_control", ("rhetoric_condemnation", *ALL_CUT, "sanction", "export_control")),
+                    ("export_control", ("rhetoric_condemnation", "sanction", "export_control")),
                     ("ministerial_meeting", NOTHING), ("meeting_request", REFUSED)]  # fmt: skip
     versus_taiwan = [
-        ("arms_sale", ("rhetoric_condemnation", "military_drill", *ALL_CUT, "sanction", "export_control")),
+        ("arms_sale", ("rhetoric_condemnation", "military_drill", *ALL_CUT, "sanction", "economic_cooperation")),
         ("meeting_request", REFUSED),
-        ("military_drill", ("rhetoric_condemnation", "sanction", "export_control")),
+        ("meeting_request", REFUSED),
+        ("military_drill", ("rhetoric_condemnation", "sanction")),
     ]
     bad_params = {"threshold": [-1, 10.5]}
 

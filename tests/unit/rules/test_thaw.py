@@ -8,13 +8,13 @@ some channels.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 import numpy as np
 import pytest
 from scripted_rival import (
     CHANNELS,
-    CIVILIAN,
     MILITARY,
     RIVAL,
     RIVALS,
@@ -26,27 +26,26 @@ from scripted_rival import (
     intents_of,
     make_context,
     play,
-    raw,
     seen,
     versus_test,
 )
 
-from sim.core.rules.thaw import (
+from sim.core.rules import (
     THAW_RULES,
     ConditionalReciprocity,
     NoThaw,
     SanctionedPostHold,
-    SummitReset,
     ThawRule,
     TimeDecay,
+    WeightedThaw,
 )
 from sim.core.vocabulary import load_vocabulary
 
-# China cuts the first four channels of its suspension order on day 1, then the rival plays.
-CUT = SUSPENSION_ORDER[:4]
-# Expected play as data (Axelrod's versus_test): China cuts mil_mil and climate on day 1, then the
-# rival's moves; each move paired with the resumptions China proposes in answer (seed 0).
-PROBE_CUT = ("mil_mil", "climate")
+# China cuts four channels of different costs to reopen on day 1, then the rival plays.
+CUT = ("senior_military", "climate", "working_groups", "economic")
+# Expected play as data (Axelrod's versus_test): China cuts senior military talks and climate talks
+# on day 1, then the rival's moves; each move paired with the resumptions China proposes in answer (seed 0).
+PROBE_CUT = ("senior_military", "climate")
 PROBE = [Move(30, "ministerial_meeting"), Move(40, "leader_summit"), Move(50, "working_group")]
 NOTHING = ()
 EVERYTHING_CUT = make_context(suspended_by_me=SUSPENSION_ORDER)
@@ -145,7 +144,7 @@ class ThawContract(ParameterContract):
         rule = self.make_rule()
         assert rule.retry_days == 14
         holds = isinstance(rule, SanctionedPostHold)
-        assert rule.holds("defense_ministers", frozenset({"defense_ministers", "mil_mil"})) is holds
+        assert rule.holds("defense_ministers", frozenset({"defense_ministers", "senior_military"})) is holds
         assert rule.holds("climate", frozenset({"defense_ministers"})) is False
 
 
@@ -165,7 +164,7 @@ class TestNoThaw(ThawContract):
             for name, steps in self.transcripts(seed).items():
                 assert intents_of(steps) == [], name
         rng = np.random.default_rng(0)
-        assert NoThaw().on_suspension("mil_mil", EVERYTHING_CUT, rng) == []
+        assert NoThaw().on_suspension("senior_military", EVERYTHING_CUT, rng) == []
         assert NoThaw().on_perception(seen("leader_summit"), EVERYTHING_CUT, rng) == []
 
 
@@ -173,7 +172,7 @@ class TestTimeDecay(ThawContract):
     rule_class = TimeDecay
     expected_name = "time_decay"
     # Each cut schedules its own lapse; signals change nothing.
-    versus_probe = [("channel_suspension", ("channel_resumption:mil_mil",)),
+    versus_probe = [("channel_suspension", ("channel_resumption:senior_military",)),
                     ("channel_suspension", ("channel_resumption:climate",)),
                     ("ministerial_meeting", NOTHING), ("leader_summit", NOTHING),
                     ("working_group", NOTHING)]  # fmt: skip
@@ -189,16 +188,16 @@ class TestTimeDecay(ThawContract):
     @pytest.mark.parametrize("mean_days", [1, 10, 120])
     def test_spell_length_averages_mean_days(self, mean_days: float) -> None:
         """Over 2000 seeds every delay is >= 1 and the mean delay is within 5% (or 1 day) of mean_days."""
-        rule, ctx = TimeDecay(mean_days=mean_days), make_context(suspended_by_me=("mil_mil",))
-        delays = [rule.on_suspension("mil_mil", ctx, np.random.default_rng(s))[0].delay for s in range(2000)]
+        rule, ctx = TimeDecay(mean_days=mean_days), make_context(suspended_by_me=("senior_military",))
+        delays = [rule.on_suspension("senior_military", ctx, np.random.default_rng(s))[0].delay for s in range(2000)]
         assert min(delays) >= 1
         assert abs(np.mean(delays) - mean_days) < max(1.0, 0.05 * mean_days)
 
     @pytest.mark.parametrize(("hostility", "ready"), [(0.0, True), (0.49, True), (0.5, False), (0.9, False)])
     def test_ready_iff_hostility_below_reopen_below(self, hostility: float, ready: bool) -> None:
         """A due resumption goes ahead exactly when hostility < reopen_below (0.5)."""
-        ctx = make_context(hostility=hostility, suspended_by_me=("mil_mil",))
-        assert TimeDecay().ready("mil_mil", ctx) is ready
+        ctx = make_context(hostility=hostility, suspended_by_me=("senior_military",))
+        assert TimeDecay().ready("senior_military", ctx) is ready
 
     def test_signals_prompt_nothing(self) -> None:
         """Summits and gestures do not speed up the decay."""
@@ -207,120 +206,202 @@ class TestTimeDecay(ThawContract):
             assert TimeDecay().on_perception(seen(kind), EVERYTHING_CUT, rng) == []
 
 
-class TestSummitReset(ThawContract):
-    rule_class = SummitReset
-    expected_name = "summit_reset"
-    # Only the summit reopens, civilian channels first.
+class CountingReady:
+    """Wraps a thaw rule; counts how often the model asks whether a due reopening may go ahead."""
+
+    def __init__(self, rule: ThawRule) -> None:
+        self.rule = rule
+        self.asked: dict[str, int] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "rule":  # not set yet (a copy being made)
+            raise AttributeError(name)
+        return getattr(self.rule, name)
+
+    def ready(self, channel: str, ctx: Any) -> bool:
+        self.asked[channel] = self.asked.get(channel, 0) + 1
+        return self.rule.ready(channel, ctx)
+
+
+def reopened(steps: Any, after: int = 0) -> dict[str, int]:
+    """Channel -> day China reopened it (after day ``after``), from a match's event log."""
+    return {e.channel: e.day for e in steps.events
+            if e.kind == "channel_resumption" and e.sender == "CHN" and e.day > after}  # fmt: skip
+
+
+def summit(day: int = 10, **facts: Any) -> Move:
+    """A leaders' summit weighed by the weight scale from its facts (``form``, ``reopens``)."""
+    return Move(day, "leader_summit", intensity=None, facts=facts)
+
+
+class TestWeightedThaw(ThawContract):
+    rule_class = WeightedThaw
+    expected_name = "weighted"
+    # A gesture reopens the channels its weight carries: the sideline summit (0.6) carries climate
+    # (0.4 for China) but not senior military talks (0.8); the ministerial meeting (0.3) and the
+    # working group (0.2) carry neither.
     versus_probe = [("channel_suspension", NOTHING), ("channel_suspension", NOTHING), ("ministerial_meeting", NOTHING),
-                    ("leader_summit", ("channel_resumption:climate", "channel_resumption:mil_mil")),
-                    ("working_group", NOTHING)]  # fmt: skip
-    bad_params = {"civil_lag": [[5, 2], [-1, 3], [3], "soon"], "military_gap_days": [0, 3651],
-                  "lapse_severity": [-0.1, 10.5, "grave"]}  # fmt: skip
+                    ("leader_summit", ("channel_resumption:climate",)), ("working_group", NOTHING)]  # fmt: skip
+    bad_params = {"lag": [[5, 2], [-1, 3], [3], "soon"], "stage_days": [-1, 3651], "cost_scale": [-0.1, 11],
+                  "grievance_gain": [-1, 21], "announced_discount": [-0.1, 1.5]}  # fmt: skip
 
     @staticmethod
-    def after_summit(ctx: Any = EVERYTHING_CUT, seed: int = 0, rule: SummitReset | None = None, **kw: Any) -> list:
-        return (rule or SummitReset()).on_perception(seen("leader_summit", id=30, **kw), ctx, np.random.default_rng(seed))
+    def answer(p: Any, ctx: Any = EVERYTHING_CUT, seed: int = 0, rule: WeightedThaw | None = None) -> list:
+        return (rule or WeightedThaw()).on_perception(p, ctx, np.random.default_rng(seed))
 
-    def test_summit_restarts_every_channel_i_cut(self) -> None:
-        """After a summit every channel I suspended gets one resumption, in reopening order,
-        each caused by the summit."""
-        intents = self.after_summit()
-        assert [i.channel for i in intents] == list(EVERYTHING_CUT.reopening_order())
-        assert sorted(i.channel for i in intents) == sorted(CHANNELS)
-        assert all(i.cause == 30 and i.receiver == RIVAL for i in intents)
+    # -- decisions, on one context ----------------------------------------------
+    def test_a_gesture_promises_the_channels_its_weight_carries_cheapest_first(self) -> None:
+        """A summit of weight 0.6 promises every channel of cost <= 0.6 (not the costlier ones), in
+        reopening order, each caused by the summit and aimed at the rival."""
+        intents = self.answer(seen("leader_summit", id=30))
+        chans = [i.channel for i in intents]
+        assert chans == [c for c in EVERYTHING_CUT.reopening_order() if c in chans]
+        assert "economic" in chans and "climate" in chans
+        assert not {"senior_military", "maritime_safety"} & set(chans)
+        assert all(i.cause == 30 and i.receiver == RIVAL and i.delay >= 1 for i in intents)
 
-    def test_civilian_within_civil_lag_then_military_one_by_one(self) -> None:
-        """Over 300 seeds: civilian channels reopen within civil_lag (1-7 days); military ones
-        strictly after every civilian one, and strictly one after the other."""
-        for seed in range(300):
-            delays = {i.channel: i.delay for i in self.after_summit(seed=seed)}
-            civil = [delays[c] for c in CIVILIAN]
-            military = [delays[c] for c in EVERYTHING_CUT.reopening_order() if c in MILITARY]
-            assert all(1 <= d <= 7 for d in civil), (seed, delays)
-            assert military[0] > max(civil), (seed, delays)
-            assert all(a < b for a, b in zip(military, military[1:])), (seed, delays)
+    def test_a_larger_gesture_carries_more_channels(self) -> None:
+        """The same summit at twice the weight carries a strict superset of channels."""
+        small = {i.channel for i in self.answer(seen("leader_summit"))}
+        large = {i.channel for i in self.answer(seen("leader_summit", intensity=2.0))}
+        assert small < large and large == set(CHANNELS)
 
-    def test_military_gaps_average_military_gap_days(self) -> None:
-        """The gap from the last civilian to the first military reopening averages
-        military_gap_days (60) within 5% over 2000 seeds."""
-        gaps = []
-        for seed in range(2000):
-            d = {i.channel: i.delay for i in self.after_summit(seed=seed)}
-            gaps.append(d["defense_ministers"] - max(d[c] for c in CIVILIAN))
-        assert abs(np.mean(gaps) - 60) < 3
+    def test_domestic_cost_of_engaging_raises_every_need(self) -> None:
+        """At a higher engagement_cost the same summit carries fewer channels."""
+        calm = {i.channel for i in self.answer(seen("leader_summit", intensity=1.5))}
+        pressed = {i.channel for i in self.answer(seen("leader_summit", intensity=1.5),
+                                                  make_context(suspended_by_me=SUSPENSION_ORDER, engagement_cost=2.0))}  # fmt: skip
+        assert pressed < calm and pressed
 
-    def test_fixed_civil_lag(self) -> None:
-        """With civil_lag [3, 3] every civilian channel reopens on day 3 after the summit."""
-        intents = self.after_summit(rule=SummitReset(civil_lag=[3, 3]))
-        assert {i.delay for i in intents if i.channel in CIVILIAN} == {3}
+    def test_grievance_in_a_channels_area_raises_its_need_only(self) -> None:
+        """Security hostility above baseline keeps the summit from carrying security channels it
+        carries at baseline, but not the others."""
+        sec = ("security", "economy", "diplomacy").index("security")
+        base = EVERYTHING_CUT
+        hot = make_context(suspended_by_me=SUSPENSION_ORDER,
+                           hostility_areas=tuple(0.9 if i == sec else h for i, h in enumerate(base.hostility_areas)))  # fmt: skip
+        p = seen("leader_summit", intensity=1.5)
+        calm, angry = {i.channel for i in self.answer(p)}, {i.channel for i in self.answer(p, hot)}
+        assert {c for c in calm - angry} and all(base.area_of(c) == "security" for c in calm - angry)
+        assert {c for c in calm if base.area_of(c) != "security"} <= angry
 
-    def test_only_military_cut(self) -> None:
-        """With only military channels cut they still reopen one by one, the first at least a day later."""
-        ctx = make_context(suspended_by_me=("mil_mil", "defense_ministers"))
-        intents = self.after_summit(ctx)
-        assert [i.channel for i in intents] == ["defense_ministers", "mil_mil"]
-        assert 1 <= intents[0].delay < intents[1].delay
+    @pytest.mark.parametrize("kind", ["ministerial_meeting", "high_level_visit", "channel_resumption", "apology",
+                                      "ease_restrictions", "working_group"])  # fmt: skip
+    def test_any_cooperative_act_is_a_gesture(self, kind: str) -> None:
+        """Not only summits: every cooperative act of the rival carries what its weight allows."""
+        assert self.answer(seen(kind, intensity=3.0))
 
-    def test_channels_the_rival_cut_are_not_mine_to_reopen(self) -> None:
-        """Only ctx.suspended_by_me is proposed, not channels the rival suspended."""
-        ctx = make_context(
-            open_channels=("high_level_diplomacy", "working_groups", "people_to_people", "defense_ministers"),
-            suspended_channels=("mil_mil", "climate", "economic"),
-            suspended_by_me=("climate", "mil_mil"),
-        )
-        assert [i.channel for i in self.after_summit(ctx)] == ["climate", "mil_mil"]
+    @pytest.mark.parametrize("kw", [{"receiver": "TWN"}, {"sender": "JPN"}])
+    def test_ignores_gestures_with_a_subject_or_from_someone_else(self, kw: dict) -> None:
+        """A US summit with Taiwan, or a Japanese summit with China, reopens nothing with the USA."""
+        assert self.answer(seen("leader_summit", intensity=3.0, **kw)) == []
 
-    def test_ignores_a_summit_with_a_subject(self) -> None:
-        """A US summit with Taiwan (perceived with subject TWN) restarts nothing."""
-        p = seen("leader_summit", receiver="TWN")
-        assert p.subject == "TWN"
-        assert SummitReset().on_perception(p, EVERYTHING_CUT, np.random.default_rng(0)) == []
+    def test_hostile_acts_promise_nothing(self) -> None:
+        assert self.answer(seen("sanction", intensity=3.0)) == []
 
-    def test_ignores_a_summit_with_someone_else(self) -> None:
-        """A summit with Japan's leader restarts nothing with the USA."""
-        p = seen("leader_summit", sender="JPN")
-        assert p.responsible == "JPN"
-        assert SummitReset().on_perception(p, EVERYTHING_CUT, np.random.default_rng(0)) == []
+    def test_a_smaller_later_gesture_leaves_a_larger_promise_standing(self) -> None:
+        """After a summit, a lesser gesture proposes nothing new for the channels already promised;
+        a larger one renews the promise."""
+        rule, rng = WeightedThaw(), np.random.default_rng(0)
+        first = rule.on_perception(seen("leader_summit", 100, 1), EVERYTHING_CUT, rng)
+        assert first
+        assert rule.on_perception(seen("high_level_visit", 101, 2), EVERYTHING_CUT, rng) == []
+        renewed = rule.on_perception(seen("leader_summit", 102, 3, intensity=2.0), EVERYTHING_CUT, rng)
+        assert {i.channel for i in first} <= {i.channel for i in renewed}
 
-    @pytest.mark.parametrize("kind", ["ministerial_meeting", "high_level_visit", "channel_resumption", "working_group"])
-    def test_ignores_other_gestures(self, kind: str) -> None:
-        """Only a leader_summit restarts channels; lesser cooperative signals do not."""
-        assert SummitReset().on_perception(seen(kind), EVERYTHING_CUT, np.random.default_rng(0)) == []
+    def test_ready_keeps_a_promise_once_and_voids_one_outgrown(self) -> None:
+        """A promised channel is ready once (then no longer pending); unpromised channels are not
+        ready; a promise whose need has grown past its weight is void (not ready, not pending)."""
+        rule, rng = WeightedThaw(), np.random.default_rng(0)
+        rule.on_perception(seen("leader_summit"), EVERYTHING_CUT, rng)
+        assert rule.pending("economic") and not rule.pending("maritime_safety")
+        assert not rule.ready("maritime_safety", EVERYTHING_CUT)
+        assert rule.ready("economic", EVERYTHING_CUT) and not rule.pending("economic")
+        hot = dataclasses.replace(EVERYTHING_CUT, hostility_areas=(1.0, 1.0, 1.0), hostility=1.0)
+        assert rule.pending("climate")
+        assert not rule.ready("climate", hot) and not rule.pending("climate")
 
-    def test_a_grave_act_voids_the_summits_pending_promises_until_the_next_summit(self) -> None:
-        """With lapse_severity 1.0: a rival's act of severity >= 1.0 after a summit makes every
-        pending reopening wait (ready is False); a lesser act does not; the next summit renews."""
-        rule = SummitReset(lapse_severity=1.0)
-        assert self.after_summit(rule=rule) and rule.ready("mil_mil", EVERYTHING_CUT)
-        rule.on_grievance(raw(0.9, day=110))
-        assert rule.ready("mil_mil", EVERYTHING_CUT) and rule.ready("climate", EVERYTHING_CUT)
-        rule.on_grievance(raw(1.0, day=120))
-        assert not rule.ready("mil_mil", EVERYTHING_CUT) and not rule.ready("climate", EVERYTHING_CUT)
-        assert self.after_summit(rule=rule, day=200)
-        assert rule.ready("mil_mil", EVERYTHING_CUT)
-        rule.reset()
-        assert rule.ready("mil_mil", EVERYTHING_CUT)
-
-    def test_without_lapse_severity_promises_never_lapse(self) -> None:
-        rule = SummitReset()
-        self.after_summit(rule=rule)
-        rule.on_grievance(raw(9.0))
-        assert rule.lapse_severity is None and rule.ready("mil_mil", EVERYTHING_CUT)
+    def test_a_fresh_cut_needs_a_fresh_gesture(self) -> None:
+        rule, rng = WeightedThaw(), np.random.default_rng(0)
+        rule.on_perception(seen("leader_summit"), EVERYTHING_CUT, rng)
+        assert rule.on_suspension("climate", EVERYTHING_CUT, rng) == []
+        assert not rule.pending("climate") and rule.pending("economic")
 
     def test_nothing_cut_nothing_proposed(self) -> None:
-        """A summit when every channel is open proposes nothing, and suspending proposes nothing."""
-        rng = np.random.default_rng(0)
-        assert self.after_summit(make_context()) == []
-        assert SummitReset().on_suspension("mil_mil", EVERYTHING_CUT, rng) == []
+        assert self.answer(seen("leader_summit", intensity=3.0), make_context()) == []
+
+    # -- played through the model -------------------------------------------------
+    def test_summit_reopens_in_stages_costlier_channels_later(self) -> None:
+        """After an in-person bilateral summit, over 8 seeds: the channels reopen on several distinct
+        days; the mean reopening day rises with China's cost of reopening the channel; the channels
+        the summit's weight cannot carry (China's costliest) stay shut."""
+        ctx = EVERYTHING_CUT
+        days: dict[float, list[int]] = {}
+        for seed in range(8):
+            got = reopened(play(WeightedThaw(), [summit(form="bilateral")], seed, cut=CHANNELS, days_after=400))
+            assert len(set(got.values())) > 1, (seed, got)
+            assert "maritime_safety" not in got and "theater_commanders" not in got, got
+            for c, d in got.items():
+                days.setdefault(ctx.reopen_cost(c), []).append(d)
+        means = [np.mean(days[c]) for c in sorted(days)]
+        assert len(means) >= 3 and means == sorted(means) and means[0] < means[-1], dict(zip(sorted(days), means))
+
+    def test_a_call_reopens_fewer_channels_than_a_summit_in_person(self) -> None:
+        for seed in range(3):
+            call = reopened(play(WeightedThaw(), [summit(form="call")], seed, cut=CHANNELS, days_after=400))
+            person = reopened(play(WeightedThaw(), [summit(form="bilateral")], seed, cut=CHANNELS, days_after=400))
+            assert call and set(call) < set(person), (call, person)
+
+    def test_a_cabinet_visit_reopens_the_cheap_channels_not_the_costly_ones(self) -> None:
+        """A US cabinet member's visit to China carries China's cheap channels, never its military ones."""
+        visit = Move(10, "high_level_visit", intensity=None, facts={"rank": "cabinet", "place": "receiver_territory"})
+        got = reopened(play(WeightedThaw(), [visit], 0, cut=CHANNELS, days_after=400))
+        assert {"high_level_diplomacy", "economic"} <= set(got)
+        assert not set(got) & MILITARY
+        costs = EVERYTHING_CUT
+        assert max(costs.reopen_cost(c) for c in got) < min(costs.reopen_cost(c) for c in set(CHANNELS) - set(got))
+
+    def test_an_announced_channel_reopens_where_an_unannounced_one_does_not(self) -> None:
+        """A sideline summit announcing senior military talks reopens them, but not the defence policy
+        talks of the same cost it does not announce; without the announcement it reopens neither."""
+        cut = ("senior_military", "defense_policy")
+        said = reopened(play(WeightedThaw(), [summit(form="sideline", reopens=["senior_military"])], 0, cut=cut))
+        silent = reopened(play(WeightedThaw(), [summit(form="sideline")], 0, cut=cut))
+        assert set(said) == {"senior_military"}
+        assert silent == {}
+        none = reopened(play(WeightedThaw(announced_discount=0.0),
+                             [summit(form="sideline", reopens=["senior_military"])], 0, cut=cut))  # fmt: skip
+        assert none == {}, "with announced_discount 0 an announcement counts for nothing"
+
+    def test_a_grievance_before_the_due_day_voids_the_promise_until_a_new_gesture(self) -> None:
+        """Senior military talks promised by a summit on day 10 (due day 30) reopen on day 30; US drills
+        on day 15 void the promise: the channel stays shut, the model asks once and drops it (no
+        retries), and a new summit on day 250 reopens it."""
+        cut, fixed = ("senior_military",), {"lag": (20, 20), "stage_days": 0}
+        kept = play(WeightedThaw(**fixed), [summit(form="bilateral")], 0, cut=cut)
+        assert reopened(kept) == {"senior_military": 30}
+        drills = Move(15, "military_drill", intensity=3.0)
+        rule = CountingReady(WeightedThaw(**fixed))
+        void = play(rule, [summit(form="bilateral"), drills], 0, cut=cut, days_after=400)
+        assert reopened(void) == {}
+        assert rule.asked == {"senior_military": 1}, "a void promise must be dropped, not retried"
+        again = play(WeightedThaw(**fixed), [summit(form="bilateral"), drills, summit(250, form="bilateral")], 0, cut=cut)
+        assert reopened(again) == {"senior_military": 270}
+
+    def test_same_seed_same_event_log(self) -> None:
+        script = [summit(form="bilateral"), Move(40, "military_drill", intensity=2.0), summit(120, form="call")]
+        runs = [play(WeightedThaw(), script, s, cut=CHANNELS).events for s in (4, 4, 5)]
+        assert runs[0] == runs[1]
+        assert runs[0] != runs[2]
 
 
 class TestConditionalReciprocity(ThawContract):
     rule_class = ConditionalReciprocity
     expected_name = "reciprocity"
-    # One channel per gesture of at least min_gesture (0.2), civilian first; the working group
+    # One channel per gesture of at least min_gesture (0.2), cheapest for China first; the working group
     # (0.2) comes when nothing is left to reopen.
     versus_probe = [("channel_suspension", NOTHING), ("channel_suspension", NOTHING), ("ministerial_meeting", ("channel_resumption:climate",)),
-                    ("leader_summit", ("channel_resumption:mil_mil",)), ("working_group", NOTHING)]  # fmt: skip
+                    ("leader_summit", ("channel_resumption:senior_military",)), ("working_group", NOTHING)]  # fmt: skip
     bad_params = {"min_gesture": [-0.1, 11], "lag": [[5, 2], [1.5, 3], [3]], "min_trust": [2, -0.5]}
 
     @staticmethod
@@ -330,14 +411,14 @@ class TestConditionalReciprocity(ThawContract):
     @pytest.mark.parametrize(
         ("cut", "first"),
         [
-            (SUSPENSION_ORDER, "high_level_diplomacy"),
-            (("mil_mil", "climate", "working_groups"), "working_groups"),
-            (("mil_mil", "defense_ministers"), "defense_ministers"),
+            (SUSPENSION_ORDER, "economic"),
+            (("senior_military", "climate", "working_groups"), "working_groups"),
+            (("senior_military", "defense_ministers"), "defense_ministers"),
         ],
     )
     def test_one_gesture_reopens_the_first_channel_in_reopening_order(self, cut: tuple, first: str) -> None:
         """A ministerial meeting (0.3 >= min_gesture 0.2) earns exactly one resumption: the first
-        channel of reopening_order(), civilian before military, caused by the gesture."""
+        channel of reopening_order() (the cheapest for China to reopen), caused by the gesture."""
         ctx = make_context(suspended_by_me=cut)
         assert ctx.reopening_order()[0] == first
         (it,) = self.answer(seen("ministerial_meeting", id=12), ctx)
@@ -404,15 +485,15 @@ class TestSanctionedPostHold(ThawContract):
 
     rule_class = SanctionedPostHold
     expected_name = "sanctioned_post_hold"
-    # No post is held here: exactly the inner summit rule's play.
-    versus_probe = TestSummitReset.versus_probe
-    bad_params = {"inner": [NoThaw, "summit_reset", SanctionedPostHold()]}
+    # No post is held here: exactly the inner weighted rule's play.
+    versus_probe = TestWeightedThaw.versus_probe
+    bad_params = {"inner": [NoThaw, "weighted", SanctionedPostHold(inner=NoThaw())]}
 
     def make_rule(self, **kw: Any) -> ThawRule:
-        kw.setdefault("inner", SummitReset())
+        kw.setdefault("inner", WeightedThaw())
         return SanctionedPostHold(**kw)
 
-    @pytest.mark.parametrize("inner", [SummitReset, TimeDecay, ConditionalReciprocity, NoThaw])
+    @pytest.mark.parametrize("inner", [WeightedThaw, TimeDecay, ConditionalReciprocity, NoThaw])
     def test_proposes_exactly_what_the_inner_rule_proposes(self, inner: type[ThawRule]) -> None:
         """Against every scripted rival, the wrapped rule's transcript equals the inner rule's."""
         for name, script in RIVALS.items():
@@ -424,11 +505,15 @@ class TestSanctionedPostHold(ThawContract):
         assert SanctionedPostHold(inner=NoThaw()).stochastic is False
         assert SanctionedPostHold(inner=TimeDecay()).stochastic is True
 
-    def test_defaults_to_summit_reset(self) -> None:
-        assert isinstance(SanctionedPostHold().inner, SummitReset)
+    def test_defaults_to_weighted(self) -> None:
+        assert isinstance(SanctionedPostHold().inner, WeightedThaw)
 
-    def test_passes_grievances_to_the_inner_rule(self) -> None:
-        """A grave act lapses the wrapped summit rule's promises through the wrapper."""
-        rule = SanctionedPostHold(inner=SummitReset(lapse_severity=1.0))
-        rule.on_grievance(raw(2.0))
-        assert not rule.ready("climate", EVERYTHING_CUT)
+    def test_promises_and_their_voiding_go_through_to_the_inner_rule(self) -> None:
+        """The wrapper's pending and ready are the inner weighted rule's: a summit's promise is pending
+        through the wrapper, and a grievance that outgrows it voids it through the wrapper."""
+        rule = SanctionedPostHold(inner=WeightedThaw())
+        assert rule.on_perception(seen("leader_summit"), EVERYTHING_CUT, np.random.default_rng(0))
+        assert rule.pending("climate") and rule.inner.pending("climate")
+        hot = dataclasses.replace(EVERYTHING_CUT, hostility_areas=(1.0, 1.0, 1.0), hostility=1.0)
+        assert not rule.ready("climate", hot)
+        assert not rule.pending("climate") and not rule.inner.pending("climate")

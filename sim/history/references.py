@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.core.errors import SimInputError
 from sim.core.scenario import Scenario
 from sim.core.vocabulary import load_vocabulary
 from sim.history.facts import Facts
@@ -60,6 +59,10 @@ def _jeffreys(hits: Iterable[float]) -> float:
     return share(h) if h else 0.5
 
 
+NEVER = 1_000_000
+"""Days shut of a reference's cut when its training part documents no thaw: past any run's end."""
+
+
 @dataclass(frozen=True)
 class TrainingRates:
     """What a reference learns from the training part of a fold.
@@ -67,7 +70,9 @@ class TrainingRates:
     Attributes:
         kinds: Per hostile kind, the share of training response facts in which it was sent (Jeffreys).
         cuts: Per channel, the share of training triggers after which the responder cut it (Jeffreys).
-        thaw_days: The median documented thaw (days shut) of the training part.
+        thaw_days: The median documented thaw (days shut) of the training part; where the
+            training part documents no thaw (every channel it saw cut stayed shut), :data:`NEVER`:
+            the reference then keeps what it cuts shut to the end.
     """
 
     kinds: dict[str, float]
@@ -83,9 +88,7 @@ class TrainingRates:
         cut = {(f.episode, f.channel) for f in seen if f.pattern == "lag" and f.measure and f.measure.what == "suspension"}
         cuts = {c: _jeffreys(float((e, c) in cut) for e in episodes) for c in load_vocabulary().channels}
         thaws = [f.observed for f in seen if f.pattern == "thaw"]
-        if not thaws:
-            raise SimInputError("timeline", "thaw", "training part", "no documented thaw to learn a reference's reopening from")
-        return cls(kinds, cuts, round(float(np.median(thaws))))
+        return cls(kinds, cuts, round(float(np.median(thaws))) if thaws else NEVER)
 
     def most_frequent(self) -> str:
         """The most frequent kind a reference sends itself (refusals and cuts are not sent by :func:`respond`)."""

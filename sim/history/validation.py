@@ -8,7 +8,7 @@ of a split (:mod:`sim.history.splits`) with the rules of :mod:`sim.history.score
   share of runs in which the fact happened (Jeffreys' prior, :func:`sim.history.scores.share`);
 * ``status``: per channel, the mean Brier and log score over the part's days of
   the share of runs with the channel suspended that day (one row per channel, so
-  a channel that is always open is one row among seven, not most of the days);
+  a channel that is always open is one row among all the vocabulary's channels, not most of the days);
 * ``lag`` and ``thaw``: the CRPS of the runs' values (days), their central 90%
   interval and whether it covers the documented value;
 * ``order``: the pairwise Brier score of the reopening order (:func:`sim.history.scores.pairwise_order`).

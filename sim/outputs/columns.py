@@ -19,7 +19,7 @@ A government holds its grievances per issue area; its hostility towards an
 actor is its most aggrieved area (the maximum), and the pair's tension is the
 mean of the two directed aggregate hostilities.
 
-Actors are ISO3 codes; channel names may hold underscores (``mil_mil``), so
+Actors are ISO3 codes; channel names may hold underscores (``maritime_safety``), so
 parsing goes through :func:`parse`, never ``str.split``. Agents in
 ``sim.core`` key their state by ``(quantity, other actor)``, and hostility by
 ``(quantity, other actor, area)`` (see :func:`state_column`); only this module

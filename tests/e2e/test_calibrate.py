@@ -13,7 +13,7 @@ from sim.config.compose import CONFIG_DIR
 from sim.core.errors import SimInputError
 from sim.history.calibrate import run_calibration
 
-FIT = "fit=[chn_trigger,chn_suspension_severity,chn_military_gap_days]"
+FIT = "fit=[chn_trigger,chn_suspension_severity,chn_stage_days]"  # a retaliation, a government and a thaw parameter
 
 
 def calibrate_cfg(*overrides: str):
@@ -47,11 +47,15 @@ def test_short_calibration_resumes_and_reproduces(tmp_path: Path):
     assert cal in written
     text = cal.read_text()
     assert text.splitlines()[0] == "# @package _global_"  # Hydra reads it only as the first line
-    assert "override /rules/retaliation@governments.CHN.retaliation: graduated_a" in text
-    assert "override /rules/thaw@governments.CHN.thaw: sanctioned_post_hold_a" in text
-    rule = yaml.safe_load((tmp_path / "configs" / "rules" / "retaliation" / "graduated_a.yaml").read_text())
+    # One option file per government and rule (both governments use graduated): named <rule>_<study>_<gov>.
+    assert "override /rules/retaliation@governments.CHN.retaliation: graduated_a_chn" in text
+    assert "override /rules/thaw@governments.CHN.thaw: sanctioned_post_hold_a_chn" in text
+    assert "governments.USA" not in text  # no US parameter fitted: the US rules keep their files
+    rule = yaml.safe_load((tmp_path / "configs" / "rules" / "retaliation" / "graduated_a_chn.yaml").read_text())
     assert rule["_target_"] == "sim.core.rules.retaliation.GraduatedLadder"
     assert rule["trigger"] == pytest.approx(first["best_params"]["chn_trigger"])
+    thaw = yaml.safe_load((tmp_path / "configs" / "rules" / "thaw" / "sanctioned_post_hold_a_chn.yaml").read_text())
+    assert thaw["inner"]["stage_days"] == pytest.approx(first["best_params"]["chn_stage_days"])
     body = yaml.safe_load(text)
     assert body["governments"]["CHN"]["repertoire"][3]["min_severity"] == pytest.approx(
         first["best_params"]["chn_suspension_severity"]

@@ -22,7 +22,6 @@ from sim import run
 from sim.config.build import build_spec
 from sim.config.compose import compose_config
 from sim.core.scenario_files import load_scenario
-from sim.core.vocabulary import load_vocabulary
 from sim.outputs.tables import events_frame
 from sim.teaching.counterfactual import compare_counterfactual, compare_counterfactuals, main
 from sim.teaching.counterfactual_report import SUMMARY_COLUMNS
@@ -34,11 +33,10 @@ NAMES = ("counterfactual_no_pelosi", "counterfactual_no_balloon", "counterfactua
          "counterfactual_no_woodside_summit")  # fmt: skip
 HISTORICAL = "historical_2022_2024"
 SEEDS = 5
-MANY = 20  # enough seeds for a few in which mil_mil is still shut when the change comes
+MANY = 20  # enough seeds for the channel effects that hold only where a channel is shut when the change comes
 START = dt.date(2022, 8, 1)
 # The leaders' summits of the historical scenario: Bali, Woodside, the April 2024 presidents' call.
 BALI, WOODSIDE, APRIL_CALL = "2022-11-14", "2023-11-15", "2024-04-02"
-DONG_JUN = "2023-12-29"  # a defence minister not under US sanctions again: the post no longer holds mil_mil
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +46,7 @@ def results() -> dict[str, CounterfactualResult]:
 
 @pytest.fixture(scope="module")
 def many() -> dict[str, CounterfactualResult]:
-    """The comparisons whose channel effects show only in the seeds where mil_mil is still shut."""
+    """The comparisons whose channel effects show only in the seeds where a channel is still shut."""
     names = ("counterfactual_arms_sale_in_thaw", "counterfactual_no_woodside_summit")
     return {r.name: r for r in compare_counterfactuals(names, seeds=MANY)}
 
@@ -79,11 +77,6 @@ def only(events: pd.DataFrame, kind: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def severity(signal: pd.Series) -> float:
-    """How hostile a signal is to the government it is aimed at: its kind's hostility times its intensity."""
-    return load_vocabulary().kinds[signal["kind"]].hostility * float(signal["intensity"])
-
-
 def event_logs(scenario: str, seeds: Sequence[int], overrides: Sequence[str] = ()) -> list[pd.DataFrame]:
     """Each seed's event log, that of ``python -m sim scenario=<scenario> seed=<k> <overrides>``."""
     cfg, choices = compose_config([f"scenario={scenario}", *overrides])
@@ -103,13 +96,12 @@ def answer(events: pd.DataFrame, date: str, channel: str) -> str:
     return events.loc[events["cause"] == request["id"].iloc[0], "kind"].item()  # one answer, no more
 
 
-def reopenings(events: pd.DataFrame) -> list[tuple[str, str]]:
-    """Each reopening of mil_mil: its date and the date of the leaders' summit it answers."""
+def reopenings(events: pd.DataFrame, channel: str) -> list[tuple[str, str, str]]:
+    """Each reopening of ``channel``: its date, and the kind and date of the gesture whose promise it keeps."""
     by_id = events.set_index("id")
-    reopen = events[(events["kind"] == "channel_resumption") & (events["channel"] == "mil_mil")]
+    reopen = events[(events["kind"] == "channel_resumption") & (events["channel"] == channel)]
     causes = by_id.loc[reopen["cause"].astype(int)]
-    assert set(causes["kind"]) <= {"leader_summit"}, causes  # each reopening keeps a summit's promise
-    return list(zip(reopen["date"].dt.date.astype(str), causes["date"].dt.date.astype(str)))
+    return list(zip(reopen["date"].dt.date.astype(str), causes["kind"], causes["date"].dt.date.astype(str)))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -131,7 +123,7 @@ def test_runs_are_those_of_python_m_sim_with_the_same_seed(results):
     cf = run([f"scenario={r.name}", f"seed={seed}"]).steps
     np.testing.assert_array_equal(r.base_runs.tension[seed], base["tension_USA_CHN"].to_numpy())
     np.testing.assert_array_equal(r.cf_runs.tension[seed], cf["tension_USA_CHN"].to_numpy())
-    assert (r.cf_runs.suspended["mil_mil"][seed] == (cf["channel_USA_CHN_mil_mil"] == "suspended")).all()
+    assert (r.cf_runs.suspended["defense_policy"][seed] == (cf["channel_USA_CHN_defense_policy"] == "suspended")).all()
     # Until the first changed event both scenarios make the same draws: the runs are identical.
     before = days("2022-08-01", "2024-01-04")
     np.testing.assert_array_equal(r.base_runs.tension[:, before], r.cf_runs.tension[:, before])
@@ -150,38 +142,48 @@ def test_differences_table_is_tidy_and_consistent(results):
     assert list(r.summary.columns) == list(SUMMARY_COLUMNS)
 
 
-def test_no_pelosi_visit_means_lower_tension_and_no_channel_cut_in_august_october_2022(results, historical):
-    """Without the visit China cuts no channel in 2022 and the dyad's tension is lower; the one other
-    crisis of the run, China's answer to Taiwan's president meeting the Speaker in April 2023,
-    remains: the counterfactual's suspensions are all its, the visit's three cuts gone."""
+MILITARY = {"senior_military", "defense_policy", "maritime_safety", "theater_commanders"}
+
+
+def test_no_pelosi_visit_means_lower_tension_no_cut_in_2022_and_april_2023_cuts_only_military_channels(
+    results, historical
+):
+    """Without the visit China cuts no channel in 2022 and the dyad's tension is lower. The one other
+    crisis of the run, China's answer to Taiwan's president meeting the Speaker in April 2023, remains,
+    but it then finds the four military channels open and cuts them (the channels costliest for China
+    to reopen go first); with the visit they were already shut, and it cut the defence ministers' and
+    civil channels instead. So without the visit no civil channel is ever cut, in every seed."""
     r = results["counterfactual_no_pelosi"]
     aug_oct = days("2022-08-02", "2022-10-31")
     per_seed = (r.cf_runs.tension[:, aug_oct] - r.base_runs.tension[:, aug_oct]).mean(1)
-    assert (per_seed < -0.1).all(), per_seed  # in every seed, not just on average
+    assert (per_seed < -0.04).all(), per_seed  # in every seed, not just on average
     for ch, shut in r.cf_runs.suspended.items():
         assert not shut[:, aug_oct].any(), ch
-    assert r.base_runs.suspended["mil_mil"][:, aug_oct].mean() > 0.8  # the base cuts it within days
-    ev = historical.events
-    visit = ev[ev["scripted"] & (ev["date"] == "2022-08-02") & (ev["kind"] == "high_level_visit")]["id"].item()
-    cuts = ev[ev["kind"] == "channel_suspension"]
-    by_visit = int((cuts["cause"] == visit).sum())
-    assert by_visit >= 1 and metric(r, "channel_suspensions")["diff_mean"] == -by_visit
-    for events in event_logs(r.name, r.seeds):
-        by_id = events.set_index("id")
-        causes = by_id.loc[events.loc[events["kind"] == "channel_suspension", "cause"].astype(int)]
-        assert len(causes) and set(causes["date"].dt.date.astype(str)) == {"2023-04-05"}  # Tsai meets the Speaker
+    for ch in MILITARY:
+        assert r.base_runs.suspended[ch][:, aug_oct].mean() > 0.8, ch  # the base cuts them within days
+    for ch in ("defense_ministers", "climate", "working_groups", "people_to_people"):
+        assert r.base_runs.suspended[ch].any(), ch  # cut in the base (after Tsai meets the Speaker) ...
+        assert not r.cf_runs.suspended[ch].any(), ch  # ... never without the visit, in any seed
+    for base, cf in zip(event_logs(HISTORICAL, r.seeds), event_logs(r.name, r.seeds)):
+        visit = base[base["scripted"] & (base["date"] == "2022-08-02") & (base["kind"] == "high_level_visit")]
+        cuts = base[base["kind"] == "channel_suspension"]
+        assert set(cuts.loc[cuts["cause"] == visit["id"].item(), "channel"]) == MILITARY
+        by_id = cf.set_index("id")
+        cf_cuts = cf[cf["kind"] == "channel_suspension"]
+        causes = by_id.loc[cf_cuts["cause"].astype(int)]
+        assert set(causes["date"].dt.date.astype(str)) == {"2023-04-05"}  # Tsai meets the Speaker
+        assert set(cf_cuts["channel"]) == MILITARY and len(cf_cuts) == len(MILITARY)
 
 
-def test_no_balloon_spares_the_february_2023_call_and_trip_because_the_us_answers_the_balloon(
-    results, historical, tmp_path, capsys
+def test_no_balloon_lets_the_february_2023_trip_go_ahead_because_the_us_calls_it_off_over_the_balloon(
+    results, tmp_path, capsys
 ):
-    """The calibrated US trigger is below the balloon's severity as the US reads it (an intrusion), so
-    the US intercepts the balloon, and China answers the interception: it refuses the defence
-    ministers' call the US asks for on 2023-02-04 and, as host, calls off the Secretary of State's
-    planned trip of 2023-02-05. Without the balloon none of this happens, seed by seed, and tension is
-    lower while the channels China cut do not change (the balloon leads to no cut)."""
-    cfg, _ = compose_config([])
-    assert cfg.governments.USA.retaliation.trigger <= severity(only(historical.events, "surveillance_incident"))
+    """The US does not answer the balloon with an act of its own (no interception: its calibrated
+    trigger is above it), but the Secretary of State's trip to Beijing planned for 2023-02-05 weighs a
+    grievance of any issue area (audience costs of visiting the offender's capital), so the US calls it
+    off, naming its latest grievance: the balloon, or, where China refused the defence ministers' call
+    the day before (its channel cut since 2022), that refusal. Without the balloon the trip takes place,
+    in every seed; China's answer to the call, and every channel, are the same; tension is lower."""
     out = tmp_path / "out"
     code, text, _ = _cli(
         ["counterfactual_no_balloon", "--seeds", str(SEEDS), "--out", str(out), "figures=false"], capsys
@@ -194,94 +196,102 @@ def test_no_balloon_spares_the_february_2023_call_and_trip_because_the_us_answer
         assert row["diff_q05"] == row["diff_q95"], row  # the same change in every seed
         return row["diff_mean"]
 
-    assert summary.loc["response_counts.interception", "base_value"] == 1
-    assert every_seed("response_counts.interception") == -1
-    assert every_seed("response_counts.meeting_rejection") == -2  # the call and the trip
-    assert every_seed("response_counts.ministerial_meeting") == 1  # the call is held (the trip is a scripted visit)
-    assert every_seed("channel_suspensions") == 0
+    assert every_seed("response_counts.visit_postponed") == -1  # the trip goes ahead
+    assert every_seed("response_counts.meeting_rejection") == 0  # China answers the call as it would have
+    assert every_seed("response_counts.ministerial_meeting") == 0
+    assert every_seed("n_signals") == -1  # the balloon gone; the trip instead of its postponement
+    assert every_seed("channel_suspensions") == every_seed("channel_days_suspended") == 0
     r = results["counterfactual_no_balloon"]
     feb_apr = days("2023-02-02", "2023-04-04")  # until the next crisis, the Tsai-Speaker meeting
     per_seed = (r.cf_runs.tension[:, feb_apr] - r.base_runs.tension[:, feb_apr]).mean(1)
     assert (per_seed < -0.03).all(), per_seed
     for ch, shut in r.base_runs.suspended.items():
-        np.testing.assert_array_equal(r.cf_runs.suspended[ch][:, feb_apr], shut[:, feb_apr])
+        np.testing.assert_array_equal(r.cf_runs.suspended[ch], shut)  # the balloon leads to no cut, no delay
     base_logs, cf_logs = (event_logs(name, range(SEEDS)) for name in (HISTORICAL, "counterfactual_no_balloon"))
+    named = Counter()
     for base, cf in zip(base_logs, cf_logs):
-        interception = only(base, "interception")
-        assert interception["cause"] == only(base, "surveillance_incident")["id"]
-        assert "interception" not in set(cf["kind"])
-        assert answer(base, "2023-02-04", "defense_ministers") == "meeting_rejection"
-        assert answer(cf, "2023-02-04", "defense_ministers") == "ministerial_meeting"
+        assert "interception" not in set(base["kind"])
+        call = answer(base, "2023-02-04", "defense_ministers")
+        assert call == answer(cf, "2023-02-04", "defense_ministers")
         trip = base[base["date"] == "2023-02-05"]
-        refusal = only(trip, "meeting_rejection")
-        assert (refusal["sender"], refusal["channel"]) == ("CHN", "high_level_diplomacy")
-        assert refusal["cause"] == interception["id"]  # China's answer to the interception, as host
-        assert "; planned engagement: " in refusal["note"] and "high_level_visit" not in set(trip["kind"])
+        off = only(trip, "visit_postponed")
+        assert (off["sender"], off["receiver"], off["channel"]) == ("USA", "CHN", "high_level_diplomacy")
+        assert "; planned engagement: Secretary of State's planned Beijing talks" in off["note"]
+        cause = base.set_index("id").loc[int(off["cause"])]
+        assert cause["kind"] == ("surveillance_incident" if call == "ministerial_meeting" else "meeting_rejection")
+        named[cause["kind"]] += 1
+        assert "high_level_visit" not in set(trip["kind"])
         visit = only(cf[cf["date"] == "2023-02-05"], "high_level_visit")
         assert (visit["sender"], visit["receiver"]) == ("USA", "CHN")
+        assert "visit_postponed" not in set(cf[cf["date"] == "2023-02-05"]["kind"])
+    assert named["surveillance_incident"] >= 1  # in most seeds the balloon itself is named
 
 
-def test_arms_sale_in_thaw_draws_drills_and_sanctions_and_voids_woodsides_pending_military_reopening(many):
-    """China answers the sale with a condemnation, drills and sanctions, the US sanctions back and
-    China condemns that, in every seed. The sale is hostile enough to void the Woodside summit's
-    pending promises (SummitReset.lapse_severity): wherever a military channel (mil_mil, defence
-    ministers) was still shut on the sale's day it stays shut until the April 2024 presidents' call
-    reopens it, where the base reopens it within days; wherever it had reopened, nothing changes."""
+def test_arms_sale_in_thaw_draws_condemnation_drills_and_a_deal_for_taiwan_but_voids_no_reopening(many):
+    """China answers the sale, in every seed, with exactly a condemnation of the US, drills aimed at
+    Taiwan and an economic deal offered to Taiwan (courting as well as coercing); no sanctions, and the
+    US does not answer China's answers. No channel is cut and Woodside's pending promises stand: the
+    only channel effect is the security grievance holding a due reopening of the defence ministers'
+    channel, retried ``retry_days`` later, in the few seeds where it fell due in the grievance window."""
     r = many["counterfactual_arms_sale_in_thaw"]
     sale = day("2024-01-05")
     jan_mar = days("2024-01-05", "2024-03-31")
     per_seed = (r.cf_runs.tension[:, jan_mar] - r.base_runs.tension[:, jan_mar]).mean(1)
-    assert (per_seed > 0.05).all(), per_seed
+    assert (per_seed > 0.02).all(), per_seed
     for base, cf in zip(counts(r.base_runs), counts(r.cf_runs)):
-        assert cf - base == Counter(rhetoric_condemnation=2, military_drill=1, sanction=2) and not base - cf
-    april = day(APRIL_CALL)
-    for ch in ("mil_mil", "defense_ministers"):
-        shut_base, shut_cf = r.base_runs.suspended[ch], r.cf_runs.suspended[ch]
-        np.testing.assert_array_equal(shut_cf[:, :sale], shut_base[:, :sale])  # the same runs until the sale
-        still = shut_cf[:, sale]
-        assert 0 < still.sum() < len(still), ch  # some seeds still waiting on Woodside's promise, not all
-        assert shut_cf[still, sale : april + 1].all(), ch  # held to the April call ...
-        assert not shut_base[still, sale + 14 :].any(), ch  # ... where the base reopens it within two weeks
-        np.testing.assert_array_equal(shut_cf[~still], shut_base[~still])
-    still = r.cf_runs.suspended["mil_mil"][:, sale]
-    for seed, cf in zip(r.seeds, event_logs(r.name, r.seeds)):
-        if still[r.seeds.index(seed)]:
-            assert reopenings(cf)[-1][1] == APRIL_CALL, seed  # the call, not Woodside, reopens it
-    held = metric(r, "days_suspended.mil_mil")["diff_mean"]
-    assert held > 20
-    # Without the lapse only the retaliation rule's grievance hold is left: a few days, not months.
-    no_lapse = compare_counterfactual(r.name, seeds=MANY, overrides=["governments.CHN.thaw.inner.lapse_severity=null"])
-    assert 0 <= metric(no_lapse, "days_suspended.mil_mil")["diff_mean"] < held / 3
-    for ch in ("climate", "working_groups"):  # the civil channels Woodside had already reopened
-        np.testing.assert_array_equal(r.cf_runs.suspended[ch], r.base_runs.suspended[ch])
-
-
-def test_no_woodside_summit_keeps_the_april_2023_cuts_shut_until_the_april_2024_call(many, historical):
-    """China cut four channels in answer to Taiwan's president meeting the Speaker (2023-04-05), after
-    Bali's promises were kept: only the next summit reopens them. In the base that is Woodside (the
-    civil channels within days, the military ones once Dong Jun holds the defence post); without it
-    the April 2024 presidents' call, months later, in every seed. The balloon voids nothing: Bali had
-    reopened mil_mil before the interception, which China reads as below lapse_severity."""
-    r = many["counterfactual_no_woodside_summit"]
+        more = cf - base
+        assert not base - cf and more["sanction"] == more["channel_suspension"] == 0, more
+        assert more >= Counter(rhetoric_condemnation=1, military_drill=1, economic_cooperation=1), more
     cfg, _ = compose_config([])
-    assert severity(only(historical.events, "interception")) < cfg.governments.CHN.thaw.inner.lapse_severity
+    retry = cfg.governments.CHN.thaw.inner.retry_days
+    logs = event_logs(r.name, r.seeds)
+    for events in logs:
+        sale_id = events[(events["date"] == "2024-01-05") & (events["kind"] == "arms_sale")]["id"].item()
+        answers = events[events["cause"] == sale_id]
+        assert sorted(zip(answers["sender"], answers["receiver"], answers["kind"])) == [
+            ("CHN", "TWN", "economic_cooperation"), ("CHN", "TWN", "military_drill"),
+            ("CHN", "USA", "rhetoric_condemnation"),
+        ]  # fmt: skip
+    for ch, shut_base in r.base_runs.suspended.items():
+        shut_cf = r.cf_runs.suspended[ch]
+        np.testing.assert_array_equal(shut_cf[:, :sale], shut_base[:, :sale])  # the same runs until the sale
+        if ch != "defense_ministers":
+            np.testing.assert_array_equal(shut_cf, shut_base)
+    shut_base, shut_cf = r.base_runs.suspended["defense_ministers"], r.cf_runs.suspended["defense_ministers"]
+    held = [i for i in range(len(r.seeds)) if (shut_cf[i] != shut_base[i]).any()]
+    assert 0 < len(held) <= len(r.seeds) // 4, held  # a few seeds, not most
+    for i in held:
+        assert shut_base[i, sale] and shut_cf[i].sum() - shut_base[i].sum() == retry, i  # one retry later
+        (date, kind, summit), *_ = reopenings(logs[i], "defense_ministers")
+        assert (kind, summit) == ("leader_summit", WOODSIDE), i  # still Woodside's promise: not voided
+    assert 0 < metric(r, "days_suspended.defense_ministers")["diff_mean"] <= retry
+
+
+def test_no_woodside_summit_raises_tension_to_the_april_call_and_keeps_the_defence_ministers_channel_shut(many):
+    """Without Woodside the dyad's tension stays higher until the April 2024 presidents' call, in every
+    seed. China cut the defence ministers' channel before Woodside in every seed, and in most Woodside's
+    promise reopens it (after a wait growing with its cost: months); without it the channel reopens only
+    in some seeds, late (a later visit, or Bali's promise kept at last), never through the April call,
+    and never sooner than with Woodside. The other channels' reopenings are spread over months either
+    way, so their differences go both ways by seed."""
+    r = many["counterfactual_no_woodside_summit"]
     thaw = days(WOODSIDE, APRIL_CALL)
-    assert ((r.cf_runs.tension[:, thaw] - r.base_runs.tension[:, thaw]).mean(1) > 0.05).all()
-    assert metric(r, "peak_tension_changed_period")["diff_q05"] > 0
-    for ch in ("mil_mil", "defense_ministers", "climate", "working_groups"):
-        shut = r.base_runs.suspended[ch]
-        assert shut[:, day(WOODSIDE)].all(), ch  # all four shut when Woodside comes, in every seed
-        assert r.cf_runs.suspended[ch][:, thaw].all(), ch  # without it, shut until the April call ...
-        assert not shut[:, day(DONG_JUN) + 30 :].any(), ch  # ... where Woodside has reopened them
-    np.testing.assert_array_equal(
-        r.cf_runs.suspended["high_level_diplomacy"], r.base_runs.suspended["high_level_diplomacy"]
-    )
-    intercepted = day(only(historical.events, "interception")["date"])
-    for seed, base, cf in zip(r.seeds, event_logs(HISTORICAL, r.seeds), event_logs(r.name, r.seeds)):
-        (bali, bali_summit), *after = reopenings(base)
-        assert bali_summit == BALI and day(bali) < intercepted, (seed, bali)
-        assert [summit for _, summit in after] == [WOODSIDE] and DONG_JUN < after[0][0], (seed, after)
-        assert [summit for _, summit in reopenings(cf)] == [BALI, APRIL_CALL], seed
+    per_seed = (r.cf_runs.tension[:, thaw] - r.base_runs.tension[:, thaw]).mean(1)
+    assert (per_seed > 0.1).all(), per_seed
+    assert metric(r, "peak_tension_changed_period")["diff_q05"] > 0.05
+    base, cf = r.base_runs.suspended["defense_ministers"], r.cf_runs.suspended["defense_ministers"]
+    assert base[:, day(WOODSIDE)].all()  # shut when Woodside comes, in every seed
+    assert (cf.sum(1) >= base.sum(1)).all() and (cf.sum(1) > base.sum(1)).mean() >= 0.5
+    assert metric(r, "days_suspended.defense_ministers")["diff_mean"] > 100
+    for ch in ("high_level_diplomacy", "economic"):
+        np.testing.assert_array_equal(r.cf_runs.suspended[ch], r.base_runs.suspended[ch])
+    by_woodside = 0
+    for seed, b, c in zip(r.seeds, event_logs(HISTORICAL, r.seeds), event_logs(r.name, r.seeds)):
+        after = [x for x in reopenings(b, "defense_ministers") if x[0] > WOODSIDE]
+        by_woodside += any(summit == WOODSIDE for _, _, summit in after)
+        cf_after = [x for x in reopenings(c, "defense_ministers") if x[0] > WOODSIDE]
+        assert APRIL_CALL not in {summit for _, _, summit in cf_after}, (seed, cf_after)
+    assert by_woodside >= 0.75 * len(r.seeds)
 
 
 def _cli(args: list[str], capsys) -> tuple[int, str, str]:

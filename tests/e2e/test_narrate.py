@@ -60,13 +60,14 @@ def test_china_first_answer_to_the_pelosi_visit(story, historical):
         "2022-08-03 China condemns the United States, answering the US high-level visit to Taiwan "
         "on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug))."
     )
-    suspension = [line for line in story if "suspends military-to-military talks" in line and "2022-08-02" in line]
-    assert suspension == [
-        (
-            "2022-08-04 China suspends military-to-military talks with the United States, answering the US "
-            "high-level visit to Taiwan on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug))."
-        )
-    ]
+    # China cuts the four military channels two days later, one line each, in its cutting order.
+    cause = "high-level visit to Taiwan on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug))."
+    suspensions = [line for line in story if " suspends " in line and "2022-08-02" in line]
+    assert suspensions == [
+        f"2022-08-04 China suspends {talks} with the United States, answering the US {cause}"
+        for talks in ("maritime safety consultations", "theatre commanders' talks", "senior military talks",
+                      "defence policy coordination talks")
+    ]  # fmt: skip
 
 
 def test_one_dated_line_per_signal_in_date_order(story, ordered):
@@ -93,24 +94,29 @@ def test_every_answer_names_its_immediate_cause_and_its_date(story, ordered):
 
 
 def test_an_answer_to_an_answer_names_the_answer_not_the_trigger(story, capsys, tmp_path, monkeypatch):
-    """The calibrated US answers the balloon (scripted) with an interception, and China's answers
-    name the interception, not the balloon."""
+    """China answers the NASAMS sale (scripted) with drills aimed at Taiwan, and Taiwan's protest names
+    the drills, not the sale."""
     monkeypatch.chdir(tmp_path)
-    code, out, err = cli(capsys, "--from", "2023-02-02", "--to", "2023-02-05")
+    code, out, err = cli(capsys, "--from", "2024-10-25", "--to", "2024-10-29")
     assert code == 0 and err == "" and list(tmp_path.iterdir()) == []
     lines = out.splitlines()
-    assert lines == [x for x in story if "2023-02-02" <= x[:10] <= "2023-02-05"]
-    interception = next(x for x in lines if x.startswith("2023-02-04 The United States intercepts a Chinese platform"))
-    assert ", answering the Chinese surveillance over the United States on 2023-02-02 (" in interception
-    assert "balloon" in interception  # the scripted cause is named by its note
-    answers = [x for x in lines if x.startswith("2023-02-05 China ")]
-    condemnation = next(x for x in answers if x.startswith("2023-02-05 China condemns"))
-    assert condemnation.endswith(", answering the US interception of a Chinese platform on 2023-02-04.")
-    # China, as host, calls off the Secretary of State's planned trip: that answers the interception too.
-    trip = next(x for x in answers if x.startswith("2023-02-05 China refuses high-level diplomatic talks"))
-    assert ", answering the US interception of a Chinese platform on 2023-02-04, because " in trip
-    assert "Secretary of State's planned Beijing talks" in trip
-    assert len(answers) == 2 and not any("balloon" in x for x in answers)
+    assert lines == [x for x in story if "2024-10-25" <= x[:10] <= "2024-10-29"]
+    drills = next(x for x in lines if x.startswith("2024-10-28 China holds military drills aimed at Taiwan"))
+    assert ", answering the US arms sale to Taiwan on 2024-10-25 (" in drills and "NASAMS" in drills
+    protest = next(x for x in lines if x.startswith("2024-10-29 Taiwan condemns China"))
+    assert protest == "2024-10-29 Taiwan condemns China, answering the Chinese military drills aimed at Taiwan on 2024-10-28."
+
+
+def test_the_us_calls_off_the_february_2023_trip_over_the_balloon(story):
+    """The US does not answer the balloon with an act of its own, but the Secretary of State's planned
+    trip to Beijing weighs a grievance of any area (audience costs), so the US calls it off and names
+    the balloon; China holds the defence ministers' call asked for the day before."""
+    lines = [x for x in story if "2023-02-02" <= x[:10] <= "2023-02-05"]
+    assert not any("intercepts" in x for x in lines)
+    assert any(x.startswith("2023-02-04 China holds defence ministers' talks with the United States") for x in lines)
+    (off,) = [x for x in lines if x.startswith("2023-02-05 The United States calls off a planned visit with China")]
+    assert ", answering the Chinese surveillance over the United States on 2023-02-02 (" in off and "balloon" in off
+    assert "because the retaliation rule refused; planned engagement: Secretary of State's planned Beijing talks" in off
 
 
 def test_scripted_lines_tell_the_note_and_the_amount_and_refusals_their_reason(story):
@@ -136,17 +142,17 @@ def test_filters_keep_their_lines_and_answers_still_name_causes_left_out(story, 
     kept = ordered[(ordered["date"] >= "2022-08-04") & (ordered["date"] <= "2022-08-31")]
     assert [x[:10] for x in window] == [d.strftime("%Y-%m-%d") for d in kept["date"]]
     assert window == [x for x in story if "2022-08-04" <= x[:10] <= "2022-08-31"]  # the same lines
-    # China's answers to the visit (drills, the channels it cuts, sanctions) name it though its line is
-    # left out; the answers to those answers name theirs, inside the window.
-    by_id = ordered.set_index("id")
-    assert kept["cause"].notna().all()  # every signal of the window answers one
-    visit = kept["cause"].astype(int).map(by_id["date"]) < pd.Timestamp("2022-08-04")
-    assert len(visit) == len(window)
-    assert visit.sum() >= 3 and (~visit).sum() >= 1
-    for line, to_visit in zip(window, visit):
-        assert ("answering the US high-level visit to Taiwan on 2022-08-02" in line) == to_visit, line
-    assert any("suspends military-to-military talks" in x for x in window)
-    assert all(x.startswith(("2022-08-04 China", "2022-08-05 China")) for x, v in zip(window, visit) if v)
+    # China's answers to the visit (drills, the channels it cuts, sanctions, a deal for Taiwan) name it
+    # though its line is left out.
+    assert kept["cause"].notna().all() and len(window) >= 6  # every signal of the window answers one
+    for line in window:
+        assert "answering the US high-level visit to Taiwan on 2022-08-02" in line and line.startswith("2022-08-"), line
+    assert any("suspends senior military talks" in x for x in window)
+    # In a window holding both, an answer to an answer left out and one kept name theirs alike.
+    late = narrate(ev, start="2024-10-26", end="2024-10-29")
+    assert [x[11:].split(",")[0] for x in late] == ["China condemns the United States",
+                                                    "China holds military drills aimed at Taiwan", "Taiwan condemns China"]  # fmt: skip
+    assert all("on 2024-10-25" in x for x in late[:2]) and late[2].endswith("on 2024-10-28.")
     taiwan = narrate(ev, actor="TWN")
     assert len(taiwan) == int(((ev["sender"] == "TWN") | (ev["receiver"] == "TWN")).sum()) > 5
     assert all("Taiwan" in x for x in taiwan)
@@ -232,4 +238,4 @@ def test_every_kind_actor_and_channel_has_its_narration_words():
         spec.verb.format(receiver="R", receiver_adjective="A", channel="C")
     assert all(a.noun and a.adjective for a in v.actors.values())
     assert all(c.label for c in v.channels.values())
-    assert v.actors["USA"].noun == "the United States" and v.channels["mil_mil"].label == "military-to-military talks"
+    assert v.actors["USA"].noun == "the United States" and v.channels["defense_policy"].label == "defence policy coordination talks"

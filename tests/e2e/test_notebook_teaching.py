@@ -61,8 +61,8 @@ def test_notebook_draws_its_figures(executed):
     _, outputs, _ = executed
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     # tension and channels of the replay, TFT vs GTFT tension and echo generations,
-    # channels with/without summits, spontaneous tension, crisis share by threshold
-    assert len(images) >= 7
+    # channels with/without summits, spontaneous tension, crisis share by threshold, the 30-year runs
+    assert len(images) >= 8
 
 
 @pytest.mark.slow
@@ -75,9 +75,12 @@ def test_notebook_prints_its_tables(executed):
         assert column in rules
     assert "meetings refused" in rules and "channel-days suspended" in rules
     thaw = next(t for t in texts if "cuts never undone" in t)  # section 4: thaw rule x summits
-    assert "summit_reset" in thaw and "time_decay" in thaw and "without summits" in thaw and "never" in thaw
+    assert "weighted" in thaw and "time_decay" in thaw and "without summits" in thaw and "never" in thaw
     assert any("% of days in crisis" in t and "runs with a crisis" in t for t in texts)  # section 5
     assert any("Without the cooldown the longest echo runs" in t for t in texts)
+    long_run = next(t for t in texts if "spirals per decade" in t)  # section 5: the unscripted 30-year runs
+    assert "thaws per decade" in long_run and "longest shut (days)" in long_run
+    assert any("20 unscripted runs of 30 years" in t for t in texts)
 
 
 @pytest.mark.slow

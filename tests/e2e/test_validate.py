@@ -38,7 +38,7 @@ def test_a_short_validation_writes_its_report_atomically_and_reproducibly(tmp_pa
     assert mean["climatology"] > 0  # the base rates beat doing nothing, in sample
     scores = pd.read_csv(folder / "scores.csv")
     assert set(scores["pattern"]) == {"response", "lag", "meeting", "status", "thaw", "order"}
-    assert set(scores.loc[scores["pattern"] == "status", "fact"]) >= {"status.mil_mil", "status.economic"}
+    assert set(scores.loc[scores["pattern"] == "status", "fact"]) >= {"status.defense_policy", "status.economic"}
     # The same settings give the same scores, from the command line too.
     proc = subprocess.run([sys.executable, "-m", "sim.validate", *QUICK, f"results_dir={tmp_path / 'cli'}", "name=short"],
                           cwd=REPO, capture_output=True, text=True, timeout=300, check=False)  # fmt: skip

@@ -45,7 +45,7 @@ from tests.conftest import REPO
 from tests.unit.test_targets import make_timeline
 
 START = np.datetime64("2022-08-01", "D")
-CHANNELS = ("mil_mil", "defense_ministers", "climate", "working_groups")
+CHANNELS = ("defense_policy", "defense_ministers", "climate", "working_groups")
 NULL_MODEL = ["rules/retaliation@governments.CHN.retaliation=none", "rules/thaw@governments.CHN.thaw=none"]
 E1 = math.exp(-1 / LAG_SCALE_DAYS)  # score of a lag off by one day
 SUMMIT = "pelosi_summit_2022-08-10"  # the hand-made thaw summit, named from its episode tag and date
@@ -111,50 +111,50 @@ def make_steps(n: int, suspended: dict[str, list[tuple[int, int]]]) -> pd.DataFr
 TIMELINE = [
     ("2022-08-02", "USA", "TWN", "high_level_visit", "high_level_diplomacy", "E2022_PELOSI", "trigger"),
     ("2022-08-03", "CHN", "USA", "rhetoric_condemnation", "", "E2022_PELOSI", "response"),  # first response: 1
-    ("2022-08-04", "CHN", "USA", "channel_suspension", "mil_mil", "E2022_PELOSI", "response"),  # 2
+    ("2022-08-04", "CHN", "USA", "channel_suspension", "defense_policy", "E2022_PELOSI", "response"),  # 2
     ("2022-08-04", "CHN", "USA", "channel_suspension", "climate", "E2022_PELOSI", "response"),  # 2
     ("2022-08-05", "CHN", "USA", "channel_suspension", "working_groups", "E2022_PELOSI", "response"),  # 3
     ("2022-08-08", "USA", "TWN", "arms_sale", "", "E2024_NASAMS", "trigger"),
     ("2022-08-09", "CHN", "USA", "rhetoric_condemnation", "", "E2024_NASAMS", "response"),  # first response: 1
     ("2022-08-10", "USA", "CHN", "leader_summit", "high_level_diplomacy", "E2022_PELOSI", "thaw"),
     ("2022-08-12", "CHN", "USA", "channel_resumption", "climate", "E2022_PELOSI", "thaw"),
-    ("2022-08-16", "CHN", "USA", "channel_resumption", "mil_mil", "E2022_PELOSI", "thaw"),
+    ("2022-08-16", "CHN", "USA", "channel_resumption", "defense_policy", "E2022_PELOSI", "thaw"),
     ("2022-08-18", "CHN", "USA", "meeting_rejection", "defense_ministers", "E2024_NASAMS", "response"),  # 10
     ("2022-08-18", "USA", "CHN", "working_group", "working_groups"),
 ]
-# Documented spells: climate 08-04..08-12 (8 days), mil_mil 08-04..08-16 (12 days), working_groups
+# Documented spells: climate 08-04..08-12 (8 days), defense_policy 08-04..08-16 (12 days), working_groups
 # 08-05..08-18 (13 days); the refusal starts none (no resumption follows). Compared days: 08-02..08-18 =
 # steps 1..17.
 
 # The simulated side: 20 days from 2022-08-01 (step 0).
 EVENTS = [
     (0, 1, "USA", "TWN", "high_level_visit", "high_level_diplomacy", None, True),  # Pelosi trigger, t0 = 1
-    (1, 2, "CHN", "TWN", "military_drill", "mil_mil", None, False),  # not descending from the trigger
+    (1, 2, "CHN", "TWN", "military_drill", "", None, False),  # not descending from the trigger
     (2, 2, "USA", "CHN", "rhetoric_condemnation", "", 0, False),
     (3, 3, "CHN", "USA", "rhetoric_condemnation", "", 2, False),  # grandchild: first response, lag 2
     (4, 3, "CHN", "USA", "channel_suspension", "climate", 0, False),  # lag 2
-    (5, 4, "CHN", "USA", "channel_suspension", "mil_mil", 3, False),  # lag 3; no working_groups suspension
+    (5, 4, "CHN", "USA", "channel_suspension", "defense_policy", 3, False),  # lag 3; no working_groups suspension
     (6, 7, "USA", "TWN", "arms_sale", "", None, True),  # NASAMS trigger, t0 = 7
     (7, 7, "CHN", "USA", "rhetoric_condemnation", "", 6, False),  # lag 0
     (8, 9, "USA", "CHN", "leader_summit", "high_level_diplomacy", None, True),
     (9, 17, "USA", "CHN", "meeting_request", "defense_ministers", None, True),  # on the documented refusal day
     (10, 17, "CHN", "USA", "meeting_rejection", "defense_ministers", 9, False),  # lag 10
 ]
-STATUS = {"mil_mil": [(4, 14)], "climate": [(3, 13)]}  # simulated spells: both 10 days long
+STATUS = {"defense_policy": [(4, 14)], "climate": [(3, 13)]}  # simulated spells: both 10 days long
 
 # Every value of the case, by hand.
 LAGS = {
     "pelosi_first_response": (2.0, 1.0),
-    "pelosi_suspends_mil_mil": (3.0, 2.0),
+    "pelosi_suspends_defense_policy": (3.0, 2.0),
     "pelosi_suspends_climate": (2.0, 2.0),
     "pelosi_suspends_working_groups": (None, 3.0),
     "nasams_first_response": (0.0, 1.0),
     "nasams_refuses_defense_ministers": (10.0, 10.0),
 }
 SCORE_LAGS = (E1 + E1 + 1 + 0 + E1 + 1) / 6  # the missing working_groups suspension scores 0
-STATUS_MATCH = {"mil_mil": 15 / 17, "climate": 15 / 17, "working_groups": 4 / 17, "defense_ministers": 1.0}
+STATUS_MATCH = {"defense_policy": 15 / 17, "climate": 15 / 17, "working_groups": 4 / 17, "defense_ministers": 1.0}
 SCORE_STATUS = 51 / 68
-SCORE_THAW = (math.exp(-2 / THAW_SCALE_DAYS) * 2 + 0) / 3  # climate and mil_mil 2 days off; no working_groups spell
+SCORE_THAW = (math.exp(-2 / THAW_SCALE_DAYS) * 2 + 0) / 3  # climate and defense_policy 2 days off; no working_groups spell
 FIT = 0.4 * SCORE_LAGS + 0.3 * SCORE_STATUS + 0.2 * SCORE_THAW + 0.1 * 1.0
 
 
@@ -198,7 +198,7 @@ def test_documented_targets_of_the_hand_made_timeline(doc):
     assert {m.name: doc.lags[m.name] for m in doc.measures} == {k: v[1] for k, v in LAGS.items()}
     assert [(s.channel, str(s.start.date()), s.end and str(s.end.date())) for s in doc.spells] == [
         ("climate", "2022-08-04", "2022-08-12"),
-        ("mil_mil", "2022-08-04", "2022-08-16"),
+        ("defense_policy", "2022-08-04", "2022-08-16"),
         ("working_groups", "2022-08-05", "2022-08-18"),
     ]
     assert [(s.date, s.episode, s.name) for s in doc.summits] == [(pd.Timestamp("2022-08-10"), "E2022_PELOSI", SUMMIT)]
@@ -220,7 +220,7 @@ def test_every_value_of_the_hand_made_run(doc):
     thaw = {k: v for k, v in out.items() if k.startswith("thaw.")}
     assert thaw == {
         "thaw.climate.2022-08-04.doc": 8.0, "thaw.climate.2022-08-04.sim": 10.0,
-        "thaw.mil_mil.2022-08-04.doc": 12.0, "thaw.mil_mil.2022-08-04.sim": 10.0,
+        "thaw.defense_policy.2022-08-04.doc": 12.0, "thaw.defense_policy.2022-08-04.sim": 10.0,
         "thaw.working_groups.2022-08-05.doc": 13.0, "thaw.working_groups.2022-08-05.sim": None,
     }  # fmt: skip
     assert out[f"order.{SUMMIT}"] is True
@@ -233,7 +233,7 @@ def test_every_value_of_the_hand_made_run(doc):
     assert {k: v for k, v in out.items() if k.startswith("check.")} == {
         "check.pelosi_answered_within_3d": True,
         "check.nasams_answered_within_3d": True,
-        "check.pelosi_suspends_mil_mil_within_7d": True,
+        "check.pelosi_suspends_defense_policy_within_7d": True,
         "check.pelosi_suspends_climate_within_7d": True,
         "check.pelosi_suspends_working_groups_within_7d": False,  # never suspended in the run
         REFUSAL: True,
@@ -254,7 +254,7 @@ def test_first_response_follows_cause_links(doc):
     # Without the direct child (the climate suspension), the grandchild still answers the same day.
     cut = [(*e[:6], None, e[7]) if e[0] == 4 else e for e in EVENTS]
     assert simulated_lag(make_events(cut), doc.triggers["E2022_PELOSI"], m) == 2.0
-    # With the grandchild a US signal, the great-grandchild (mil_mil suspension, day 4) is the first answer.
+    # With the grandchild a US signal, the great-grandchild (defense_policy suspension, day 4) is the first answer.
     cut = [(e[0], e[1], "USA", "CHN", *e[4:]) if e[0] == 3 else e for e in cut]
     assert simulated_lag(make_events(cut), doc.triggers["E2022_PELOSI"], m) == 3.0
     # With the links cut, nothing descends from the trigger; the unlinked drill on day 1 never counted.
@@ -281,7 +281,7 @@ def test_suspension_and_refusal_lags_count_only_inside_the_window(doc):
     # Suspensions need not descend from the trigger, but must be China's, decided, and of that channel.
     assert lag((1, 5, "USA", "CHN", "channel_suspension", "climate", 0, False)) is None
     assert lag((1, 5, "CHN", "USA", "channel_suspension", "climate", None, True)) is None
-    assert lag((1, 5, "CHN", "USA", "channel_suspension", "mil_mil", 0, False)) is None
+    assert lag((1, 5, "CHN", "USA", "channel_suspension", "defense_policy", 0, False)) is None
     refusal = LagMeasure("y", "E2022_PELOSI", "refusal", "defense_ministers", window_days=10)
     rej = ("CHN", "USA", "meeting_rejection", "defense_ministers", None, False)
     assert simulated_lag(make_events(base + [(1, 11, *rej)]), trig, refusal) == 10.0
@@ -300,9 +300,9 @@ def test_a_suspension_outside_the_window_in_a_full_run_scores_zero(doc):
 
 
 def test_a_missing_response_scores_zero_and_fails_its_check(doc):
-    out = assess(case(without({5})), doc)  # no mil_mil suspension
-    assert out["lag.pelosi_suspends_mil_mil.sim"] is None
-    assert out["check.pelosi_suspends_mil_mil_within_7d"] is False
+    out = assess(case(without({5})), doc)  # no defense_policy suspension
+    assert out["lag.pelosi_suspends_defense_policy.sim"] is None
+    assert out["check.pelosi_suspends_defense_policy_within_7d"] is False
     assert out["score.lags"] == pytest.approx((E1 + 0 + 1 + 0 + E1 + 1) / 6)
     assert out["fit"] == pytest.approx(0.4 * out["score.lags"] + 0.3 * SCORE_STATUS + 0.2 * SCORE_THAW + 0.1)
 
@@ -319,7 +319,7 @@ def test_a_run_without_a_trigger_leaves_its_lags_and_checks_none(doc):
     out = assess(case(without({0, 6, 7})), doc)
     assert all(out[f"lag.{m.name}.sim"] is None for m in doc.measures)
     assert out["score.lags"] is None
-    assert out["check.pelosi_answered_within_3d"] is None and out["check.pelosi_suspends_mil_mil_within_7d"] is None
+    assert out["check.pelosi_answered_within_3d"] is None and out["check.pelosi_suspends_defense_policy_within_7d"] is None
     assert out["fit"] == pytest.approx((0.3 * SCORE_STATUS + 0.2 * SCORE_THAW + 0.1) / 0.6)
 
 
@@ -329,25 +329,25 @@ def test_a_lag_too_long_fails_its_3_day_check(doc):
     out = assess(case(events), doc)
     assert out["lag.pelosi_first_response.sim"] == 4.0
     assert out["check.pelosi_answered_within_3d"] is False
-    assert out["check.pelosi_suspends_mil_mil_within_7d"] is True  # 5 days
+    assert out["check.pelosi_suspends_defense_policy_within_7d"] is True  # 5 days
 
 
 # On the summit day (step 9) the offsets below count from there: a spell (4, 11) reopens at offset 2.
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        ({"mil_mil": [(4, 11)], "climate": [(3, 13)]}, False),  # military reopens first (offset 2 < 4)
-        ({"mil_mil": [(4, 13)], "climate": [(3, 13)]}, True),  # the same day counts as "no later"
-        ({"mil_mil": [(4, 14)], "climate": [(3, 20)]}, False),  # civilian never reopens
-        ({"mil_mil": [(4, 20)], "climate": [(3, 13)]}, True),  # military never reopens
-        ({"mil_mil": [(4, 14)], "climate": [(3, 9)]}, True),  # civilian already open on the summit day
-        ({"mil_mil": [(4, 9)], "climate": [(3, 13)]}, None),  # no military channel shut: nothing to order
+        ({"defense_policy": [(4, 11)], "climate": [(3, 13)]}, False),  # military reopens first (offset 2 < 4)
+        ({"defense_policy": [(4, 13)], "climate": [(3, 13)]}, True),  # the same day counts as "no later"
+        ({"defense_policy": [(4, 14)], "climate": [(3, 20)]}, False),  # civilian never reopens
+        ({"defense_policy": [(4, 20)], "climate": [(3, 13)]}, True),  # military never reopens
+        ({"defense_policy": [(4, 14)], "climate": [(3, 9)]}, True),  # civilian already open on the summit day
+        ({"defense_policy": [(4, 9)], "climate": [(3, 13)]}, None),  # no military channel shut: nothing to order
         ({}, None),
         # Every civilian channel (offsets 3 and 4) before the first military one (5, then 6).
-        ({"defense_ministers": [(4, 14)], "mil_mil": [(4, 15)], "working_groups": [(5, 12)], "climate": [(3, 13)]},
+        ({"defense_ministers": [(4, 14)], "defense_policy": [(4, 15)], "working_groups": [(5, 12)], "climate": [(3, 13)]},
          True),
         # One civilian channel (offset 3) before, the other (offset 6) after the first military one (5).
-        ({"defense_ministers": [(4, 14)], "mil_mil": [(4, 15)], "working_groups": [(5, 12)], "climate": [(3, 15)]},
+        ({"defense_ministers": [(4, 14)], "defense_policy": [(4, 15)], "working_groups": [(5, 12)], "climate": [(3, 15)]},
          False),
     ],
 )  # fmt: skip
@@ -359,7 +359,7 @@ def test_reopening_order_after_the_summit(doc, status, expected):
 
 
 def test_reopening_order_when_nothing_reopens_is_not_a_pass(doc):
-    out = assess(case(status={"mil_mil": [(4, 20)], "climate": [(3, 20)]}), doc)
+    out = assess(case(status={"defense_policy": [(4, 20)], "climate": [(3, 20)]}), doc)
     assert out[f"order.{SUMMIT}"] is False
 
 
@@ -370,7 +370,7 @@ def test_a_summit_after_the_run_orders_nothing(doc):
 
 def test_a_summit_before_the_run_orders_nothing(doc):
     # A run of 08-15..08-24 (after the 08-10 summit) with both channels shut on its first day.
-    st = make_steps(10, {"mil_mil": [(0, 6)], "climate": [(0, 3)]})
+    st = make_steps(10, {"defense_policy": [(0, 6)], "climate": [(0, 3)]})
     st["date"] = st["date"] + pd.Timedelta(days=14)
     out = assess(Run(make_events([]), st, "late"), doc)
     assert out[f"order.{SUMMIT}"] is None
@@ -378,19 +378,19 @@ def test_a_summit_before_the_run_orders_nothing(doc):
 
 def test_thaw_matches_the_simulated_spell_that_began_nearest(doc):
     # Two simulated climate spells; the one starting nearest the documented start (day 3) is used.
-    out = assess(case(status={"mil_mil": [(4, 14)], "climate": [(0, 2), (5, 8)]}), doc)
+    out = assess(case(status={"defense_policy": [(4, 14)], "climate": [(0, 2), (5, 8)]}), doc)
     assert out["thaw.climate.2022-08-04.sim"] == 3.0
-    # No simulated mil_mil spell at all: no length, and a thaw score of 0 for it.
+    # No simulated defense_policy spell at all: no length, and a thaw score of 0 for it.
     out = assess(case(status={"climate": [(3, 13)]}), doc)
-    assert out["thaw.mil_mil.2022-08-04.sim"] is None
+    assert out["thaw.defense_policy.2022-08-04.sim"] is None
     assert out["score.thaw"] == pytest.approx((math.exp(-2 / THAW_SCALE_DAYS) + 0 + 0) / 3)
 
 
 def test_thaw_spells_beginning_too_far_from_the_documented_start_do_not_count(doc):
     # A simulated climate spell 31 days after the documented start is not the same spell.
-    out = assess(case(status={"mil_mil": [(4, 14)], "climate": [(34, 40)]}, n=60), doc)
+    out = assess(case(status={"defense_policy": [(4, 14)], "climate": [(34, 40)]}, n=60), doc)
     assert out["thaw.climate.2022-08-04.sim"] is None
-    out = assess(case(status={"mil_mil": [(4, 14)], "climate": [(33, 40)]}, n=60), doc)
+    out = assess(case(status={"defense_policy": [(4, 14)], "climate": [(33, 40)]}, n=60), doc)
     assert out["thaw.climate.2022-08-04.sim"] == 7.0
 
 
@@ -501,7 +501,7 @@ def three_runs(doc) -> pd.DataFrame:
     """The case, the case with military reopening first, and the case without the NASAMS sale."""
     runs = [
         case(label="a"),
-        case(status={"mil_mil": [(4, 11)], "climate": [(3, 13)]}, label="b"),
+        case(status={"defense_policy": [(4, 11)], "climate": [(3, 13)]}, label="b"),
         case(without({6, 7}), label="c"),
     ]
     return compare_runs(runs, doc)
@@ -520,10 +520,10 @@ def test_compare_runs_and_summary_over_several_runs(three_runs):
     # NASAMS lag: only two runs have it.
     assert s.loc["lag.nasams_first_response.sim", "n"] == 2
     # The three fits, by hand.
-    status_b = {"mil_mil": 12 / 17, "climate": 15 / 17, "working_groups": 4 / 17, "defense_ministers": 1.0}
+    status_b = {"defense_policy": 12 / 17, "climate": 15 / 17, "working_groups": 4 / 17, "defense_ministers": 1.0}
     fit_b = 0.4 * SCORE_LAGS + 0.3 * np.mean(list(status_b.values())) + 0.2 * (
         (math.exp(-2 / THAW_SCALE_DAYS) + math.exp(-5 / THAW_SCALE_DAYS) + 0) / 3
-    )  # mil_mil simulated 7 days against 12; order 0
+    )  # defense_policy simulated 7 days against 12; order 0
     fit_c = 0.4 * (E1 + E1 + 1 + 0) / 4 + 0.3 * SCORE_STATUS + 0.2 * SCORE_THAW + 0.1
     assert per_run["fit"].tolist() == pytest.approx([FIT, fit_b, fit_c])
     fits = np.array([FIT, fit_b, fit_c])
@@ -594,7 +594,7 @@ def test_the_default_run_fits_the_shipped_timeline(historical):
     # Every check that rests on a scripted trigger, request or appointment is judged (True or False): all but
     # Lai's inauguration (not scripted) and the two refusals of Li Shangfu's tenure (no request scripted that day).
     unjudged = {"lai_answered_within_3d", "lishangfu_refuses_defense_ministers_on_its_day",
-                "lishangfu_refuses_mil_mil_on_its_day"}  # fmt: skip
+                "lishangfu_refuses_senior_military_on_its_day"}  # fmt: skip
     for c in declare_checks(Documented()):
         if "civilian_before_military" not in c.name:
             assert (row[f"check.{c.name}"] is None) == (c.name in unjudged), c.name
@@ -624,7 +624,12 @@ def test_a_baseline_run_scripts_no_trigger_so_its_lags_and_checks_are_none(sweep
         assert row[f"lag.{m.name}.doc"] == doc.lags[m.name]
     assert row["score.lags"] is None
     for c in declare_checks(doc):
-        assert row[f"check.{c.name}"] is None, c.name
+        if c.name.endswith("civilian_before_military"):
+            # A check of channel states, not of a trigger: the unscripted run cuts channels of its own
+            # accord, so it may have channels shut on a summit's day to order.
+            assert row[f"check.{c.name}"] in (None, True, False), c.name
+        else:
+            assert row[f"check.{c.name}"] is None, c.name
     assert 0 < row["fit"] <= 1
 
 
@@ -773,13 +778,13 @@ def test_a_refusal_counts_only_where_the_run_requests_that_meeting():
     from sim.history.simulated import measurable
 
     trig = Trigger("E2099_TEST", pd.Timestamp("2023-01-02"), "USA", "TWN", "arms_sale")
-    refusal = LagMeasure("test_refuses_mil_mil", "E2099_TEST", "refusal", "mil_mil", 30)
+    refusal = LagMeasure("test_refuses_defense_policy", "E2099_TEST", "refusal", "defense_policy", 30)
     first = LagMeasure("test_first_response", "E2099_TEST", "first_response")
     trigger = (1, "USA", "TWN", "arms_sale", "", True)
     no_request = _events([trigger])
     asked_other_channel = _events([trigger, (5, "USA", "CHN", "meeting_request", "climate", True)])
-    asked_too_late = _events([trigger, (40, "USA", "CHN", "meeting_request", "mil_mil", True)])
-    asked = _events([trigger, (5, "USA", "CHN", "meeting_request", "mil_mil", True)])
+    asked_too_late = _events([trigger, (40, "USA", "CHN", "meeting_request", "defense_policy", True)])
+    asked = _events([trigger, (5, "USA", "CHN", "meeting_request", "defense_policy", True)])
     assert measurable(no_request, trig, first)
     assert not measurable(no_request, trig, refusal)
     assert not measurable(asked_other_channel, trig, refusal)

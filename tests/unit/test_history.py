@@ -108,7 +108,7 @@ def test_pelosi_trigger_and_channel_cuts(eps):
     cuts = pelosi[(pelosi["role"] == "response") & (pelosi["kind"] == "channel_suspension")]
     assert (cuts["date"] == ts("2022-08-05")).all()
     assert len(cuts) == 8  # "eight channels cut on day 3"
-    assert {"mil_mil", "climate", "working_groups"} <= set(cuts["channel"])
+    assert {"defense_policy", "maritime_safety", "theater_commanders", "climate", "working_groups"} <= set(cuts["channel"])
     assert {"DPCT", "MMCA", "theater_cmdr", "climate", "counternarcotics"} <= set(cuts["mechanism"])
     assert (cuts["sender"] == "CHN").all() and (cuts["receiver"] == "USA").all()
 
@@ -132,7 +132,11 @@ def test_pelosi_thaw_order(eps):
     assert [(d - woodside).days for d in dates] == [36, 54, 140, 153, 299]  # README regularities
     resumed = thaw[thaw["mechanism"].isin(military)]
     assert (resumed["kind"] == "channel_resumption").all()
-    assert set(resumed["channel"]) <= {"mil_mil", "defense_ministers"}
+    # Each military mechanism is its own channel.
+    assert dict(zip(resumed["mechanism"], resumed["channel"])) == {
+        "senior_mil": "senior_military", "DPCT": "defense_policy", "MMCA": "maritime_safety",
+        "defense_ministers": "defense_ministers", "theater_cmdr": "theater_commanders",
+    }  # fmt: skip
 
 
 def test_li_shangfu_dates(eps):
@@ -219,7 +223,7 @@ def test_descriptions_are_rewritten_not_copied(timeline):
 GOOD_ROWS = [
     ["a-visit", "2022-08-02", "day", "USA", "TWN", "high_level_visit", "high_level_diplomacy", "E2022_PELOSI",
      "trigger", "", "A visit.", "042", "1.9", "high", "seed:000"],
-    ["b-cut", "2022-08-05", "day", "CHN", "USA", "channel_suspension", "mil_mil", "E2022_PELOSI",
+    ["b-cut", "2022-08-05", "day", "CHN", "USA", "channel_suspension", "defense_policy", "E2022_PELOSI",
      "response", "DPCT", "A cut.", "164", "-7.0", "high", "seed:000"],
 ]  # fmt: skip
 

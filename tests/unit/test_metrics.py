@@ -33,7 +33,7 @@ def tables():
     steps = pd.DataFrame(
         {
             "step": np.arange(n), "date": dates, "tension_USA_CHN": tension,
-            "channel_USA_CHN_mil_mil": pd.Categorical(mil, dtype=status),
+            "channel_USA_CHN_defense_policy": pd.Categorical(mil, dtype=status),
             "channel_USA_CHN_climate": pd.Categorical(climate, dtype=status),
             "alignment_PHL": np.linspace(0.3, 0.5, n), "alignment_TWN": np.full(n, 0.7),
         }
@@ -51,12 +51,12 @@ def test_known_answers():
     assert s["crisis_crossed"] is True
     assert s["days_above_crisis"] == 4  # 0.7, 0.8, 0.65, 0.61
     assert s["first_crisis_date"] == "2024-01-03"
-    # Spells: mil_mil days 1-3 (resumed day 4) and 6-9 (unresolved); climate days 2-6 (resumed day 7).
+    # Spells: defense_policy days 1-3 (resumed day 4) and 6-9 (unresolved); climate days 2-6 (resumed day 7).
     assert s["channel_suspensions"] == 3
     assert s["channel_days_suspended"] == 3 + 4 + 5
     assert s["mean_days_to_resumption"] == pytest.approx((3 + 5) / 2)
     assert s["suspensions_unresolved"] == 1
-    assert s["channels_suspended_at_end"] == ["mil_mil"]
+    assert s["channels_suspended_at_end"] == ["defense_policy"]
     assert s["signal_counts"] == {"arms_sale": 1, "channel_resumption": 1, "channel_suspension": 2, "sanction": 1}
     assert s["response_counts"] == {"channel_resumption": 1, "channel_suspension": 2, "sanction": 1}
     assert s["alignment_shift"] == {"PHL": pytest.approx(0.2), "TWN": 0.0}
@@ -67,10 +67,10 @@ def test_no_crisis_and_no_resumption_give_false_and_null():
     events, steps = tables()
     s = summarize(events, steps, crisis_threshold=0.9)
     assert s["crisis_crossed"] is False and s["days_above_crisis"] == 0 and s["first_crisis_date"] is None
-    steps["channel_USA_CHN_mil_mil"] = pd.Categorical(
-        ["open"] * 9 + ["suspended"], dtype=steps["channel_USA_CHN_mil_mil"].dtype
+    steps["channel_USA_CHN_defense_policy"] = pd.Categorical(
+        ["open"] * 9 + ["suspended"], dtype=steps["channel_USA_CHN_defense_policy"].dtype
     )
-    steps["channel_USA_CHN_climate"] = pd.Categorical(["open"] * 10, dtype=steps["channel_USA_CHN_mil_mil"].dtype)
+    steps["channel_USA_CHN_climate"] = pd.Categorical(["open"] * 10, dtype=steps["channel_USA_CHN_defense_policy"].dtype)
     s = summarize(events, steps, crisis_threshold=0.9)
     assert s["mean_days_to_resumption"] is None and s["channel_suspensions"] == 1
 

@@ -12,8 +12,10 @@ from sim.core.errors import SimInputError
 from sim.core.event_facts import FIELD_KINDS, NO_FACTS, EventFacts
 from sim.core.scenario import DEFAULT_INTENSITY, ChannelAtStart, HostilityAtStart, with_default_intensities
 from sim.core.scenario_files import load_scenario
+from sim.core.vocabulary import load_vocabulary
 
-CHANNELS = "mil_mil, defense_ministers, high_level_diplomacy, climate, working_groups, economic, people_to_people"
+CHANNELS = ", ".join(load_vocabulary().channels)
+N_CHANNELS = len(load_vocabulary().channels)
 
 
 def doc_with(*events: dict, **top) -> dict:
@@ -38,7 +40,7 @@ def test_every_fact_is_stored_as_written(write_scenario):
     doc = doc_with(
         {"kind": "arms_sale", "receiver": "TWN", "package": "upgrade", "magnitude": 0.5, "unit": "usd_bn"},
         {"kind": "high_level_visit", "receiver": "TWN", "rank": "legislature_leader", "place": "transit"},
-        {"kind": "leader_summit", "form": "state_visit", "reopens": ["mil_mil", "climate"], "launches": ["economic"]},
+        {"kind": "leader_summit", "form": "state_visit", "reopens": ["defense_policy", "climate"], "launches": ["economic"]},
         {"kind": "ministerial_meeting", "launches": ["working_groups"], "rank": "cabinet", "place": "third_country"},
         {"kind": "export_control", "scope": "economy_wide"},
         {"kind": "tariff", "tariff_rate_pct": 25, "coverage_usd_bn": 34.5},
@@ -50,7 +52,7 @@ def test_every_fact_is_stored_as_written(write_scenario):
     assert facts == [
         EventFacts(value_usd_bn=0.5, package="upgrade"),
         EventFacts(rank="legislature_leader", place="transit"),
-        EventFacts(form="state_visit", reopens=("mil_mil", "climate"), launches=("economic",)),
+        EventFacts(form="state_visit", reopens=("defense_policy", "climate"), launches=("economic",)),
         EventFacts(rank="cabinet", place="third_country", launches=("working_groups",)),
         EventFacts(scope="economy_wide"),
         EventFacts(tariff_rate_pct=25.0, coverage_usd_bn=34.5),
@@ -72,7 +74,7 @@ def test_a_value_in_usd_bn_is_the_acts_value(write_scenario):
 
 # -- facts refused -------------------------------------------------------------------------------
 WRONG_KIND = {
-    "package": "upgrade", "rank": "cabinet", "place": "transit", "form": "call", "reopens": ["mil_mil"],
+    "package": "upgrade", "rank": "cabinet", "place": "transit", "form": "call", "reopens": ["defense_policy"],
     "launches": ["climate"], "scope": "named", "tariff_rate_pct": 10, "coverage_usd_bn": 5,
     "incident": "intrusion", "planned": True,
 }  # fmt: skip
@@ -111,14 +113,14 @@ def test_a_fact_on_a_kind_that_cannot_state_it_is_refused(write_scenario, field)
         ({"kind": "tariff", "tariff_rate_pct": "25%"}, "tariff_rate_pct", "'25%'", "must be a number in [0, 1000]"),
         ({"kind": "tariff", "coverage_usd_bn": 2e5}, "coverage_usd_bn", "200000.0", "must be a number in [0, 100000]"),
         ({"kind": "tariff", "coverage_usd_bn": True}, "coverage_usd_bn", "True", "must be a number in [0, 100000]"),
-        ({"kind": "leader_summit", "reopens": "mil_mil"}, "reopens", "'mil_mil'",
+        ({"kind": "leader_summit", "reopens": "defense_policy"}, "reopens", "'defense_policy'",
          f"must be a list of channels (known: {CHANNELS})"),
         ({"kind": "leader_summit", "reopens": ["backchannel"]}, "reopens[0]", "'backchannel'",
          f"unknown channel (known: {CHANNELS})"),
-        ({"kind": "leader_summit", "reopens": ["mil_mil", "climate", "mil_mil"]}, "reopens[2]", "'mil_mil'",
+        ({"kind": "leader_summit", "reopens": ["defense_policy", "climate", "defense_policy"]}, "reopens[2]", "'defense_policy'",
          "is named twice (also events[0].reopens[0])"),
-        ({"kind": "leader_summit", "reopens": ["mil_mil"] * 8}, "reopens", repr(["mil_mil"] * 8),
-         "names at most the 7 channels, each once"),
+        ({"kind": "leader_summit", "reopens": ["defense_policy"] * (N_CHANNELS + 1)}, "reopens",
+         repr(["defense_policy"] * (N_CHANNELS + 1)), f"names at most the {N_CHANNELS} channels, each once"),
         ({"kind": "high_level_visit", "launches": [None]}, "launches[0]", "None", f"unknown channel (known: {CHANNELS})"),
         ({"kind": "leader_summit", "reopens": ["climate"], "launches": ["climate"]}, "launches", "['climate']",
          "channel climate cannot be both reopened and founded by one event"),
@@ -241,14 +243,14 @@ def test_planned_engagements_between_the_governments(write_scenario):
 # -- the situation at the start ------------------------------------------------------------------
 def test_the_situation_at_the_start_is_stored(write_scenario):
     doc = doc_with(
-        channels_at_start=[{"channel": "mil_mil", "status": "suspended", "by": "CHN", "source": "MFA 2022-08-05"},
+        channels_at_start=[{"channel": "defense_policy", "status": "suspended", "by": "CHN", "source": "MFA 2022-08-05"},
                            {"channel": "economic", "status": "absent"}],
         hostility_at_start=[{"holder": "CHN", "towards": "USA", "area": "security", "value": 0.6, "source": "s"},
                             {"holder": "CHN", "towards": "USA", "area": "economy", "value": 0},
                             {"holder": "USA", "towards": "TWN", "area": "diplomacy", "value": 1}],
     )  # fmt: skip
     sc = load_scenario(str(write_scenario(doc)))
-    assert sc.channels_at_start == (ChannelAtStart("mil_mil", "suspended", "CHN", "MFA 2022-08-05"),
+    assert sc.channels_at_start == (ChannelAtStart("defense_policy", "suspended", "CHN", "MFA 2022-08-05"),
                                     ChannelAtStart("economic", "absent", ""))  # fmt: skip
     assert sc.hostility_at_start == (HostilityAtStart("CHN", "USA", "security", 0.6, "s"),
                                      HostilityAtStart("CHN", "USA", "economy", 0.0),
@@ -257,15 +259,15 @@ def test_the_situation_at_the_start_is_stored(write_scenario):
     assert (plain.channels_at_start, plain.hostility_at_start) == ((), ())
 
 
-SUSPENDED = {"channel": "mil_mil", "status": "suspended", "by": "CHN"}
+SUSPENDED = {"channel": "defense_policy", "status": "suspended", "by": "CHN"}
 GRIEVANCE = {"holder": "CHN", "towards": "USA", "area": "security", "value": 0.5}
 
 
 @pytest.mark.parametrize(
     ("top", "field", "value", "problem"),
     [
-        ({"channels_at_start": {"mil_mil": "suspended"}}, "channels_at_start", "{'mil_mil': 'suspended'}", "must be a list"),
-        ({"channels_at_start": ["mil_mil"]}, "channels_at_start[0]", "'mil_mil'",
+        ({"channels_at_start": {"defense_policy": "suspended"}}, "channels_at_start", "{'defense_policy': 'suspended'}", "must be a list"),
+        ({"channels_at_start": ["defense_policy"]}, "channels_at_start[0]", "'defense_policy'",
          "must be a mapping {channel, status, by, source}"),
         ({"channels_at_start": [{**SUSPENDED, "since": "2022-08-05"}]}, "channels_at_start[0].since", "'2022-08-05'",
          "unknown field (allowed: by, channel, source, status)"),
@@ -273,16 +275,16 @@ GRIEVANCE = {"holder": "CHN", "towards": "USA", "area": "security", "value": 0.5
          f"unknown channel (known: {CHANNELS})"),
         ({"channels_at_start": [{**SUSPENDED, "status": "closed"}]}, "channels_at_start[0].status", "'closed'",
          "must be one of suspended, absent"),
-        ({"channels_at_start": [{"channel": "mil_mil", "status": "suspended"}]}, "channels_at_start[0].by", "None",
+        ({"channels_at_start": [{"channel": "defense_policy", "status": "suspended"}]}, "channels_at_start[0].by", "None",
          "must be one of the governments (USA, CHN)"),
         ({"channels_at_start": [{**SUSPENDED, "by": "TWN"}]}, "channels_at_start[0].by", "'TWN'",
          "must be one of the governments (USA, CHN)"),
-        ({"channels_at_start": [{"channel": "mil_mil", "status": "absent", "by": "CHN"}]}, "channels_at_start[0].by",
+        ({"channels_at_start": [{"channel": "defense_policy", "status": "absent", "by": "CHN"}]}, "channels_at_start[0].by",
          "'CHN'", "only a suspended channel names who suspended it"),
-        ({"channels_at_start": [SUSPENDED, {"channel": "mil_mil", "status": "absent"}]},
-         "channels_at_start[1].channel", "'mil_mil'", "is listed twice (also channels_at_start[0])"),
-        ({"channels_at_start": [SUSPENDED] * 8}, "channels_at_start", "'8 entries'",
-         "lists at most the 7 channels, each once"),
+        ({"channels_at_start": [SUSPENDED, {"channel": "defense_policy", "status": "absent"}]},
+         "channels_at_start[1].channel", "'defense_policy'", "is listed twice (also channels_at_start[0])"),
+        ({"channels_at_start": [SUSPENDED] * (N_CHANNELS + 1)}, "channels_at_start", f"'{N_CHANNELS + 1} entries'",
+         f"lists at most the {N_CHANNELS} channels, each once"),
         ({"hostility_at_start": GRIEVANCE}, "hostility_at_start", repr(GRIEVANCE), "must be a list"),
         ({"hostility_at_start": [0.5]}, "hostility_at_start[0]", "0.5",
          "must be a mapping {holder, towards, area, value, source}"),
@@ -332,7 +334,7 @@ def test_a_derived_scenario_keeps_its_bases_situation_at_the_start(write_scenari
                            "add": [added]}, "cf.yaml")  # fmt: skip
     base, cf = load_scenario(str(base_path)), load_scenario(str(path))
     assert (cf.channels_at_start, cf.hostility_at_start) == (base.channels_at_start, base.hostility_at_start)
-    assert cf.channels_at_start[0] == ChannelAtStart("mil_mil", "suspended", "CHN")
+    assert cf.channels_at_start[0] == ChannelAtStart("defense_policy", "suspended", "CHN")
     assert [(e.kind, e.date, e.precision) for e in cf.events] == [
         ("high_level_visit", dt.date(2023, 6, 1), "day"),
         ("ministerial_meeting", dt.date(2023, 9, 1), "month"),
@@ -351,7 +353,7 @@ def test_a_derived_scenario_keeps_its_bases_situation_at_the_start(write_scenari
                    "launches": ["economic"]}]}, "add[0].launches[0]", "'economic'",
          "founds a channel the base's events[0] founds already"),
         ({"add": [{"date": "2023-09-01", "sender": "USA", "receiver": "CHN", "kind": "leader_summit",
-                   "launches": ["mil_mil"]}]}, "add[0].launches[0]", "'mil_mil'",
+                   "launches": ["defense_policy"]}]}, "add[0].launches[0]", "'defense_policy'",
          "founds a channel that exists at the start (list it in channels_at_start with status absent)"),
         ({"add": [{"date": "2023-09", "sender": "USA", "receiver": "CHN", "kind": "arms_sale", "package": "big"}]},
          "add[0].package", "'big'", "must be one of sustainment, upgrade, new_platform"),

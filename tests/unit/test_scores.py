@@ -82,14 +82,14 @@ def test_interval_and_coverage():
 
 
 def test_pairwise_order_right_reversed_and_undecided():
-    observed = {"climate": 10.0, "economic": 10.0, "mil_mil": 40.0}
-    right = {"climate": [5, 6], "economic": [5, 7], "mil_mil": [30, 50]}
-    reversed_ = {"climate": [60, 60], "economic": [60, 61], "mil_mil": [30, 50]}
-    tied = {"climate": [30, 50], "economic": [30, 50], "mil_mil": [30, 50]}
+    observed = {"climate": 10.0, "economic": 10.0, "defense_policy": 40.0}
+    right = {"climate": [5, 6], "economic": [5, 7], "defense_policy": [30, 50]}
+    reversed_ = {"climate": [60, 60], "economic": [60, 61], "defense_policy": [30, 50]}
+    tied = {"climate": [30, 50], "economic": [30, 50], "defense_policy": [30, 50]}
     assert pairwise_order(right, observed) == 0.0  # the economic-climate tie in the record is not scored
     assert pairwise_order(reversed_, observed) == 1.0
     assert pairwise_order(tied, observed) == pytest.approx(0.25)
-    never = {"climate": [5, 5], "economic": [5, 5], "mil_mil": [math.inf, math.inf]}  # mil_mil never reopens
+    never = {"climate": [5, 5], "economic": [5, 5], "defense_policy": [math.inf, math.inf]}  # defense_policy never reopens
     assert pairwise_order(never, observed) == 0.0
 
 

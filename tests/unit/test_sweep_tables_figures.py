@@ -42,7 +42,7 @@ def _outcomes(trigger: float, rule: str, rep: int) -> dict:
         "n_signals": 20 + rep,
         "peak_tension_date": "2022-08-05",
         "first_crisis_date": "2022-08-05" if rep >= 2 else None,
-        "channels_suspended_at_end": "mil_mil,climate" if rep else "",
+        "channels_suspended_at_end": "defense_policy,climate" if rep else "",
         "signal_counts.sanction": rep,
         "alignment_shift.JPN": 0.01 * rep,
     }

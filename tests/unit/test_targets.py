@@ -99,14 +99,17 @@ def test_shipped_documented_lags(shipped):
     lags = {m.name: documented_lag(shipped, m) for m in LAG_MEASURES}
     assert lags == {
         "pelosi_first_response": 0.0,
-        "pelosi_suspends_mil_mil": 3.0,
+        "pelosi_suspends_defense_policy": 3.0,
+        "pelosi_suspends_maritime_safety": 3.0,
+        "pelosi_suspends_theater_commanders": 3.0,
         "pelosi_suspends_climate": 3.0,
         "pelosi_suspends_working_groups": 3.0,
         "balloon_first_response": 2.0,
         "balloon_refuses_defense_ministers": 2.0,
         # No first response to Li Shangfu's appointment: China's own act, answered by nobody.
         "lishangfu_refuses_defense_ministers": 78.0,
-        "lishangfu_refuses_mil_mil": 99.0,
+        # The refusal to reopen military-to-military channels during Blinken's visit (2023-06-19).
+        "lishangfu_refuses_senior_military": 99.0,
         "tsai_first_response": 3.0,
         "lai_first_response": 3.0,
         "nasams_first_response": 1.0,
@@ -114,26 +117,36 @@ def test_shipped_documented_lags(shipped):
     }
     # Windows by one rule: 60 days, or 1.5 times the documented lag if longer.
     windows = {m.name: m.window_days for m in LAG_MEASURES if m.window_days != MIN_WINDOW_DAYS}
-    assert windows == {"lishangfu_refuses_defense_ministers": 117, "lishangfu_refuses_mil_mil": 149}
+    assert windows == {"lishangfu_refuses_defense_ministers": 117, "lishangfu_refuses_senior_military": 149}
     assert all(isinstance(v, float) for v in lags.values())
 
 
 def test_shipped_documented_spells(shipped):
     spells = documented_spells(shipped)
     assert Spell("climate", ts("2022-08-05"), ts("2022-11-15")) in spells
-    assert Spell("mil_mil", ts("2022-08-05"), ts("2023-12-21")) in spells
+    # The Pelosi cuts of three military channels, each ended by its own documented reopening.
+    assert Spell("defense_policy", ts("2022-08-05"), ts("2024-01-08")) in spells
+    assert Spell("maritime_safety", ts("2022-08-05"), ts("2024-04-03")) in spells
+    assert Spell("theater_commanders", ts("2022-08-05"), ts("2024-09-09")) in spells
+    # A refusal (Blinken's visit) followed by a documented resumption (the Brown-Liu call).
+    assert Spell("senior_military", ts("2023-06-19"), ts("2023-12-21")) in spells
     # A refusal (the balloon) followed, much later, by a documented resumption.
     assert Spell("defense_ministers", ts("2023-02-04"), ts("2024-04-16")) in spells
     assert Spell("working_groups", ts("2022-08-05"), ts("2023-07-31")) in spells
     # The only high_level_diplomacy suspension (2023-02-01) is low confidence.
     assert not [s for s in spells if s.channel == "high_level_diplomacy"]
-    # One spell per channel and start: the later Pelosi suspensions of 2022-08-05 and the low-confidence
-    # re-freeze of December 2022 add nothing to mil_mil; the Li Shangfu refusals fall inside the
-    # defense_ministers spell; the November 2024 refusal comes after the last resumption.
-    assert [s for s in spells if s.channel in ("mil_mil", "defense_ministers", "climate")] == [
+    # One spell per channel and start: the low-confidence re-freeze of December 2022 adds nothing to
+    # defense_ministers; the Li Shangfu refusal of May 2023 falls inside the defense_ministers spell;
+    # the November 2024 refusal comes after the last resumption; the second DPCT round (2024-09-14,
+    # a working group) is held on a channel open since January.
+    military = ("senior_military", "defense_policy", "maritime_safety", "theater_commanders", "defense_ministers")
+    assert [s for s in spells if s.channel in (*military, "climate")] == [
         Spell("climate", ts("2022-08-05"), ts("2022-11-15")),
         Spell("defense_ministers", ts("2023-02-04"), ts("2024-04-16")),
-        Spell("mil_mil", ts("2022-08-05"), ts("2023-12-21")),
+        Spell("defense_policy", ts("2022-08-05"), ts("2024-01-08")),
+        Spell("maritime_safety", ts("2022-08-05"), ts("2024-04-03")),
+        Spell("senior_military", ts("2023-06-19"), ts("2023-12-21")),
+        Spell("theater_commanders", ts("2022-08-05"), ts("2024-09-09")),
     ]
     # The 2024 arms-control suspension is a second working_groups spell, ended by the next working group.
     assert [s for s in spells if s.channel == "working_groups"] == [
@@ -146,7 +159,10 @@ def test_shipped_documented_status_on_key_days(shipped):
     spells = documented_spells(shipped)
     days = pd.DatetimeIndex(["2022-08-04", "2022-08-05", "2022-11-14", "2022-11-15", "2023-12-20", "2023-12-21"])
     assert documented_status(spells, "climate", days).tolist() == [False, True, True, False, False, False]
-    assert documented_status(spells, "mil_mil", days).tolist() == [False, True, True, True, True, False]
+    assert documented_status(spells, "theater_commanders", days).tolist() == [False, True, True, True, True, True]
+    assert documented_status(spells, "senior_military", days).tolist() == [False, False, False, False, True, False]
+    dpct = pd.DatetimeIndex(["2024-01-07", "2024-01-08", "2024-09-14"])
+    assert documented_status(spells, "defense_policy", dpct).tolist() == [True, False, False]
     assert not documented_status(spells, "high_level_diplomacy", days).any()
 
 
@@ -201,9 +217,9 @@ EPISODE = [
     ("2022-08-03", "CHN", "USA", "channel_suspension", "climate", "E1", "escalation"),  # not a "response" row
     ("2022-08-05", "USA", "CHN", "rhetoric_condemnation", "", "E1", "response"),  # not China
     ("2022-08-06", "CHN", "USA", "rhetoric_condemnation", "", "E1", "response"),
-    ("2022-08-09", "CHN", "USA", "channel_suspension", "mil_mil", "E1", "response"),
+    ("2022-08-09", "CHN", "USA", "channel_suspension", "defense_policy", "E1", "response"),
     ("2022-08-12", "CHN", "USA", "channel_suspension", "climate", "E1", "response"),
-    ("2022-08-20", "CHN", "USA", "channel_suspension", "mil_mil", "E2", "response"),  # another episode
+    ("2022-08-20", "CHN", "USA", "channel_suspension", "defense_policy", "E2", "response"),  # another episode
     ("2022-08-30", "CHN", "USA", "meeting_rejection", "defense_ministers", "E1", "response"),
     ("2022-09-01", "USA", "TWN", "arms_sale", "", "E1", "trigger"),  # a second trigger row: not the trigger
 ]
@@ -213,11 +229,11 @@ EPISODE = [
     "what, channel, expected",
     [
         ("first_response", "", 4.0),  # China's first row tagged response on or after the trigger
-        ("suspension", "mil_mil", 7.0),  # any role counts for suspensions; only this episode's rows
+        ("suspension", "defense_policy", 7.0),  # any role counts for suspensions; only this episode's rows
         ("suspension", "climate", 1.0),
         ("suspension", "working_groups", None),  # none documented
         ("refusal", "defense_ministers", 28.0),
-        ("refusal", "mil_mil", None),
+        ("refusal", "defense_policy", None),
     ],
 )
 def test_documented_lag_rules(what, channel, expected):
@@ -230,7 +246,7 @@ def test_documented_lag_of_an_undocumented_episode_is_none_and_unknown_measures_
     tl = make_timeline(EPISODE)
     assert documented_lag(tl, LagMeasure("x", "E9", "first_response")) is None
     # E2 has responses but no trigger row.
-    assert documented_lag(tl, LagMeasure("x", "E2", "suspension", "mil_mil")) is None
+    assert documented_lag(tl, LagMeasure("x", "E2", "suspension", "defense_policy")) is None
     with pytest.raises(ValueError, match="unknown lag measure"):
         documented_lag(tl, LagMeasure("x", "E1", "sanction"))
 
@@ -253,7 +269,7 @@ REFUSE = ("CHN", "USA", "meeting_rejection")
 def test_a_suspension_ends_at_the_first_later_reopening_row_of_its_channel():
     rows = [
         ("2022-08-05", *SUSPEND, "climate"),
-        ("2022-08-07", *RESUME, "mil_mil"),  # another channel
+        ("2022-08-07", *RESUME, "defense_policy"),  # another channel
         ("2022-08-09", "USA", "CHN", "sanction", "climate"),  # not a reopening kind
         ("2022-08-10", "USA", "CHN", "ministerial_meeting", "climate"),
         ("2022-08-20", *RESUME, "climate"),
@@ -298,7 +314,7 @@ def test_a_refusal_with_no_later_resumption_starts_no_spell():
     rows = [("2022-08-01", *RESUME, "defense_ministers"), ("2022-08-05", *REFUSE, "defense_ministers")]
     assert spells_of(rows) == []
     # Nor does a resumption on another channel.
-    rows = [("2022-08-05", *REFUSE, "defense_ministers"), ("2022-09-01", *RESUME, "mil_mil")]
+    rows = [("2022-08-05", *REFUSE, "defense_ministers"), ("2022-09-01", *RESUME, "defense_policy")]
     assert spells_of(rows) == []
 
 
@@ -324,7 +340,7 @@ def test_a_refusal_after_the_last_resumption_starts_no_spell():
 
 def test_only_rows_between_the_two_governments_count():
     rows = [
-        ("2022-08-05", "CHN", "TWN", "channel_suspension", "mil_mil"),
+        ("2022-08-05", "CHN", "TWN", "channel_suspension", "defense_policy"),
         ("2022-08-06", "CHN", "CHN", "channel_suspension", "climate"),
         ("2022-08-07", "USA", "JPN", "channel_suspension", "working_groups"),
         ("2022-08-08", *SUSPEND, ""),  # no channel
@@ -333,40 +349,40 @@ def test_only_rows_between_the_two_governments_count():
     ]
     assert spells_of(rows) == [("economic", "2022-08-09", "2022-08-20")]
     # A reopening row from a third party does not end a spell.
-    rows = [("2022-08-05", *SUSPEND, "mil_mil"), ("2022-08-10", "CHN", "TWN", "channel_resumption", "mil_mil")]
-    assert spells_of(rows) == [("mil_mil", "2022-08-05", None)]
+    rows = [("2022-08-05", *SUSPEND, "defense_policy"), ("2022-08-10", "CHN", "TWN", "channel_resumption", "defense_policy")]
+    assert spells_of(rows) == [("defense_policy", "2022-08-05", None)]
 
 
 def test_overlapping_spells_of_a_channel_merge_and_later_ones_stay_separate():
     rows = [
-        ("2022-08-05", *SUSPEND, "mil_mil"),
-        ("2022-08-05", *SUSPEND, "mil_mil"),  # same day
+        ("2022-08-05", *SUSPEND, "defense_policy"),
+        ("2022-08-05", *SUSPEND, "defense_policy"),  # same day
         ("2022-08-05", *SUSPEND, "climate"),
-        ("2022-08-10", *SUSPEND, "mil_mil"),  # inside the first spell
-        ("2022-08-12", *REFUSE, "mil_mil"),  # inside too (a resumption follows, so it would start a spell)
-        ("2022-08-20", *RESUME, "mil_mil"),
+        ("2022-08-10", *SUSPEND, "defense_policy"),  # inside the first spell
+        ("2022-08-12", *REFUSE, "defense_policy"),  # inside too (a resumption follows, so it would start a spell)
+        ("2022-08-20", *RESUME, "defense_policy"),
         ("2022-08-25", *RESUME, "climate"),
-        ("2022-09-01", *SUSPEND, "mil_mil"),  # after the reopening: a new spell
-        ("2022-09-15", "USA", "CHN", "working_group", "mil_mil"),
-        ("2022-10-01", *RESUME, "mil_mil"),
+        ("2022-09-01", *SUSPEND, "defense_policy"),  # after the reopening: a new spell
+        ("2022-09-15", "USA", "CHN", "working_group", "defense_policy"),
+        ("2022-10-01", *RESUME, "defense_policy"),
     ]
     assert spells_of(rows) == [
         ("climate", "2022-08-05", "2022-08-25"),
-        ("mil_mil", "2022-08-05", "2022-08-20"),
-        ("mil_mil", "2022-09-01", "2022-09-15"),
+        ("defense_policy", "2022-08-05", "2022-08-20"),
+        ("defense_policy", "2022-09-01", "2022-09-15"),
     ]
 
 
 def test_a_suspension_on_the_day_the_previous_spell_ended_is_not_lost():
     rows = [
-        ("2022-08-05", *SUSPEND, "mil_mil"),
-        ("2022-08-20", *RESUME, "mil_mil"),
-        ("2022-08-20", *SUSPEND, "mil_mil"),  # re-suspended the same day
-        ("2022-09-10", *RESUME, "mil_mil"),
+        ("2022-08-05", *SUSPEND, "defense_policy"),
+        ("2022-08-20", *RESUME, "defense_policy"),
+        ("2022-08-20", *SUSPEND, "defense_policy"),  # re-suspended the same day
+        ("2022-09-10", *RESUME, "defense_policy"),
     ]
     spells = documented_spells(make_timeline(rows))
     days = pd.date_range("2022-08-04", "2022-09-11")
-    status = documented_status(spells, "mil_mil", days)
+    status = documented_status(spells, "defense_policy", days)
     # Whether recorded as one merged spell or two adjacent ones, the channel is shut from 08-05 to 09-09.
     expected = (days >= ts("2022-08-05")) & (days < ts("2022-09-10"))
     assert status.tolist() == expected.tolist()
@@ -387,9 +403,9 @@ def test_spells_come_sorted_by_channel_then_start():
     rows = [
         ("2022-08-05", *SUSPEND, "working_groups"),
         ("2022-08-06", *SUSPEND, "climate"),
-        ("2022-08-07", *SUSPEND, "mil_mil"),
+        ("2022-08-07", *SUSPEND, "defense_policy"),
     ]
-    assert [s[0] for s in spells_of(rows)] == ["climate", "mil_mil", "working_groups"]
+    assert [s[0] for s in spells_of(rows)] == ["climate", "defense_policy", "working_groups"]
 
 
 # -- documented_status ----------------------------------------------------------------------------
@@ -397,30 +413,30 @@ def test_spells_come_sorted_by_channel_then_start():
 
 def test_documented_status_over_a_date_range():
     spells = [
-        Spell("mil_mil", ts("2022-08-05"), ts("2022-08-08")),
-        Spell("mil_mil", ts("2022-08-10"), ts("2022-08-12")),
+        Spell("defense_policy", ts("2022-08-05"), ts("2022-08-08")),
+        Spell("defense_policy", ts("2022-08-10"), ts("2022-08-12")),
         Spell("climate", ts("2022-08-02"), ts("2022-08-04")),
     ]
     days = pd.date_range("2022-08-01", "2022-08-12")  # 12 days
-    mil = documented_status(spells, "mil_mil", days)
+    mil = documented_status(spells, "defense_policy", days)
     assert mil.dtype == bool and mil.shape == (12,)
     #                        1      2      3      4      5     6     7     8      9      10    11    12
     assert mil.tolist() == [False, False, False, False, True, True, True, False, False, True, True, False]
     climate = documented_status(spells, "climate", days)
     assert np.flatnonzero(climate).tolist() == [1, 2]  # 08-02 and 08-03: the end day is open again
     assert not documented_status(spells, "economic", days).any()
-    assert documented_status(spells, "mil_mil", pd.DatetimeIndex([])).shape == (0,)
+    assert documented_status(spells, "defense_policy", pd.DatetimeIndex([])).shape == (0,)
     # Overlapping spells of one channel: suspended while either is.
     both = [Spell("climate", ts("2022-08-02"), ts("2022-08-05")), Spell("climate", ts("2022-08-04"), ts("2022-08-07"))]
     assert np.flatnonzero(documented_status(both, "climate", days)).tolist() == [1, 2, 3, 4, 5]
 
 
 def test_documented_status_of_an_open_ended_spell_runs_to_the_end():
-    spells = [Spell("mil_mil", ts("2022-08-05"), ts("2022-08-08")), Spell("mil_mil", ts("2022-08-10"), None)]
+    spells = [Spell("defense_policy", ts("2022-08-05"), ts("2022-08-08")), Spell("defense_policy", ts("2022-08-10"), None)]
     days = pd.date_range("2022-08-01", "2022-08-12")
-    assert np.flatnonzero(documented_status(spells, "mil_mil", days)).tolist() == [4, 5, 6, 9, 10, 11]
+    assert np.flatnonzero(documented_status(spells, "defense_policy", days)).tolist() == [4, 5, 6, 9, 10, 11]
     far = pd.DatetimeIndex(["2020-01-01", "2030-01-01"])
-    assert documented_status(spells, "mil_mil", far).tolist() == [False, True]
+    assert documented_status(spells, "defense_policy", far).tolist() == [False, True]
     # Straight from a timeline whose suspension has no reopening row.
     rows = [("2022-08-05", *SUSPEND, "working_groups"), ("2022-08-06", "USA", "CHN", "sanction", "working_groups")]
     status = documented_status(documented_spells(make_timeline(rows)), "working_groups", days)
@@ -472,9 +488,9 @@ def test_a_made_up_episode_yields_its_measures():
         ("2030-01-16", "CHN", "USA", "channel_suspension", "economic", "E2030_WIDGETS", "escalation"),
         ("2030-01-16", "CHN", "USA", "channel_suspension", "climate", "E2030_WIDGETS", "response"),  # again: one measure
         ("2030-03-31", "CHN", "USA", "meeting_rejection", "defense_ministers", "E2030_WIDGETS", "response"),
-        ("2030-02-01", "CHN", "USA", "channel_suspension", "mil_mil", "E2030_OTHER", "response"),  # no trigger
-        ("2030-02-02", "CHN", "CHN", "personnel_change", "mil_mil", "E2030_OWN", "trigger"),  # China's own act
-        ("2030-02-09", "CHN", "USA", "meeting_rejection", "mil_mil", "E2030_OWN", "response"),
+        ("2030-02-01", "CHN", "USA", "channel_suspension", "defense_policy", "E2030_OTHER", "response"),  # no trigger
+        ("2030-02-02", "CHN", "CHN", "personnel_change", "defense_policy", "E2030_OWN", "trigger"),  # China's own act
+        ("2030-02-09", "CHN", "USA", "meeting_rejection", "defense_policy", "E2030_OWN", "response"),
     ]
     measures = lag_measures(make_timeline(rows))
     assert measures == (
@@ -482,7 +498,7 @@ def test_a_made_up_episode_yields_its_measures():
         LagMeasure("widgets_suspends_climate", "E2030_WIDGETS", "suspension", "climate", 60),
         LagMeasure("widgets_suspends_economic", "E2030_WIDGETS", "suspension", "economic", 60),
         LagMeasure("widgets_refuses_defense_ministers", "E2030_WIDGETS", "refusal", "defense_ministers", 120),
-        LagMeasure("own_refuses_mil_mil", "E2030_OWN", "refusal", "mil_mil", 60),
+        LagMeasure("own_refuses_defense_policy", "E2030_OWN", "refusal", "defense_policy", 60),
     )
     tl = make_timeline(rows)
     assert [documented_lag(tl, m) for m in measures] == [2.0, 5.0, 6.0, 80.0, 7.0]
@@ -495,7 +511,7 @@ def test_a_made_up_sanction_yields_a_tenure():
         ("2030-01-01", "CHN", "CHN", "personnel_change", "climate", "E2030_ENVOY", "escalation"),  # not thaw...
         ("2030-02-01", "CHN", "CHN", "personnel_change", "climate", "E2030_ENVOY", "thaw"),
         ("2030-03-01", "CHN", "CHN", "personnel_change", "climate", "E2030_ENVOY", "thaw"),
-        ("2029-05-01", "CHN", "USA", "sanction", "mil_mil", "E2030_ENVOY", "response"),  # China's sanction: no post
+        ("2029-05-01", "CHN", "USA", "sanction", "defense_policy", "E2030_ENVOY", "response"),  # China's sanction: no post
         ("2029-05-01", "USA", "CHN", "sanction", "", "E2030_ENVOY", "response"),  # no channel: no post
         ("2029-05-01", "USA", "CHN", "sanction", "economic", "", ""),  # untagged: no episode to follow
     ]

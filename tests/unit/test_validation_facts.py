@@ -226,10 +226,10 @@ def test_a_fact_s_interval_starts_at_its_trigger_request_spell_or_summit(facts, 
     spans = {
         "response.pelosi.CHN.military_drill": ("2022-08-02", "2022-08-04"),
         "response.lishangfu.USA.sanction": ("2023-03-12", "2023-04-11"),
-        "lag.lishangfu_refuses_mil_mil": ("2023-03-12", "2023-06-19"),
+        "lag.lishangfu_refuses_senior_military": ("2023-03-12", "2023-06-19"),
         "meeting.2023-06-02.defense_ministers": ("2023-06-02", "2023-06-02"),
         "thaw.defense_ministers.2023-02-04": ("2023-02-04", "2024-04-16"),
-        "order.pelosi_summit_2023-11-15": ("2023-11-15", "2024-04-16"),
+        "order.pelosi_summit_2023-11-15": ("2023-11-15", "2024-09-09"),  # the Paparo-Wu call
     }
     for fid, (since, date) in spans.items():
         assert (by_id[fid].since, by_id[fid].date) == (ts(since), ts(date)), fid
@@ -238,9 +238,11 @@ def test_a_fact_s_interval_starts_at_its_trigger_request_spell_or_summit(facts, 
 
 def test_lag_thaw_and_order_facts_of_the_shipped_timeline(facts, by_id):
     lags = {f.id: f.observed for f in facts.of("lag")}
-    assert lags["lag.pelosi_suspends_mil_mil"] == 3.0  # 2022-08-02 -> 2022-08-05
+    for channel in ("defense_policy", "maritime_safety", "theater_commanders"):
+        assert lags[f"lag.pelosi_suspends_{channel}"] == 3.0  # 2022-08-02 -> 2022-08-05
     assert lags["lag.balloon_refuses_defense_ministers"] == 2.0  # 2023-02-02 -> 2023-02-04
     assert lags["lag.lishangfu_refuses_defense_ministers"] == 78.0  # 2023-03-12 -> 2023-05-29
+    assert lags["lag.lishangfu_refuses_senior_military"] == 99.0  # 2023-03-12 -> 2023-06-19
     assert lags["lag.nasams_refuses_defense_ministers"] == 26.0  # 2024-10-25 -> 2024-11-20
     assert not any(k.startswith("lag.lai_") for k in lags)  # not scripted
     for f in facts.of("lag"):
@@ -249,18 +251,29 @@ def test_lag_thaw_and_order_facts_of_the_shipped_timeline(facts, by_id):
     assert thaws == {
         "thaw.climate.2022-08-05": float((ts("2022-11-15") - ts("2022-08-05")).days),  # COP27 restart
         "thaw.defense_ministers.2023-02-04": float((ts("2024-04-16") - ts("2023-02-04")).days),  # Austin-Dong call
-        "thaw.mil_mil.2022-08-05": float((ts("2023-12-21") - ts("2022-08-05")).days),  # Brown-Liu call
+        "thaw.defense_policy.2022-08-05": float((ts("2024-01-08") - ts("2022-08-05")).days),  # 17th DPCT
+        "thaw.maritime_safety.2022-08-05": float((ts("2024-04-03") - ts("2022-08-05")).days),  # MMCA Honolulu
+        "thaw.senior_military.2023-06-19": float((ts("2023-12-21") - ts("2023-06-19")).days),  # Brown-Liu call
+        "thaw.theater_commanders.2022-08-05": float((ts("2024-09-09") - ts("2022-08-05")).days),  # Paparo-Wu call
         "thaw.working_groups.2022-08-05": float((ts("2023-07-31") - ts("2022-08-05")).days),  # Yang Tao talks
         "thaw.working_groups.2024-07-17": 14.0,  # arms control talks suspended, counternarcotics group meets
     }
     assert by_id["thaw.climate.2022-08-05"].date == ts("2022-11-15")
     assert by_id["thaw.working_groups.2024-07-17"].episode == "E2024_ARMSCONTROL"
     woodside = by_id["order.pelosi_summit_2023-11-15"]
-    assert dict(woodside.times) == {"mil_mil": 36.0, "defense_ministers": 153.0}
-    assert woodside.date == ts("2024-04-16") and np.isnan(woodside.observed)
+    assert dict(woodside.times) == {
+        "senior_military": 36.0,  # Brown-Liu call 2023-12-21
+        "defense_policy": 54.0,  # 17th DPCT 2024-01-08
+        "maritime_safety": 140.0,  # MMCA Honolulu 2024-04-03
+        "defense_ministers": 153.0,  # Austin-Dong call 2024-04-16
+        "theater_commanders": 299.0,  # Paparo-Wu call 2024-09-09
+    }
+    assert woodside.date == ts("2024-09-09") and np.isnan(woodside.observed)
     assert dict(by_id["order.pelosi_summit_2022-11-14"].times) == {
         "climate": 1.0,
-        "mil_mil": 402.0,
+        "defense_policy": 420.0,
+        "maritime_safety": 506.0,
+        "theater_commanders": 665.0,
         "working_groups": 259.0,
     }
 
@@ -287,7 +300,7 @@ HAND_ROWS = [
     ("t04", "2023-01-12", "CHN", "USA", "export_control", "economic", EP, "response", "163", "low"),  # never used
     ("t05", "2023-01-13", "CHN", "USA", "channel_suspension", "climate", EP, "response", "164", "high"),
     ("t06", "2023-01-13", "CHN", "USA", "channel_suspension", "working_groups", EP, "response", "164", "high"),
-    ("t07", "2023-01-14", "CHN", "TWN", "military_drill", "mil_mil", EP, "response", "150", "high"),
+    ("t07", "2023-01-14", "CHN", "TWN", "military_drill", "", EP, "response", "150", "high"),
     ("t08", "2023-02-05", "USA", "CHN", "ministerial_meeting", "high_level_diplomacy", EP, "", "044", "high"),
     ("t09", "2023-02-20", "CHN", "USA", "sanction", "", EP, "response", "163", "high"),  # 41 days on: too late
     ("t10", "2023-03-15", "USA", "CHN", "leader_summit", "high_level_diplomacy", EP, "thaw", "044", "high"),
@@ -478,10 +491,10 @@ def test_observe_reads_a_planned_engagement_held_or_called_off_from_a_hand_made_
 
 
 def test_a_low_confidence_row_makes_no_lag_fact(tmp_path):
-    rows = [*HAND_ROWS[:7], ("t07b", "2023-01-14", "CHN", "USA", "channel_suspension", "mil_mil", EP, "response", "164", "low"),
+    rows = [*HAND_ROWS[:7], ("t07b", "2023-01-14", "CHN", "USA", "channel_suspension", "defense_policy", EP, "response", "164", "low"),
             *HAND_ROWS[7:]]  # fmt: skip
     facts = derive_facts(Documented(write_timeline(tmp_path / "low.csv", rows)), hand_scenario())
-    assert "lag.test_suspends_mil_mil" not in {f.id for f in facts.facts}
+    assert "lag.test_suspends_defense_policy" not in {f.id for f in facts.facts}
 
 
 OTHER = "E2023_OTHER"
@@ -597,27 +610,29 @@ def test_observe_reads_a_model_run(model_run, facts):
 def test_observe_a_synthetic_run_shows_the_cut_and_the_meetings_written(null_base, facts):
     run = SyntheticRun(null_base)
     assert run.pair == ("USA", "CHN") and run.channels == list(load_vocabulary().channels)
-    # One cut: mil_mil from the documented day (2022-08-05) for 120 days, caused by the Pelosi trigger.
+    # One cut: defense_policy from the documented day (2022-08-05) for 120 days, caused by the Pelosi trigger.
     t0, trigger_id = run.trigger(facts.of("lag")[0].trigger)
     assert run.dates[t0] == ts("2022-08-02")
     day = int(np.flatnonzero(run.dates == ts("2022-08-05"))[0])
-    run.cut(day, "mil_mil", 120, trigger_id)
-    run.cut(day + 10, "mil_mil", 5, trigger_id)  # shut then: a no-op
+    run.cut(day, "defense_policy", 120, trigger_id)
+    run.cut(day + 10, "defense_policy", 5, trigger_id)  # shut then: a no-op
     run.answer_meetings()
     obs = observe(run.run("one cut"), facts)
     dates = facts.status[0].dates
     expected = (dates >= ts("2022-08-05")) & (dates < ts("2022-08-05") + pd.Timedelta(days=120))
-    np.testing.assert_array_equal(obs.status["mil_mil"], expected)
-    assert all(not s.any() for c, s in obs.status.items() if c != "mil_mil")
-    assert obs.values["thaw.mil_mil.2022-08-05"] == 120.0
+    np.testing.assert_array_equal(obs.status["defense_policy"], expected)
+    assert all(not s.any() for c, s in obs.status.items() if c != "defense_policy")
+    assert obs.values["thaw.defense_policy.2022-08-05"] == 120.0
     assert obs.values["thaw.climate.2022-08-05"] == 0.0
-    assert obs.values["lag.pelosi_suspends_mil_mil"] == 3.0
+    assert obs.values["lag.pelosi_suspends_defense_policy"] == 3.0
     assert obs.values["lag.pelosi_suspends_climate"] == 60.0  # not within the window: censored at its end
     assert obs.values["response.pelosi.CHN.channel_suspension"] == 1.0  # caused by the trigger
     assert obs.values["response.pelosi.CHN.military_drill"] == 0.0
     assert all(obs.values[f.id] == 1.0 for f in facts.of("meeting"))  # no request on a shut channel
     left = float(120 - (ts("2022-11-14") - ts("2022-08-05")).days)  # days of the cut left at the Bali summit
-    assert obs.times["order.pelosi_summit_2022-11-14"] == {"climate": 0.0, "working_groups": 0.0, "mil_mil": left}
+    assert obs.times["order.pelosi_summit_2022-11-14"] == {
+        "climate": 0.0, "working_groups": 0.0, "defense_policy": left, "maritime_safety": 0.0, "theater_commanders": 0.0,
+    }  # fmt: skip
 
 
 def test_observe_a_synthetic_run_with_nothing_added(null_base, facts):
@@ -748,8 +763,8 @@ def test_an_episode_split_by_short_name_or_tag_is_the_same_fold(facts):
     } | {"meeting.2022-11-22.defense_ministers", "thaw.climate.2022-08-05"} | UNTAGGED_LATE
     dates = facts.status[0].dates
     inside = (dates >= ts("2023-02-02")) & (dates <= ts("2024-04-16"))
-    np.testing.assert_array_equal(a.test.days["mil_mil"], inside)
-    np.testing.assert_array_equal(a.train.days["mil_mil"], ~inside)
+    np.testing.assert_array_equal(a.test.days["defense_policy"], inside)
+    np.testing.assert_array_equal(a.train.days["defense_policy"], ~inside)
     assert resolve_episode(facts, "balloon") == resolve_episode(facts, "E2023_BALLOON") == "E2023_BALLOON"
     assert split_tag("episode:E2023_BALLOON") == split_tag("episode:balloon") == "balloon"
     assert (split_tag("none"), split_tag("temporal"), split_tag("loeo")) == ("all", "temporal", "loeo")
@@ -761,32 +776,38 @@ def _ids(facts: Facts, *episodes: str) -> set[str]:
 
 # Per fold, by hand from the timeline: the days the held-out facts span (one interval on the shipped data),
 # and the facts of other episodes purged because their interval overlaps those days.
-LONG_PELOSI = {"thaw.mil_mil.2022-08-05", "thaw.working_groups.2022-08-05", "order.pelosi_summit_2022-11-14"}
+LONG_PELOSI = {"thaw.defense_policy.2022-08-05", "thaw.maritime_safety.2022-08-05", "thaw.theater_commanders.2022-08-05",
+               "thaw.working_groups.2022-08-05", "order.pelosi_summit_2022-11-14"}
 # Untagged facts (no episode): the requests of Malta and Bangkok and the planned visits of Jul, Aug and Oct 2023
-# lie within Pelosi's and the balloon's held-out days; the Shangri-La meeting of 2024 and the planned visits of
-# Apr and Aug 2024 after them.
+# lie within Pelosi's and the balloon's held-out days (all but Bangkok within Li Shangfu's too); the Shangri-La
+# meeting of 2024 and the planned visits of Apr and Aug 2024 after the balloon's, but within Pelosi's.
 UNTAGGED_2023 = {"meeting.2023-09-16.high_level_diplomacy", "meeting.2024-01-26.high_level_diplomacy",
                  "meeting.2023-07-06.economic", "meeting.2023-08-27.economic", "meeting.2023-10-26.high_level_diplomacy"}
 UNTAGGED_LATE = {"meeting.2024-05-31.defense_ministers", "meeting.2024-04-24.high_level_diplomacy",
                  "meeting.2024-08-27.high_level_diplomacy"}
 PURGED = {
-    # Pelosi: its trigger to the Woodside order's last reopening (defence ministers, 2024-04-16).
-    "pelosi": (("2022-08-02", "2024-04-16"), ("E2023_BALLOON", "E2023_LISHANGFU", "E2023_TSAI"), UNTAGGED_2023),
+    # Pelosi: its trigger to the last reopening of the channels it cut (theatre commanders, 2024-09-09).
+    "pelosi": (("2022-08-02", "2024-09-09"), ("E2023_BALLOON", "E2023_LISHANGFU", "E2023_TSAI", "E2024_ARMSCONTROL"),
+               UNTAGGED_2023 | UNTAGGED_LATE),
     # Balloon: its trigger to the defence ministers' reopening.
     "balloon": (("2023-02-02", "2024-04-16"), ("E2023_LISHANGFU", "E2023_TSAI"),
                 UNTAGGED_2023 | LONG_PELOSI | {"order.pelosi_summit_2023-11-15"}),
-    # Li Shangfu: the appointment to China's refusal of the mil-mil channels (2023-06-19), which holds the
-    # balloon's Vienna request and the Secretary of State's visit of 2023-06-18.
-    "lishangfu": (("2023-03-12", "2023-06-19"), ("E2023_TSAI",),
-                  LONG_PELOSI | {"thaw.defense_ministers.2023-02-04", "meeting.2023-05-10.high_level_diplomacy",
-                                 "meeting.2023-06-18.high_level_diplomacy"}),
+    # Li Shangfu: the appointment to the end of the senior military talks' spell that China's refusal of the
+    # military channels (2023-06-19) began (the Brown-Liu call, 2023-12-21), which holds the balloon's Vienna
+    # request, the Secretary of State's visit of 2023-06-18 and the Woodside summit.
+    "lishangfu": (("2023-03-12", "2023-12-21"), ("E2023_TSAI",),
+                  LONG_PELOSI | {"order.pelosi_summit_2023-11-15", "thaw.defense_ministers.2023-02-04",
+                                 "meeting.2023-05-10.high_level_diplomacy", "meeting.2023-06-18.high_level_diplomacy"}
+                  | (UNTAGGED_2023 - {"meeting.2024-01-26.high_level_diplomacy"})),
     # Tsai: the stopover to the end of the response window (2023-05-05); Li Shangfu's Shangri-La meeting
     # (2023-06-02) comes after it and trains.
     "tsai": (("2023-04-05", "2023-05-05"), (), LONG_PELOSI | {"thaw.defense_ministers.2023-02-04"}
-             | {"lag.lishangfu_refuses_defense_ministers", "lag.lishangfu_refuses_mil_mil"}
+             | {"lag.lishangfu_refuses_defense_ministers", "lag.lishangfu_refuses_senior_military"}
              | {f"response.lishangfu.USA.{k}" for k in HOSTILE}),
-    # Arms control: the working groups' 14-day suspension; NASAMS: the sale to the end of its response window.
-    "armscontrol": (("2024-07-17", "2024-07-31"), (), set()),
+    # Arms control: the working groups' 14-day suspension, within the theatre commanders' spell (to 2024-09-09);
+    # NASAMS: the sale to the end of its response window.
+    "armscontrol": (("2024-07-17", "2024-07-31"), (),
+                    {"thaw.theater_commanders.2022-08-05", "order.pelosi_summit_2022-11-14", "order.pelosi_summit_2023-11-15"}),
     "nasams": (("2024-10-25", "2024-11-24"), (), set()),
 }  # fmt: skip
 
@@ -811,18 +832,20 @@ def test_leave_one_episode_out_is_one_fold_per_episode_with_facts(facts):
             np.testing.assert_array_equal(fold.train.days[c], ~inside)
     untagged = {f.id for f in facts.facts if not f.episode}
     assert untagged == UNTAGGED_2023 | UNTAGGED_LATE
-    # An untagged fact trains unless it lies within the held-out days (Jul 2023 to Jan 2024: Pelosi's, the balloon's).
-    assert all(untagged <= fold.train.ids for fold in folds if fold.name not in ("pelosi", "balloon"))
-    assert all(UNTAGGED_LATE <= fold.train.ids for fold in folds)
+    # An untagged fact trains unless it lies within the held-out days (Jul 2023 to Jan 2024: Pelosi's, the balloon's,
+    # Li Shangfu's; 2024: Pelosi's).
+    assert all(untagged <= fold.train.ids for fold in folds if fold.name not in ("pelosi", "balloon", "lishangfu"))
+    assert all(UNTAGGED_LATE <= fold.train.ids for fold in folds if fold.name != "pelosi")
     assert set().union(*(fold.test.ids for fold in folds)) == {f.id for f in facts.facts} - untagged
 
 
 def test_the_li_shangfu_fold_purges_the_suspensions_that_span_it(facts):
     (fold,) = make_split(facts, "episode:lishangfu")
-    # Held out: 2023-03-12 (the appointment) to 2023-06-19 (China refuses the mil-mil channels). The balloon's
-    # defence-ministers thaw (2023-02-04 to 2024-04-16) and Pelosi's mil-mil thaw (2022-08-05 to 2023-12-21)
-    # span those days: in neither part, so their lengths cannot teach the held-out refusals.
-    for spanning in ("thaw.defense_ministers.2023-02-04", "thaw.mil_mil.2022-08-05"):
+    # Held out: 2023-03-12 (the appointment) to 2023-12-21 (the Brown-Liu call ends the senior military spell that
+    # China's refusal of the military channels began on 2023-06-19). The balloon's defence-ministers thaw
+    # (2023-02-04 to 2024-04-16) and Pelosi's defence-policy thaw (2022-08-05 to 2024-01-08) span those days: in
+    # neither part, so their lengths cannot teach the held-out refusals.
+    for spanning in ("thaw.defense_ministers.2023-02-04", "thaw.defense_policy.2022-08-05"):
         assert spanning not in fold.train and spanning not in fold.test
     # Far away, or just before: trains.
     for far in ("response.nasams.CHN.rhetoric_condemnation", "lag.nasams_refuses_defense_ministers",
@@ -834,11 +857,12 @@ def test_the_li_shangfu_fold_purges_the_suspensions_that_span_it(facts):
     assert "meeting.2023-02-05.high_level_diplomacy" in fold.train  # the balloon's, before the held-out days
     assert fold.test.ids == {
         "lag.lishangfu_refuses_defense_ministers",
-        "lag.lishangfu_refuses_mil_mil",
+        "lag.lishangfu_refuses_senior_military",
         "meeting.2023-06-02.defense_ministers",
+        "thaw.senior_military.2023-06-19",
     } | {f"response.lishangfu.USA.{k}" for k in HOSTILE}
     shut = fold.test.days["defense_ministers"]
-    assert shut.sum() == (ts("2023-06-19") - ts("2023-03-12")).days + 1
+    assert shut.sum() == (ts("2023-12-21") - ts("2023-03-12")).days + 1
 
 
 @pytest.mark.parametrize(

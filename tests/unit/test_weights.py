@@ -105,8 +105,8 @@ def test_place_factors():
 def test_summit_form_and_announcements():
     assert increasing([w("leader_summit", form=f) for f in FORMS])
     assert [w("leader_summit", form=f) for f in FORMS] == pytest.approx([1 / 1.5, 1.0, 1.5, 2.25])
-    assert w("leader_summit", form="sideline", reopens=("mil_mil", "climate")) == pytest.approx(1.5)
-    assert w("leader_summit", form="bilateral", reopens=("mil_mil",), launches=("fentanyl",)) == pytest.approx(2.25)
+    assert w("leader_summit", form="sideline", reopens=("defense_policy", "climate")) == pytest.approx(1.5)
+    assert w("leader_summit", form="bilateral", reopens=("defense_policy",), launches=("fentanyl",)) == pytest.approx(2.25)
     assert w("leader_summit", launches=("ai_talks",)) == pytest.approx(1.25)  # no form stated: factor 1
 
 

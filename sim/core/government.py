@@ -29,6 +29,8 @@ from sim.core.vocabulary import ALL_AREAS, AREAS, load_vocabulary
 
 # Kinds whose repetition a government spaces out by its cooldown; channel
 # moves and answers to requests are idempotent or one-off and are exempt.
+# Kinds that only ever pass between me and my rival: never an answer to a third actor.
+_DYAD_KINDS = frozenset({"channel_suspension", "channel_resumption", "meeting_rejection", "visit_postponed"})
 _EXEMPT_FROM_COOLDOWN = frozenset(
     {"channel_suspension", "channel_resumption", "meeting_rejection", "ministerial_meeting", "visit_postponed"}
 )
@@ -115,10 +117,12 @@ class Government(mesa.Agent):
             return self.hostility(towards, day)
         return self.state.get(self._h[towards][AREAS.index(area)], day)
 
-    def context(self, day: int, board: ChannelBoard) -> Context:
+    def context(self, day: int, board: ChannelBoard, towards: str | None = None) -> Context:
+        """What I know when I decide; ``towards``: the actor whose act I answer (default my rival),
+        whose hostility the context carries (the channels are always those with my rival)."""
         p = self.params
         suspended = board.suspended_channels()
-        areas = tuple(self.state.get(n, day) for n in self._h[self.rival])
+        areas = tuple(self.state.get(n, day) for n in self._h[towards or self.rival])
         return Context(
             day=day,
             me=self.code,
@@ -168,13 +172,24 @@ class Government(mesa.Agent):
         ctx = self.context(s.day, board)
         if s.kind == "meeting_request" and s.receiver == self.code:
             return [self._answer(p, ctx, blocked)]
-        if p.hostility > 0:
-            if p.responsible == self.rival:
-                self.thaw.on_grievance(p)
+        if p.hostility > 0 and p.responsible == self.rival:
+            self.thaw.on_grievance(p)
             intents = self.retaliation.respond(p, ctx, rng)
+        elif p.hostility > 0:
+            intents = self._answer_third(p, board, rng)
         else:
             intents = self.thaw.on_perception(p, ctx, rng)
         return self._space_out(intents, s.day)
+
+    def _answer_third(self, p: Perception, board: ChannelBoard, rng) -> list[Intent]:
+        """Answer a hostile act of an actor other than my rival (a regional state's protest).
+
+        The same ladder, judged by my hostility towards that actor, but only its acts aimed at
+        that actor: channels and meetings are matters between me and my rival alone.
+        """
+        ctx = self.context(p.signal.day, board, towards=p.responsible)
+        return [it for it in self.retaliation.respond(p, ctx, rng)
+                if it.receiver == p.responsible and it.kind not in _DYAD_KINDS]  # fmt: skip
 
     def resumption_blocker(self, channel: str, ctx: Context, blocked: frozenset[str]) -> str:
         """Why a due resumption of ``channel`` cannot go ahead now ("" if it can)."""
@@ -251,9 +266,11 @@ class Government(mesa.Agent):
         if p.responsible == self.rival:
             t = st.get(self._trust, day)
             st.shock(self._trust, day, -prm.sensitivity * sev * (t if sev > 0 else (1 - t)))
+        if p.responsible != self.rival:
+            return  # pressure at home answers the rival's acts, hostile or engaging
         if sev > 0:
             st.shock(self._pressure, day, prm.pressure_gain * sev * (1 - st.get(self._pressure, day)))
-        elif p.responsible == self.rival and p.subject is None and prm.engagement_pressure > 0:
+        elif p.subject is None and prm.engagement_pressure > 0:
             # Engaging the rival is itself attacked at home ("zombie engagement", seed 004).
             st.shock(self._pressure, day, prm.engagement_pressure * -sev * (1 - st.get(self._pressure, day)))
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from sim.core.errors import SimInputError
 from sim.core.vocabulary import load_vocabulary
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "regional_economy.csv"
@@ -43,15 +44,20 @@ class EconomicTie:
     note: str
 
 
-def _bad(row: int, name: str, value: object, problem: str, path: Path) -> ValueError:
-    return ValueError(f"{path}: row {row}: {name}={value!r}: {problem}")
+def _shown(path: Path) -> str:
+    """The file as a message names it: relative to the package's data folder where it is in it."""
+    return f"sim/data/{path.name}" if path.parent == DATA_FILE.parent else str(path)
+
+
+def _bad(row: int, name: str, value: object, problem: str, path: Path) -> SimInputError:
+    return SimInputError(_shown(path), f"row {row}: {name}", value, problem)
 
 
 def read_ties(path: Path = DATA_FILE) -> dict[tuple[str, str], EconomicTie]:
     """Read and check an economy file: known regional actor and pole, shares in [0, 1], one row per pair.
 
     Raises:
-        ValueError: Naming the file, the row (1 = first data row), the field and the value.
+        SimInputError: Naming the file, the row (1 = first data row), the field and the value.
     """
     actors = load_vocabulary().actors
     out: dict[tuple[str, str], EconomicTie] = {}
@@ -59,7 +65,7 @@ def read_ties(path: Path = DATA_FILE) -> dict[tuple[str, str], EconomicTie]:
         reader = csv.DictReader(f)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
         if missing:
-            raise ValueError(f"{path}: missing columns {missing}")
+            raise SimInputError(_shown(path), "columns", sorted(reader.fieldnames or ()), f"missing {missing}")
         for i, rec in enumerate(reader, start=1):
             actor, partner = rec["actor"].strip(), rec["partner"].strip()
             if actor not in actors or actors[actor].role != "regional":

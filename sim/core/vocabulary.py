@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from sim.core.errors import SimInputError
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -140,6 +142,11 @@ def _check_template(kind: str, column: str, text: str) -> None:
         )
 
 
+def _bad(name: str, where: str, field: str, value: object, problem: str) -> SimInputError:
+    """A data file's bad value as one line naming file, row, field and value."""
+    return SimInputError(f"sim/data/{name}", f"{where}: {field}" if where else field, value, problem)
+
+
 def _rows(name: str, delimiter: str = ",") -> list[dict[str, str]]:
     with open(DATA_DIR / name, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f, delimiter=delimiter))
@@ -174,18 +181,30 @@ def load_vocabulary() -> Vocabulary:
     for spec in kinds.values():
         if spec.mirror and spec.mirror not in kinds:
             raise ValueError(f"sim/data/signal_kinds.csv: mirror={spec.mirror!r}: unknown kind")
-    costs: dict[str, list[tuple[str, float]]] = {}
-    for r in _rows("channel_costs.csv"):
-        costs.setdefault(r["channel"], []).append((r["government"], float(r["reopen_cost"])))
-    channels = {}
-    for r in _rows("channels.csv"):
-        if r["area"] not in AREAS:
-            raise ValueError(f"sim/data/channels.csv: {r['channel']}.area={r['area']!r}: not one of {AREAS}")
-        channels[r["channel"]] = ChannelSpec(r["channel"], r["military"] == "true", r["post"], r["description"],
-                                             r["label"], r["area"], tuple(costs.pop(r["channel"], ())))  # fmt: skip
-    if costs:
-        raise ValueError(f"sim/data/channel_costs.csv: channel={next(iter(costs))!r}: not in channels.csv")
     actors = {
         r["code"]: ActorSpec(r["code"], r["name"], r["role"], r["noun"], r["adjective"]) for r in _rows("actors.csv")
     }
+    governments = {c for c, a in actors.items() if a.role == "government"}
+    costs: dict[str, list[tuple[str, float]]] = {}
+    for i, r in enumerate(_rows("channel_costs.csv"), start=2):  # row numbers as in the file, header = 1
+        where = f"row {i}"
+        if r["government"] not in governments:
+            raise _bad("channel_costs.csv", where, "government", r["government"], f"not one of {sorted(governments)}")
+        try:
+            cost = float(r["reopen_cost"])
+        except ValueError:
+            raise _bad("channel_costs.csv", where, "reopen_cost", r["reopen_cost"], "not a number") from None
+        if not 0 < cost <= 10:
+            raise _bad("channel_costs.csv", where, "reopen_cost", r["reopen_cost"], "must be in (0, 10]")
+        if any(g == r["government"] for g, _ in costs.get(r["channel"], ())):
+            raise _bad("channel_costs.csv", where, "channel", r["channel"], f"a second row for {r['government']}")
+        costs.setdefault(r["channel"], []).append((r["government"], cost))
+    channels = {}
+    for i, r in enumerate(_rows("channels.csv"), start=2):
+        if r["area"] not in AREAS:
+            raise _bad("channels.csv", f"row {i}", "area", r["area"], f"not one of {', '.join(AREAS)}")
+        channels[r["channel"]] = ChannelSpec(r["channel"], r["military"] == "true", r["post"], r["description"],
+                                             r["label"], r["area"], tuple(costs.pop(r["channel"], ())))  # fmt: skip
+    if costs:
+        raise _bad("channel_costs.csv", "", "channel", next(iter(costs)), "not in channels.csv")
     return Vocabulary(kinds=kinds, channels=channels, actors=actors, goldstein=goldstein)

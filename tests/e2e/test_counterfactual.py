@@ -23,7 +23,7 @@ from sim.config.build import build_spec
 from sim.config.compose import compose_config
 from sim.core.scenario_files import load_scenario
 from sim.outputs.tables import events_frame
-from sim.teaching.counterfactual import compare_counterfactual, compare_counterfactuals, main
+from sim.teaching.counterfactual import compare_counterfactuals, main
 from sim.teaching.counterfactual_report import SUMMARY_COLUMNS
 from sim.teaching.counterfactual_results import DIFF_COLUMNS, CounterfactualResult, Runs
 

@@ -226,3 +226,16 @@ def test_the_notice_names_a_derived_scenarios_overrides_where_they_are_written(w
                                                           "kind": "arms_sale", "intensity": 1.5}]}, name="cf.yaml")  # fmt: skip
     line = override_notice(load(str(derived)))
     assert "2 events set intensity (base.yaml events[0], add[0])" in line and "\n" not in line
+
+
+def test_a_regional_states_protest_is_answered_towards_that_state_only(write_scenario):
+    """A large Philippine protest to China draws China's answers aimed at the Philippines, never a
+    cut of channels with the US, and it raises no pressure at home (pressure answers the rival)."""
+    protest = {"date": "2023-02-01", "sender": "PHL", "receiver": "CHN", "kind": "rhetoric_condemnation",
+               "intensity": 8}  # fmt: skip
+    r = _run(write_scenario, _doc([protest]), "governments.CHN.retaliation.trigger=0.3")
+    answers = r.events[r.events["cause"] == 0]
+    assert len(answers) > 0 and (answers["receiver"] == "PHL").all()
+    assert "channel_suspension" not in set(r.events["kind"])
+    assert (r.steps["pressure_CHN"] == 0).all()
+    assert r.steps["hostility_CHN_PHL"].max() > r.steps["hostility_CHN_PHL"].iloc[0]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
+from sim.core.errors import SimInputError
 from sim.core.vocabulary import DATA_DIR, load_vocabulary
 
 REQUIRED_KINDS = {
@@ -67,3 +70,32 @@ def test_every_channel_has_a_reopening_cost_and_an_area_for_each_government():
     mil, civ = sorted(MILITARY_CHANNELS)[0], "high_level_diplomacy"
     assert v.channels[mil].cost_for("CHN") > v.channels[civ].cost_for("CHN")
     assert v.channels[mil].cost_for("USA") < v.channels[civ].cost_for("USA")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [("climate,CHN,0.4", "climate,CHN,abc", "row 9: reopen_cost='abc': not a number"),
+     ("climate,CHN,0.4", "climate,CHN,-3", "row 9: reopen_cost='-3': must be in (0, 10]"),
+     ("climate,CHN,0.4", "climate,CHX,0.4", "row 9: government='CHX'"),
+     ("climate,USA,0.3", "climate,CHN,0.3", "a second row for CHN")],
+)  # fmt: skip
+def test_a_bad_channel_cost_row_is_named_by_file_row_field_and_value(tmp_path, monkeypatch, old, new, message):
+    import shutil
+
+    import sim.core.vocabulary as vocabulary
+
+    for f in DATA_DIR.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    path = tmp_path / "channel_costs.csv"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    monkeypatch.setattr(vocabulary, "DATA_DIR", tmp_path)
+    load_vocabulary.cache_clear()
+    try:
+        with pytest.raises(SimInputError) as err:
+            load_vocabulary()
+    finally:
+        load_vocabulary.cache_clear()
+    assert str(err.value).startswith("sim/data/channel_costs.csv: ") and message in str(err.value)

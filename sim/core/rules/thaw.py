@@ -1,15 +1,17 @@
 """Thaw rules: when a government reopens the dialogue channels it suspended.
 
 A thaw rule proposes resumptions (``channel_resumption`` intents). When a
-proposed resumption falls due, the model checks three gates, and if one is
-shut it asks again ``retry_days`` later:
+proposed resumption falls due, the government checks three gates, in this order
+(``Government.resumption_blocker``), and if one is shut the model asks again
+``retry_days`` later:
 
-1. the rule's own :meth:`ThawRule.ready` condition (a rule whose promise is void,
-   :meth:`ThawRule.pending` False, is not asked again);
+1. the rule's :meth:`ThawRule.holds`: only :class:`~sim.core.rules.post_hold.SanctionedPostHold`
+   holds a channel, while a post it runs through is vacant or held by one of my own
+   officials the other side sanctions;
 2. the government's retaliation rule (``permits_reopening``);
-3. the rule's :meth:`ThawRule.holds`: only :class:`SanctionedPostHold` holds a
-   channel, while a post it runs through is vacant or held by an official the
-   other side sanctions.
+3. the rule's own :meth:`ThawRule.ready` condition, asked last because a rule may
+   spend its promise when it answers yes (a rule whose promise is void,
+   :meth:`ThawRule.pending` False, is not asked again: the model drops the proposal).
 """
 
 from __future__ import annotations

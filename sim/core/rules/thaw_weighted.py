@@ -34,7 +34,8 @@ class WeightedThaw(ThawRule):
     from the costs only in expectation. Nothing here knows which channels are civilian or
     military. When a reopening falls due the promise is kept only if it still carries
     that day's need: a grievance grown since then (a grave act of the rival) voids it and
-    the channel waits for a new gesture. A larger gesture replaces a smaller promise.
+    the channel waits for a new gesture. A larger gesture strengthens a standing promise; it
+    brings the reopening forward if its own wait ends sooner, and never puts it off.
 
     References: Osgood, C. E. (1962), *An Alternative to War or Surrender*, Illinois
     (graduated reciprocation in tension reduction); Larson, D. W. (1997), "Trust and missed
@@ -72,7 +73,7 @@ class WeightedThaw(ThawRule):
         self.cost_scale = check_range("cost_scale", cost_scale, 0.0, 10.0)
         self.grievance_gain = check_range("grievance_gain", grievance_gain, 0.0, 20.0)
         self.announced_discount = check_range("announced_discount", announced_discount, 0.0, 1.0)
-        self._promised: dict[str, tuple[float, bool]] = {}
+        self._promised: dict[str, tuple[float, bool, int]] = {}  # channel -> (weight, announced, due day)
 
     def reset(self) -> None:
         self._promised = {}
@@ -98,10 +99,14 @@ class WeightedThaw(ThawRule):
             held = self._promised.get(c)
             if held is not None and held[0] >= weight:
                 continue  # an earlier, larger promise stands
-            self._promised[c] = (weight, says)
             wait = draw_lag(self.lag, rng)
             if self.stage_days > 0:
                 wait += math.ceil(rng.exponential(self.stage_days * ctx.reopen_cost(c)))
+            if held is not None and held[2] <= ctx.day + wait:
+                # A larger gesture strengthens the standing promise but does not put it off.
+                self._promised[c] = (weight, says or held[1], held[2])
+                continue
+            self._promised[c] = (weight, says, ctx.day + wait)
             out.append(resume_intent(ctx, c, wait, p.signal.id))
         return out
 
@@ -115,7 +120,7 @@ class WeightedThaw(ThawRule):
         held = self._promised.get(channel)
         if held is None:
             return False
-        weight, says = held
+        weight, says, _ = held
         if weight + EPS < self.need(channel, ctx, says):
             del self._promised[channel]  # outgrown by a grievance since: void
             return False

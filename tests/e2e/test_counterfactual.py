@@ -22,6 +22,7 @@ from sim import run
 from sim.config.build import build_spec
 from sim.config.compose import compose_config
 from sim.core.scenario_files import load_scenario
+from sim.core.vocabulary import load_vocabulary
 from sim.outputs.tables import events_frame
 from sim.teaching.counterfactual import compare_counterfactuals, main
 from sim.teaching.counterfactual_report import SUMMARY_COLUMNS
@@ -231,8 +232,8 @@ def test_arms_sale_in_thaw_draws_condemnation_drills_and_a_deal_for_taiwan_but_v
     """China answers the sale, in every seed, with exactly a condemnation of the US, drills aimed at
     Taiwan and an economic deal offered to Taiwan (courting as well as coercing); no sanctions, and the
     US does not answer China's answers. No channel is cut and Woodside's pending promises stand: the
-    only channel effect is the security grievance holding a due reopening of the defence ministers'
-    channel, retried ``retry_days`` later, in the few seeds where it fell due in the grievance window."""
+    only channel effect is the security grievance holding a due reopening of a military channel,
+    retried ``retry_days`` later, in the few seeds where it fell due in the grievance window."""
     r = many["counterfactual_arms_sale_in_thaw"]
     sale = day("2024-01-05")
     jan_mar = days("2024-01-05", "2024-03-31")
@@ -252,18 +253,25 @@ def test_arms_sale_in_thaw_draws_condemnation_drills_and_a_deal_for_taiwan_but_v
             ("CHN", "TWN", "economic_cooperation"), ("CHN", "TWN", "military_drill"),
             ("CHN", "USA", "rhetoric_condemnation"),
         ]  # fmt: skip
+    security = {c for c, spec in load_vocabulary().channels.items() if spec.area == "security"}
+    held = set()
     for ch, shut_base in r.base_runs.suspended.items():
         shut_cf = r.cf_runs.suspended[ch]
         np.testing.assert_array_equal(shut_cf[:, :sale], shut_base[:, :sale])  # the same runs until the sale
-        if ch != "defense_ministers":
-            np.testing.assert_array_equal(shut_cf, shut_base)
-    shut_base, shut_cf = r.base_runs.suspended["defense_ministers"], r.cf_runs.suspended["defense_ministers"]
-    held = [i for i in range(len(r.seeds)) if (shut_cf[i] != shut_base[i]).any()]
+        if ch not in security:
+            np.testing.assert_array_equal(shut_cf, shut_base)  # a security grievance holds no other channel
+            continue
+        for i in range(len(r.seeds)):
+            if (shut_cf[i] != shut_base[i]).any():
+                held.add(i)
+                assert shut_base[i, sale], (ch, i)  # shut on the sale's day, reopening due soon after
+                assert shut_cf[i].sum() - shut_base[i].sum() == retry, (ch, i)  # one retry later
+                (date, kind, summit), *_ = [x for x in reopenings(logs[i], ch) if x[0] >= "2024-01-05"]
+                # A summit's promise kept, not voided: Woodside's, or an earlier one Woodside strengthened
+                # (a larger gesture strengthens a standing promise without putting it off, and the
+                # reopening names the gesture that first made it).
+                assert kind == "leader_summit" and summit <= WOODSIDE, (ch, i)
     assert 0 < len(held) <= len(r.seeds) // 4, held  # a few seeds, not most
-    for i in held:
-        assert shut_base[i, sale] and shut_cf[i].sum() - shut_base[i].sum() == retry, i  # one retry later
-        (date, kind, summit), *_ = reopenings(logs[i], "defense_ministers")
-        assert (kind, summit) == ("leader_summit", WOODSIDE), i  # still Woodside's promise: not voided
     assert 0 < metric(r, "days_suspended.defense_ministers")["diff_mean"] <= retry
 
 
@@ -291,7 +299,7 @@ def test_no_woodside_summit_raises_tension_to_the_april_call_and_keeps_the_defen
         by_woodside += any(summit == WOODSIDE for _, _, summit in after)
         cf_after = [x for x in reopenings(c, "defense_ministers") if x[0] > WOODSIDE]
         assert APRIL_CALL not in {summit for _, _, summit in cf_after}, (seed, cf_after)
-    assert by_woodside >= 0.75 * len(r.seeds)
+    assert by_woodside >= 0.6 * len(r.seeds)
 
 
 def _cli(args: list[str], capsys) -> tuple[int, str, str]:

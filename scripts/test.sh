@@ -63,7 +63,8 @@ for v in $versions; do
   summary+=("=== Python $v: environment ready in $((SECONDS - t0)) s")
   "$venv/bin/python" -c 'import mesa, sys; print(f"mesa {mesa.__version__} on python {sys.version.split()[0]}")'
   step "$v" fast "$venv/bin/python" -m pytest -p no:cacheprovider -n auto --durations=5 "$@"
-  step "$v" slow "$venv/bin/python" -m pytest -p no:cacheprovider -n auto --durations=10 -m slow "$@"
+  # --dist loadfile: a module-scoped fixture (an executed notebook, a 20-seed run set) runs once, on one worker.
+  step "$v" slow "$venv/bin/python" -m pytest -p no:cacheprovider -n auto --dist loadfile --durations=10 -m slow "$@"
   ran=$((ran + 1))
 done
 printf '%s\n' "${summary[@]}"

@@ -173,7 +173,6 @@ class Government(mesa.Agent):
         if s.kind == "meeting_request" and s.receiver == self.code:
             return [self._answer(p, ctx, blocked)]
         if p.hostility > 0 and p.responsible == self.rival:
-            self.thaw.on_grievance(p)
             intents = self.retaliation.respond(p, ctx, rng)
         elif p.hostility > 0:
             intents = self._answer_third(p, board, rng)

@@ -65,3 +65,10 @@ def test_unscripted_runs_spiral_and_thaw_without_drift_or_freeze():
     assert (t["never_reopened"] == 0).sum() >= 15, "a freeze that never ends"
     assert (t["all_shut_share"] < 0.5).all()
     assert ((t["alignment_up"] > 0) & (t["alignment_down"] > 0)).sum() >= 15
+
+
+def test_in_the_historical_replay_regional_alignment_is_pushed_both_ways():
+    """Coercion pushes the neighbours towards the US and China's deals pull them back, in every seed."""
+    runs = [(s, (r := run([f"seed={s}", "figures=false"])).events, r.steps) for s in range(3)]
+    t = long_run_table(runs)
+    assert ((t["alignment_up"] > 0) & (t["alignment_down"] > 0)).all(), t[["alignment_up", "alignment_down"]]

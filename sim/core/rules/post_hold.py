@@ -66,8 +66,5 @@ class SanctionedPostHold(ThawRule):
     ) -> list[Intent]:
         return self.inner.on_suspension(channel, ctx, rng, cause=cause)
 
-    def on_grievance(self, p: Perception) -> None:
-        self.inner.on_grievance(p)
-
     def ready(self, channel: str, ctx: Context) -> bool:
         return self.inner.ready(channel, ctx)

@@ -60,12 +60,6 @@ class ThawRule(Rule):
         """Proposals made when I suspend ``channel`` (``cause``: the suspension signal's id)."""
         return []
 
-    def on_grievance(self, p: Perception) -> None:
-        """A hostile act of the rival was read (before the retaliation rule answers it).
-
-        For rules whose promises can lapse; proposes nothing.
-        """
-
     def ready(self, channel: str, ctx: Context) -> bool:
         """The rule's own condition for a due resumption to go ahead."""
         return True

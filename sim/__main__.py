@@ -18,6 +18,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.api import execute, format_summary
+from sim.config.calibration import apply_calibration
 from sim.config.checks import validate_runs
 from sim.config.compose import CONFIG_DIR
 from sim.core.errors import SimInputError
@@ -38,6 +39,12 @@ def main(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
     choices = {k: str(v) for k, v in hc.runtime.choices.items() if v is not None}
+    try:
+        cfg = apply_calibration(cfg, choices, list(hc.overrides.task))
+    except SimInputError as e:
+        _discard_if_empty(out)
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
     if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: record its runs, aggregate at the end
         run_job(cfg, choices, int(hc.job.num), list(hc.overrides.task), out, progress=sys.stderr.isatty())
         return

@@ -18,7 +18,9 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.build import build
+from sim.config.calibration import posterior_draws
 from sim.config.compose import compose_config
+from sim.core.errors import SimInputError
 from sim.experiments.runner import quiet_mesa
 from sim.outputs.io import write_run
 from sim.outputs.metrics import summarize
@@ -80,6 +82,9 @@ def execute(
         SimInputError: on bad input, before anything is written.
     """
     quiet_mesa()
+    if posterior_draws(cfg):
+        raise SimInputError("configs/config.yaml", "posterior_draws", cfg.get("posterior_draws"), "a single run is one "
+                            "parameter set: draw from the posterior in a sweep (python -m sim -m posterior_draws=N)")  # fmt: skip
     model, threshold = build(cfg, choices)
     model.run()
     events, steps = events_frame(model), steps_frame(model)

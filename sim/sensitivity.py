@@ -1,11 +1,12 @@
-"""``python -m sim.sensitivity``: global sensitivity analysis of the outcome metrics (SALib).
+"""``python -m sim.sensitivity``: global sensitivity analysis of the outcome metrics and the fit scores (SALib).
 
-The code is in :mod:`sim.experiments.sensitivity`; this module keeps the command's name.
+The design, runs and report are in :mod:`sim.experiments.sensitivity`; the command, which passes it the
+validation's fit scores, is :mod:`sim.history.fit_sensitivity`. This module keeps the command's name.
 """
 
 from typing import Any
 
-from sim.experiments.sensitivity import main
+from sim.history.fit_sensitivity import main
 from sim.moved import forward
 
 

@@ -27,21 +27,13 @@ class Param:
 
     @property
     def bounds(self) -> list[float]:
-        """The range in design coordinates (SALib's)."""
+        """The range in design coordinates (SALib's and the posterior study's)."""
         return [math.log(self.low), math.log(self.high)] if self.log else [self.low, self.high]
 
     def value(self, x: float) -> float | int:
         """The model value of design coordinate ``x``."""
         v = math.exp(x) if self.log else float(x)
         return int(round(v)) if self.integer else v
-
-    def distribution(self):
-        """The Optuna distribution of this parameter."""
-        import optuna
-
-        if self.integer:
-            return optuna.distributions.IntDistribution(int(self.low), int(self.high), log=self.log)
-        return optuna.distributions.FloatDistribution(self.low, self.high, log=self.log)
 
 
 def read_params(use: Sequence[str], space: Mapping[str, Any], source: str, field: str) -> list[Param]:

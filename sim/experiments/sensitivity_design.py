@@ -6,7 +6,10 @@ each point's values set on a copy, one :class:`~sim.config.build.ModelSpec`
 per point) and run on seeds ``0..seeds-1`` through
 :func:`sim.experiments.runner.run_seeds`, and SALib turns the points'
 outcomes into indices. The outcomes analysed, and the groups the report
-names drivers for, are the scalar outcomes of :data:`sim.outputs.metrics.OUTCOMES`.
+names drivers for, are the scalar outcomes of :data:`sim.outputs.metrics.OUTCOMES`
+(a point's outcome: its mean over seeds), and any outputs a
+:class:`~sim.experiments.sensitivity_fit.ScoredOutputs` passed in scores from a
+point's runs together (the fit scores of :mod:`sim.history.fit_sensitivity`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from sim.config.compose import CONFIG_DIR
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
-from sim.experiments.runner import run_seeds, summary
+from sim.experiments.runner import run_seeds, summary, tables
+from sim.experiments.sensitivity_fit import PointScorer, ScoredOutputs
 from sim.outputs.metrics import scalar_outcomes
 
 REPO = CONFIG_DIR.parent
@@ -52,10 +56,11 @@ class Settings:
     seeds: int
     sample_seed: int
     outputs: tuple[str, ...]
+    scored: tuple[str, ...] = ()  # the outputs a PointScorer computes from a point's runs together
 
 
-def read_settings(cfg: DictConfig) -> Settings:
-    """The method, sizes and outputs of ``cfg``, checked."""
+def read_settings(cfg: DictConfig, scored: ScoredOutputs | None = None) -> Settings:
+    """The method, sizes and outputs of ``cfg``, checked (an output may also be one ``scored`` computes)."""
     method = str(cfg.method)
     if method not in INDICES:
         raise SimInputError(SOURCE, "method", method, f"unknown method (known: {', '.join(INDICES)})")
@@ -71,13 +76,15 @@ def read_settings(cfg: DictConfig) -> Settings:
     if ints["sobol_base_samples"] & (ints["sobol_base_samples"] - 1):
         raise SimInputError(SOURCE, "sobol_base_samples", ints["sobol_base_samples"], "must be a power of two")
     outputs = tuple(str(o) for o in cfg.outputs)
+    extra = tuple(scored.labels) if scored is not None else ()
     for o in outputs:
-        if o not in OUTPUTS:
-            raise SimInputError(SOURCE, "outputs", o, f"not a numeric outcome (known: {', '.join(OUTPUTS)})")
+        if o not in OUTPUTS and o not in extra:
+            also = f" nor a {scored.kind} (known: {', '.join(extra)})" if scored is not None else ""
+            raise SimInputError(SOURCE, "outputs", o, f"not a numeric outcome (known: {', '.join(OUTPUTS)}){also}")
     if not outputs or len(set(outputs)) != len(outputs):
         raise SimInputError(SOURCE, "outputs", list(outputs), "must name at least one outcome, each once")
     return Settings(method, ints["morris_trajectories"], ints["morris_levels"], ints["sobol_base_samples"],
-                    ints["seeds"], ints["sample_seed"], outputs)  # fmt: skip
+                    ints["seeds"], ints["sample_seed"], outputs, tuple(o for o in outputs if o in extra))  # fmt: skip
 
 
 def read_params(use: Sequence[str], space: Mapping[str, Any]) -> list[Param]:
@@ -140,9 +147,20 @@ def _problem(params: Sequence[Param]) -> dict[str, Any]:
     return {"num_vars": len(params), "names": [p.name for p in params], "bounds": [p.bounds for p in params]}
 
 
+def summary_and_tables(model, spec) -> tuple[dict[str, Any], tuple[pd.DataFrame, pd.DataFrame]]:
+    """A run's outcome metrics and its two tables (the fit scores read the tables)."""
+    return summary(model, spec), tables(model, spec)
+
+
+def summary_only(model, spec) -> tuple[dict[str, Any], None]:
+    """A run's outcome metrics (no tables: no output reads them)."""
+    return summary(model, spec), None
+
+
 def evaluate(
-    base: DictConfig, choices: Mapping[str, str], params: Sequence[Param], design: np.ndarray, s: Settings
-) -> tuple[pd.DataFrame, int, int]:
+    base: DictConfig, choices: Mapping[str, str], params: Sequence[Param], design: np.ndarray, s: Settings,
+    scorer: PointScorer | None = None,
+) -> tuple[pd.DataFrame, int, int]:  # fmt: skip
     """Run every design point on seeds ``0..seeds-1``.
 
     Args:
@@ -151,13 +169,19 @@ def evaluate(
         params: The parameters, in the design's column order.
         design: The SALib design (design coordinates), one row per point.
         s: The settings (seeds and outputs).
+        scorer: The study's scorer of ``s.scored`` (required if any), which reads each run's tables.
 
     Returns:
-        One row per point (parameter values as run, then the mean of each output over seeds),
-        the scenario length in days, and how many runs had no resumption.
+        One row per point (parameter values as run, then each outcome's mean over seeds and each
+        scored output of the point's runs together), the scenario length in days, and how many
+        runs had no resumption.
     """
     from tqdm import tqdm
 
+    if s.scored and scorer is None:
+        raise ValueError(f"outputs {list(s.scored)} need their PointScorer")
+    metrics = [o for o in s.outputs if o not in s.scored]
+    measure = summary_and_tables if s.scored else summary_only
     rows, n_days, unresolved = [], 0, 0
     for x in tqdm(design, desc=f"{s.method} design points", unit="point", file=sys.stderr):
         values = {p.name: p.value(v) for p, v in zip(params, x)}
@@ -166,13 +190,18 @@ def evaluate(
         except SimInputError as e:
             raise SimInputError(SOURCE, "params", values, f"the model refuses this design point: {e}") from None
         n_days = spec.scenario.n_days
-        runs = []
-        for out in run_seeds(spec, range(s.seeds), summary):
+        runs, reads = [], []
+        for out, run_tables in run_seeds(spec, range(s.seeds), measure):
             if out.get("mean_days_to_resumption") is None:
                 out["mean_days_to_resumption"] = float(n_days)  # nothing resumed: as long as the scenario
                 unresolved += 1
-            runs.append([float(out[o]) for o in s.outputs])
-        rows.append({**values, **dict(zip(s.outputs, np.mean(runs, axis=0)))})
+            runs.append([float(out[o]) for o in metrics])
+            if scorer is not None and run_tables is not None:  # read now: a point keeps no run's tables
+                reads.append(scorer.read(run_tables))
+        point = dict(zip(metrics, np.mean(runs, axis=0))) if metrics else {}
+        if scorer is not None and s.scored:
+            point.update(scorer.scores(reads))
+        rows.append({**values, **{o: point[o] for o in s.outputs}})
     return pd.DataFrame(rows, columns=[*(p.name for p in params), *s.outputs]), n_days, unresolved
 
 
@@ -191,7 +220,9 @@ def analyse(params: Sequence[Param], design: np.ndarray, table: pd.DataFrame, s:
     frames = []
     for o in s.outputs:
         y = table[o].to_numpy(dtype=float)
-        if np.ptp(y) == 0:  # a constant output: no parameter moves it (Sobol would divide by zero)
+        if not np.isfinite(y).all():  # undefined at some point (see undefined_points): no indices
+            res = {c: np.full(len(params), np.nan) for c in INDICES[s.method]}
+        elif np.ptp(y) == 0:  # a constant output: no parameter moves it (Sobol would divide by zero)
             res = {c: np.zeros(len(params)) for c in INDICES[s.method]}
         elif s.method == "morris":
             res = morris.analyze(problem, design, y, num_levels=s.levels, seed=s.sample_seed)
@@ -200,6 +231,13 @@ def analyse(params: Sequence[Param], design: np.ndarray, table: pd.DataFrame, s:
         f = pd.DataFrame({c: np.asarray(res[c], dtype=float) for c in INDICES[s.method]})
         f.insert(0, "parameter", [p.name for p in params])
         f.insert(0, "output", o)
-        f["rank"] = f[RANK_BY[s.method][0]].rank(ascending=False, method="min").astype(int)
+        f["rank"] = f[RANK_BY[s.method][0]].rank(ascending=False, method="min").astype("Int64")
         frames.append(f.sort_values(["rank", "parameter"]))
     return pd.concat(frames, ignore_index=True)
+
+
+def undefined_points(table: pd.DataFrame, outputs: Sequence[str]) -> dict[str, int]:
+    """Per output, how many design points have no finite value (a scored output undefined there, e.g. a fit
+    score of a pattern no run of the point can show); outputs defined everywhere are left out."""
+    counts = {o: int((~np.isfinite(table[o].to_numpy(dtype=float))).sum()) for o in outputs}
+    return {o: n for o, n in counts.items() if n}

@@ -10,7 +10,11 @@ error) and every outcome metric. The rows go to ``runs.part.parquet`` in the
 job's folder, then ``job.json`` marks the job complete; both are written
 atomically. A job whose folder already holds a complete record for the same
 overrides is skipped, so re-running an interrupted sweep into the same folder
-finishes only what is missing. ``sim.experiments.aggregate`` gathers the jobs into the
+finishes only what is missing. With ``posterior_draws=N`` a job runs its
+replicates for each of N parameter sets drawn from the calibration's posterior
+(:func:`sim.config.calibration.posterior_configs`; drawn from the job's seed, so
+jobs with the same seed share draws); the rows then carry ``draw`` (0..N-1) and
+``posterior_row`` (the posterior sample's row). ``sim.experiments.aggregate`` gathers the jobs into the
 sweep's ``runs.parquet``.
 """
 
@@ -28,6 +32,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.config.build import build_spec
+from sim.config.calibration import posterior_configs, posterior_draws
 from sim.core.errors import SimInputError
 from sim.experiments.runner import (
     failed_record,
@@ -39,7 +44,7 @@ from sim.outputs.io import atomic_write, write_json
 FRAGMENT = "runs.part.parquet"
 JOB_RECORD = "job.json"
 # Overrides that are not parameters of a run: the seed is the replicate dimension.
-_NOT_PARAMETERS = ("seed", "replicates", "workers", "figures")
+_NOT_PARAMETERS = ("seed", "replicates", "workers", "figures", "posterior_draws")
 
 # A launcher's sweep-wide run counter (a multiprocessing.Value shared with its forked
 # workers, see hydra_plugins/sim_sweeps), or None. Module state because Hydra calls the
@@ -55,7 +60,7 @@ def count_runs_into(counter: Any) -> None:
 
 def _replicates_planned(cfg: DictConfig) -> int:
     try:
-        return max(1, int(cfg.get("replicates", 1)))
+        return max(1, int(cfg.get("replicates", 1))) * max(1, int(cfg.get("posterior_draws", 0) or 1))
     except (TypeError, ValueError):
         return 1
 
@@ -118,19 +123,26 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
     base = {"job": job, **parameters(overrides)}
     rows: list[dict[str, Any]] = []
     try:
-        spec = build_spec(cfg, choices)
+        draws = posterior_draws(cfg)
+        configs = posterior_configs(cfg, choices, overrides, draws, int(cfg.get("seed", 0))) if draws else [(None, cfg)]
+        specs = [(row, build_spec(c, choices)) for row, c in configs]
     except SimInputError as e:
         base_seed = cfg.get("seed")
-        rows.append({**base, "replicate": 0, "seed": base_seed, "base_seed": base_seed, "status": "failed", "error": str(e)})
+        rows.append(
+            {**base, "replicate": 0, "seed": base_seed, "base_seed": base_seed, "status": "failed", "error": str(e)}
+        )
         _count(_replicates_planned(cfg))  # the progress total counted them
     else:
-        seeds = replicate_seeds(spec.seed, spec.replicates)
         workers = int(cfg.get("workers", 1))
         show = progress and _run_counter is None  # a launcher's sweep-wide bar replaces the job's own
-        results = run_seeds(spec, seeds, summary_record, workers, on_error=failed_record)
-        for r, result in enumerate(_progress(results, show, f"job {job}", len(seeds))):
-            rows.append({**base, "replicate": r, "seed": seeds[r], "base_seed": spec.seed, **result})
-            _count(1)
+        for d, (row, spec) in enumerate(specs):
+            # With posterior draws, every draw runs the same replicate seeds (common random numbers).
+            seeds = replicate_seeds(spec.seed, spec.replicates)
+            drawn = {} if row is None else {"draw": d, "posterior_row": row}
+            results = run_seeds(spec, seeds, summary_record, workers, on_error=failed_record)
+            for r, result in enumerate(_progress(results, show, f"job {job}", len(seeds))):
+                rows.append({**base, **drawn, "replicate": r, "seed": seeds[r], "base_seed": spec.seed, **result})
+                _count(1)
     write_fragment(job_dir, rows, overrides)
     n_failed = sum(r["status"] == "failed" for r in rows)
     return JobOutcome(len(rows) - n_failed, n_failed, skipped=False)

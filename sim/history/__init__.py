@@ -11,13 +11,18 @@ the text report; ``compare`` is the command. Validation (``python -m sim.validat
 run, ``splits`` divides them into training and test parts, ``scores`` holds the
 proper scoring rules and ``validation`` applies them to a model's runs,
 ``references`` and ``var_reference`` are the reference models, ``validate``,
-``validate_report`` and ``validate_figures`` the command. ``calibrate`` (and
-``calibrate_split``, on a split's training part) fits parameters to the
-targets; ``figures`` draws simulated against documented. No module names
+``validate_report`` and ``validate_figures`` the command. Calibration
+(``python -m sim.calibrate``): ``abc_study`` is the posterior study (ABC-SMC
+with pyabc; its summary statistics are ``calibrate_split``'s skills on a fold's
+training facts), ``abc_sampler`` its seeded sampler, ``posterior_report`` the
+posterior's tables, identifiability, figures and report, ``calibrate`` the
+command and ``promote`` the explicit step that makes a study the shipped
+calibration; ``fit_sensitivity`` gives ``python -m sim.sensitivity`` the
+validation's skills as outputs; ``figures`` draws simulated against documented. No module names
 an episode: everything episode-specific comes from the timeline's tags.
 
 May import: ``sim.core``, ``sim.config``, ``sim.outputs``,
-``sim.experiments``, Hydra, pandas, matplotlib. Not ``sim.teaching``.
+``sim.experiments``, Hydra, pandas, matplotlib, pyabc. Not ``sim.teaching``.
 """
 
 from typing import Any

@@ -13,7 +13,6 @@ is written atomically to ``results/validation/<name>/``.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,16 +24,17 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config.build import build_spec
 from sim.config.compose import CONFIG_DIR, compose_config, compose_named
 from sim.core.errors import SimInputError
-from sim.core.scenario import with_default_intensities
 from sim.experiments.runner import quiet_mesa, run_seeds, tables
+from sim.history.abc_records import read_study_posterior
 from sim.history.assess import assess
 from sim.history.calibrate import NULL_MODEL
 from sim.history.documented import Documented
 from sim.history.facts import derive_facts
 from sim.history.observe import Observation, observe
 from sim.history.references import climatology
-from sim.history.splits import Fold, make_split, split_tag
+from sim.history.splits import make_split, split_tag
 from sim.history.timeline import load_timeline
+from sim.history.validate_models import fitted_overrides, variant_runs
 from sim.history.validation import common_facts, mean_skill_intervals, pattern_scores, score_model, skill_table
 from sim.history.var_reference import var_reference
 from sim.outputs.io import Run, find_runs, read_run
@@ -53,6 +53,7 @@ class Variant:
     overrides: tuple[str, ...]
     fitted: bool = False
     intensities: str = "written"
+    posterior: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,14 @@ def read_settings(cfg: DictConfig, repo: Path = CONFIG_DIR.parent) -> Settings:
         raise _bad("seeds", seeds, "must be a whole number from 1 to 10000")
     variants = {}
     for name, v in (data.get("variants") or {}).items():
-        if not isinstance(v, dict) or set(v) - {"overrides", "fitted", "intensities"}:
-            raise _bad(f"variants.{name}", v, "must be a mapping with overrides, fitted and intensities only")
+        if not isinstance(v, dict) or set(v) - {"overrides", "fitted", "intensities", "posterior"}:
+            raise _bad(
+                f"variants.{name}", v, "must be a mapping with overrides, fitted, intensities and posterior only"
+            )
         if v.get("intensities", "written") not in INTENSITIES:
             raise _bad(f"variants.{name}.intensities", v.get("intensities"), f"must be one of {', '.join(INTENSITIES)}")
         variants[name] = Variant(name, tuple(str(o) for o in v.get("overrides") or ()), bool(v.get("fitted", False)),
-                                 v.get("intensities", "written"))  # fmt: skip
+                                 v.get("intensities", "written"), bool(v.get("posterior", False)))  # fmt: skip
     run_folders = {}
     for name, paths in (data.get("run_folders") or {}).items():
         if name in variants or name in REFERENCE_MODELS:
@@ -133,44 +136,6 @@ def read_settings(cfg: DictConfig, repo: Path = CONFIG_DIR.parent) -> Settings:
         data.get("timeline"), str(data.get("study")), repo / str(data.get("calibration_dir")),
         repo / str(data.get("results_dir")) / name, workers, run_folders,
     )  # fmt: skip
-
-
-def fitted_overrides(s: Settings, fold: Fold) -> tuple[list[str], dict[str, Any]]:
-    """The parameters ``python -m sim.calibrate split=...`` fitted on this fold's training part, as overrides,
-    and the study's summary; the study must have been fitted on this validation's split settings."""
-    study = f"{s.study}_{fold.name}"
-    path = s.calibration_dir / study / "summary.json"
-    split = s.split if s.split != "loeo" else f"episode:{fold.name}"
-    command = f"python -m sim.calibrate split={split} study={s.study}" + (
-        f" temporal_cutoff={s.cutoff.date()}" if s.cutoff is not None else "")
-    try:
-        summary = json.loads(path.read_text())
-        overrides = summary["overrides"]
-        settings = summary["settings"]
-    except FileNotFoundError:
-        raise SimInputError(str(path), "overrides", "missing", f"no calibration fitted on fold {fold.name}'s training "
-                            f"part; run `{command}` first, or leave the fitted models out") from None  # fmt: skip
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise SimInputError(str(path), "overrides", "unreadable", f"not a calibration summary ({e}); re-run `{command}`") from None
-    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
-        raise SimInputError(str(path), "overrides", overrides, "must be a list of override strings")
-    expected = {"split": split, "temporal_cutoff": str(s.cutoff.date()) if s.cutoff is not None else None,
-                "model_overrides": list(s.base)}  # fmt: skip
-    if s.timeline is not None:
-        raise _bad("timeline", s.timeline, "fitted models are calibrated on the shipped timeline; leave them out")
-    if not isinstance(settings, dict) or {k: settings.get(k) for k in expected} != expected:
-        raise SimInputError(str(path), "settings", settings, f"was fitted on other settings than this validation's "
-                            f"{expected}; fit one with `{command}` under another study name (study=NAME) and validate with study=NAME")
-    return ["~calibration", *overrides], summary
-
-
-def variant_runs(s: Settings, variant: Variant, extra: Sequence[str] = ()) -> list[Run]:
-    """The variant's run on every seed (its overrides after the base and ``extra`` overrides)."""
-    spec = build_spec(*compose_config([*s.base, *extra, *variant.overrides]))
-    if variant.intensities == "default":
-        spec = dataclasses.replace(spec, scenario=with_default_intensities(spec.scenario))
-    done = run_seeds(spec, s.seeds, tables, workers=s.workers)
-    return [Run(e, st, f"{variant.name} seed {seed}") for seed, (e, st) in zip(s.seeds, done)]
 
 
 def run_validation(cfg: DictConfig) -> dict[str, Any]:
@@ -214,10 +179,13 @@ def run_validation(cfg: DictConfig) -> dict[str, Any]:
             key = f"{m}@{fold.name}" if refit else m
             if key not in cache:
                 extra: list[str] = []
+                posterior = None
                 if refit:
                     extra, summary = fitted_overrides(s, fold)
-                    fitted[fold.name] = {k: summary.get(k) for k in ("trials", "seeds", "training_skill")}
-                runs = variant_runs(s, variant, extra)
+                    fitted[fold.name] = {k: summary.get(k) for k in ("generations", "simulations", "training_skill")}
+                    if variant.posterior:
+                        posterior = read_study_posterior(s.calibration_dir / f"{s.study}_{fold.name}")
+                runs = variant_runs(s, variant, extra, posterior)
                 cache[key] = [observe(r, facts) for r in runs]
                 if s.split == "none":  # the former headline, kept for comparison
                     fits[m] = [assess(r, doc)["fit"] for r in runs]
@@ -300,11 +268,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         s = result["settings"]
         mean = result["skill"][result["skill"]["pattern"] == "mean"]
         print(f"Validation done: split {s.split}, {len(s.seeds)} seeds, models {', '.join(s.models)}")
-        for part in ("train", "test"):
-            g = mean[(mean["part"] == part) & (mean["model"] == s.models[0])]
-            if not g.empty:
-                skills = ", ".join(f"vs {r.reference} {r.skill:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]" for r in g.itertuples(index=False))
-                print(f"  {s.models[0]}, {'in sample' if part == 'train' else 'out of sample'}: mean skill {skills}")
+        shown = [s.models[0], *(m for m in s.models[1:] if m in s.variants and s.variants[m].posterior)]
+        for model in shown:
+            for part in ("train", "test"):
+                g = mean[(mean["part"] == part) & (mean["model"] == model)]
+                if not g.empty:
+                    skills = ", ".join(f"vs {r.reference} {r.skill:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]"
+                                       for r in g.itertuples(index=False))  # fmt: skip
+                    print(f"  {model}, {'in sample' if part == 'train' else 'out of sample'}: mean skill {skills}")
         print(f"  report: {s.folder / 'report.md'}")
         return 0
 

@@ -58,9 +58,10 @@ def report_lines(result: dict[str, Any]) -> list[str]:
     if s.cutoff is not None:
         lines += [f"Temporal cutoff: facts known before {s.cutoff.date()} train, the rest test.", ""]
     if result.get("fitted"):
-        used = "; ".join(f"fold {k}: study `{s.study}_{k}`, {v['trials']} trials x {v['seeds']} seeds, training skill "
-                         f"{_fmt(v['training_skill'], 2)}" for k, v in result["fitted"].items())  # fmt: skip
-        lines += [f"Fitted models (`fitted: true`) use the parameters of the split studies: {used}.", ""]
+        used = "; ".join(f"fold {k}: study `{s.study}_{k}`, {v['generations']} generations, {v['simulations']} "
+                         f"simulations, training skill {_fmt(v['training_skill'], 2)}" for k, v in result["fitted"].items())  # fmt: skip
+        lines += [f"Fitted models (`fitted: true`) use the posterior medians of the split studies (`posterior`: draws "
+                  f"from their posteriors): {used}.", ""]  # fmt: skip
     if s.run_folders and not in_sample:
         lines += [f"Stored runs ({', '.join(s.run_folders)}) are scored as they are, not refitted per fold: their "
                   "test scores are out of sample only if they were fitted on the training part.", ""]  # fmt: skip

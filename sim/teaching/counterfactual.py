@@ -30,6 +30,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.config.build import build_spec
+from sim.config.calibration import posterior_configs, posterior_draws
 from sim.config.cli import SOURCE, CommandParser, run_command
 from sim.config.compose import compose_config
 from sim.core.errors import SimInputError
@@ -87,19 +88,26 @@ def seed_list(seeds: int | Sequence[int], first: int = 0) -> tuple[int, ...]:
     return out
 
 
-def run_scenario(cfg: DictConfig, choices: dict[str, str], scenario: str, seeds: Sequence[int]) -> Runs:
-    """Run ``scenario`` under ``cfg`` once per seed, keeping only the arrays a comparison reads."""
-    cfg = copy.deepcopy(cfg)  # the caller's config serves every scenario
-    cfg.scenario = str(scenario)
-    spec = build_spec(cfg, choices)  # checks the scenario file: a SimInputError names it
-    runner.quiet_mesa()
+def run_scenario(cfg: DictConfig | Sequence[DictConfig], choices: dict[str, str], scenario: str,
+                 seeds: Sequence[int]) -> Runs:  # fmt: skip
+    """Run ``scenario`` under ``cfg`` once per seed, keeping only the arrays a comparison reads.
+
+    Given several configs (posterior draws), every seed runs under each in turn: the runs are the pairs
+    (draw, seed), in that order, and the base and a counterfactual share them.
+    """
+    configs = [cfg] if isinstance(cfg, DictConfig) else list(cfg)
     tension, suspended, summaries = [], [], []
-    for run in runner.run_seeds(spec, seeds, runner.arrays):  # the fast path: no tables built
-        tension.append(run.tension)
-        suspended.append({columns.channel_name(col): s for col, s in run.suspended.items()})
-        summaries.append(summarize_arrays(run))
+    runner.quiet_mesa()
+    for one in configs:
+        one = copy.deepcopy(one)  # the caller's config serves every scenario
+        one.scenario = str(scenario)
+        spec = build_spec(one, choices)  # checks the scenario file: a SimInputError names it
+        for run in runner.run_seeds(spec, seeds, runner.arrays):  # the fast path: no tables built
+            tension.append(run.tension)
+            suspended.append({columns.channel_name(col): s for col, s in run.suspended.items()})
+            summaries.append(summarize_arrays(run))
     channels = list(suspended[0])
-    return Runs(spec.scenario, tuple(seeds), np.vstack(tension),
+    return Runs(spec.scenario, tuple(seeds) * len(configs), np.vstack(tension),
                 {c: np.vstack([s[c] for s in suspended]) for c in channels}, summaries)  # fmt: skip
 
 
@@ -115,7 +123,7 @@ def compare_counterfactuals(
     Args:
         names: Counterfactual scenario names (``scenarios/``) or paths.
         seeds: How many seeds (from the config's ``seed``, default 0), or the seeds themselves.
-        overrides: Hydra overrides for both (rules, parameters, ``seed``), as for ``python -m sim``.
+        overrides: Hydra overrides for both (rules, parameters, ``seed``, ``posterior_draws``), as for ``python -m sim``.
         base: The scenario to compare against.
         window_days: The changed period runs this many days past the last changed event.
 
@@ -127,8 +135,12 @@ def compare_counterfactuals(
     if isinstance(first, bool) or not isinstance(first, int) or first < 0:
         raise SimInputError(SOURCE, "seed", first, "must be a whole number >= 0")
     seeds = seed_list(seeds, first)
-    base_runs = run_scenario(cfg, choices, base, seeds)
-    return [compare(base_runs, run_scenario(cfg, choices, n, seeds), window_days) for n in names]
+    draws = posterior_draws(cfg)
+    # With posterior_draws=N every seed runs under each of N parameter sets drawn from the calibration's posterior,
+    # so the comparison carries parameter uncertainty as well as seed noise.
+    configs = [c for _, c in posterior_configs(cfg, choices, overrides, draws, first)] if draws else cfg
+    base_runs = run_scenario(configs, choices, base, seeds)
+    return [compare(base_runs, run_scenario(configs, choices, n, seeds), window_days) for n in names]
 
 
 def compare_counterfactual(name: str, seeds: int | Sequence[int] = DEFAULT_SEEDS, overrides: Sequence[str] = (),

@@ -114,9 +114,12 @@ def _event_text(e: ScriptedEvent) -> str:
 
 def format_result(r: CounterfactualResult) -> str:
     """The summary of one counterfactual as plain text (rows where both sides are zero left out)."""
-    seeds = r.seeds
+    seeds = tuple(dict.fromkeys(r.seeds))  # with posterior draws every seed runs once per draw
+    draws = len(r.seeds) // len(seeds)
     shown = f"{seeds[0]}..{seeds[-1]}" if seeds == tuple(range(seeds[0], seeds[-1] + 1)) else ", ".join(map(str, seeds))
-    lines = [f"{r.name} vs {r.base_runs.scenario.name}: {len(seeds)} seeds ({shown}), the same config and seeds for both"]
+    runs = f" x {draws} posterior draws ({len(r.seeds)} runs)" if draws > 1 else ""
+    lines = [f"{r.name} vs {r.base_runs.scenario.name}: {len(seeds)} seeds ({shown}){runs}, the same config and seeds "
+             "for both"]
     lines += [f"  removed: {_event_text(e)}" for e in r.removed] + [f"  added:   {_event_text(e)}" for e in r.added]
     if not (r.removed or r.added):
         lines.append("  no scripted event differs from the base")

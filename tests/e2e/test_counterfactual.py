@@ -327,6 +327,21 @@ def test_seed_override_shifts_the_seeds_and_an_existing_folder_is_replaced(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
 
 
+def test_posterior_draws_pair_every_seed_with_each_drawn_parameter_set(tmp_path, capsys):
+    from sim.config.calibration import read_calibration, read_posterior
+
+    r = compare_counterfactuals(["counterfactual_no_pelosi"], 2, ["posterior_draws=3"])[0]
+    assert r.seeds == (0, 1) * 3 and r.base_runs.tension.shape[0] == 6
+    drawn = read_posterior(read_calibration(compose_config([])[0])).draw(3, seed=0)
+    assert len({row for row, _ in drawn}) == 3  # three different parameter sets of the shipped posterior ...
+    assert not np.array_equal(r.base_runs.tension[0:2], r.base_runs.tension[2:4])  # ... give different runs,
+    same = run([*(f"{k}={v!r}" for k, v in drawn[0][1].items()), "seed=1"])  # each exactly a run of its set
+    assert same.steps["tension"].to_numpy() == pytest.approx(r.base_runs.tension[1])
+    code, text, _ = _cli(["counterfactual_no_pelosi", "--seeds", "2", "posterior_draws=3", "--out", str(tmp_path / "o"),
+                          "figures=false"], capsys)  # fmt: skip
+    assert code == 0 and "2 seeds (0..1) x 3 posterior draws (6 runs)" in text
+
+
 @pytest.mark.slow
 def test_command_writes_tables_summary_and_figure(tmp_path):
     out = tmp_path / "cf"

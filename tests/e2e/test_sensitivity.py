@@ -1,4 +1,5 @@
-"""Sensitivity analysis end to end (tiny Morris and Sobol designs) and its refusal of bad input."""
+"""Sensitivity analysis end to end (tiny Morris and Sobol designs, of outcomes and of the fit) and its refusal of bad
+input."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
@@ -13,6 +15,8 @@ from hydra import compose, initialize_config_dir
 import sim.config.compose
 from sim.core.errors import SimInputError
 from sim.experiments.sensitivity import run_sensitivity
+from sim.history.facts import PATTERNS
+from sim.history.fit_sensitivity import FIT_SCORES
 
 # regional.TWN.alignment_days changes only Taiwan's alignment, which no government reads:
 # by construction it cannot move tension or channels, so its indices must be exactly 0.
@@ -33,7 +37,8 @@ def test_morris_writes_study_and_reproduces(tmp_path: Path):
     result = run_sensitivity(sensitivity_cfg(*common, "study=a"))
     folder = tmp_path / "a"
     assert result["folder"] == folder
-    assert {p.name for p in folder.iterdir()} == {"design.csv", "indices.csv", "report.md", "sensitivity.png"}
+    assert {p.name for p in folder.iterdir()} == {"design.csv", "indices.csv", "report.md", "sensitivity.png",
+                                                  "morris_mu_sigma.png"}  # fmt: skip
     design = pd.read_csv(folder / "design.csv")
     assert len(design) == (3 + 1) * 4
     assert list(design.columns) == ["point", INFLUENTIAL, IGNORED, "chn_trigger", *OUTPUTS]
@@ -70,6 +75,33 @@ def test_sobol_writes_total_indices(tmp_path: Path):
     st = indices.set_index(["output", "parameter"])["ST"]
     assert st[("channel_days_suspended", INFLUENTIAL)] > 0
     assert (tmp_path / "s" / "sensitivity.png").stat().st_size > 0
+    assert not (tmp_path / "s" / "morris_mu_sigma.png").exists()  # a Morris figure only
+
+
+@pytest.mark.slow
+def test_fit_sensitivity_over_the_calibration_prior_on_the_command_line(tmp_path: Path):
+    """python -m sim.sensitivity with the fit scores as outputs, over two parameters of calibrate.yaml's prior."""
+    outputs = ["skill.mean", *(f"skill.{p}" for p in PATTERNS)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.sensitivity", "study=fit", "space=calibrate", f"only=[{INFLUENTIAL},chn_trigger]",
+         "morris_trajectories=2", "seeds=1", f"outputs=[{','.join(outputs)}]",
+         'model_overrides=["scenario=historical_2022_2024","~calibration"]', f"results_dir={tmp_path}"],
+        check=False, capture_output=True, text=True, cwd=sim.config.compose.CONFIG_DIR.parent, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "The top drivers of the mean skill vs null (skill.mean) are" in proc.stdout
+    folder = tmp_path / "fit"
+    design = pd.read_csv(folder / "design.csv")
+    assert len(design) == (2 + 1) * 2 and list(design.columns) == ["point", INFLUENTIAL, "chn_trigger", *outputs]
+    indices = pd.read_csv(folder / "indices.csv")
+    mean = indices[indices["output"] == "skill.mean"]
+    assert set(mean["parameter"]) == {INFLUENTIAL, "chn_trigger"}
+    assert mean[["mu_star", "mu_star_conf", "sigma", "mu"]].notna().all().all()
+    assert np.isfinite(mean[["mu_star", "mu_star_conf", "sigma", "mu"]].to_numpy()).all()
+    assert (folder / "morris_mu_sigma.png").stat().st_size > 0 and (folder / "sensitivity.png").stat().st_size > 0
+    report = (folder / "report.md").read_text()
+    assert "## skill.mean: mean skill vs null" in report and "calibration's prior" in report
+    assert "every documented fact" in report and "(uncalibrated)" in report
 
 
 @pytest.mark.parametrize(
@@ -84,12 +116,13 @@ def test_sobol_writes_total_indices(tmp_path: Path):
          r"params\.chn_refuse_above\.high=1\.5: the model refuses it"),
         (["method=sobol", "sobol_base_samples=10"], r"sobol_base_samples=10: must be a power of two"),
         (["outputs=[peak_tension,signal_counts]"], r"outputs='signal_counts': not a numeric outcome"),
+        (["outputs=[peak_tension,skill.nonsense]"], r"outputs='skill\.nonsense': not a numeric outcome .* nor a fit score"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, overrides: list[str], message: str):
     cfg = sensitivity_cfg(*overrides, f"results_dir={tmp_path}", "seeds=1", "morris_trajectories=2")
     with pytest.raises(SimInputError, match=message) as info:
-        run_sensitivity(cfg)
+        run_sensitivity(cfg, FIT_SCORES)  # as python -m sim.sensitivity runs it
     assert str(info.value).startswith("configs/sensitivity.yaml: ") and "\n" not in str(info.value)
     assert not any(tmp_path.iterdir())
 
@@ -98,7 +131,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, overrides: lis
 def test_command_line_bad_input_exits_2(tmp_path: Path):
     proc = subprocess.run(
         [sys.executable, "-m", "sim.sensitivity", "method=fast", f"results_dir={tmp_path}"],
-        capture_output=True, text=True, cwd=sim.config.compose.CONFIG_DIR.parent, timeout=120,
+        check=False, capture_output=True, text=True, cwd=sim.config.compose.CONFIG_DIR.parent, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2
     expected = "error: configs/sensitivity.yaml: method='fast': unknown method (known: morris, sobol)"

@@ -49,6 +49,25 @@ def test_a_job_records_its_runs_and_is_skipped_when_complete(tmp_path):
     assert not other.skipped
 
 
+def test_posterior_draws_run_each_replicate_seed_under_each_drawn_parameter_set(tmp_path):
+    overrides = ["replicates=2", "posterior_draws=3", "seed=4"]
+    cfg, choices = compose_config(overrides)
+    outcome = run_job(cfg, choices, 0, overrides, tmp_path)
+    assert (outcome.n_ok, outcome.n_failed) == (6, 0)
+    rows = pd.read_parquet(tmp_path / FRAGMENT)
+    assert rows["draw"].tolist() == [0, 0, 1, 1, 2, 2] and rows["replicate"].tolist() == [0, 1] * 3
+    assert rows["seed"].tolist() == replicate_seeds(4, 2) * 3  # common random numbers across draws
+    assert "p.posterior_draws" not in rows  # not a parameter of the runs
+    from sim.config.calibration import read_calibration, read_posterior
+
+    drawn = read_posterior(read_calibration(cfg)).draw(3, seed=4)
+    assert rows.groupby("draw")["posterior_row"].first().tolist() == [row for row, _ in drawn]
+    # Another job with the same seed (say, another rule) draws the same parameter sets.
+    other = ["replicates=2", "posterior_draws=3", "seed=4", "crisis_threshold=0.5"]
+    run_job(*compose_config(other), 1, other, tmp_path / "other")
+    assert pd.read_parquet(tmp_path / "other" / FRAGMENT)["posterior_row"].tolist() == rows["posterior_row"].tolist()
+
+
 def test_a_failing_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch):
     from sim.core.model import SignalingModel
 

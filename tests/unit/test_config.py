@@ -18,14 +18,9 @@ def options(group: str) -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
 
 
-def plain_options(group: str) -> list[str]:
-    """Options of a rule group, less the calibrated copies that sim.history.calibrate writes."""
-    return [o for o in options(group) if "Calibrated by" not in (CONFIG_DIR / group / f"{o}.yaml").read_text()]
-
-
 def test_every_rule_class_has_a_config_file_and_vice_versa():
-    assert plain_options("rules/retaliation") == sorted(RETALIATION_RULES)
-    assert plain_options("rules/thaw") == sorted(THAW_RULES)
+    assert options("rules/retaliation") == sorted(RETALIATION_RULES)
+    assert options("rules/thaw") == sorted(THAW_RULES)
     for family in ("retaliation", "thaw"):
         for name in options(f"rules/{family}"):
             node = OmegaConf.load(CONFIG_DIR / "rules" / family / f"{name}.yaml")
@@ -43,7 +38,7 @@ def test_each_rule_option_composes_and_builds(gov, family, name):
 
 
 def rule_name(family: str, option: str) -> str:
-    """The rule an option file builds (a calibrated copy builds the rule it copies)."""
+    """The rule an option file builds."""
     target = OmegaConf.load(CONFIG_DIR / "rules" / family / f"{option}.yaml")["_target_"]
     return RULE_TARGETS[family][target].name
 

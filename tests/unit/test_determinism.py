@@ -24,7 +24,6 @@ from sim.config.compose import compose_config
 from sim.core.rules import RETALIATION_RULES, THAW_RULES
 
 
-
 def _event(date: str, kind: str, sender: str = "USA", receiver: str = "CHN", **kw: object) -> dict:
     return {"date": date, "sender": sender, "receiver": receiver, "kind": kind, **kw}
 

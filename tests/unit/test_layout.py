@@ -37,7 +37,7 @@ ALLOWED = {
 OLD_PATHS = "sim.moved"
 # Third-party packages a package may not import, as its docstring says.
 FORBIDDEN = {
-    "sim.core": {"hydra", "omegaconf", "pandas", "matplotlib", "pyarrow", "optuna", "SALib", "solara"},
+    "sim.core": {"hydra", "omegaconf", "pandas", "matplotlib", "pyarrow", "pyabc", "SALib", "solara"},
     "sim.config": {"pandas", "matplotlib"},
     "sim.outputs": {"hydra", "omegaconf"},
 }

@@ -3,6 +3,8 @@ and a spec built once per parameter point by calibration, sensitivity and counte
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -107,19 +109,22 @@ class _Counting:
         return build_module.build_spec(*args, **kwargs)
 
 
-def test_calibration_builds_one_spec_per_trial_not_per_seed(monkeypatch):
-    import sim.history.calibrate as calibrate
-    from sim.history.compare import Documented
-
+def test_calibration_builds_one_spec_per_particle_and_composes_no_config(monkeypatch):
+    import sim.history.abc_study as study
+    s = study.StudySettings("t", "none", None, (Param("chn_trigger", "governments.CHN.retaliation.trigger", 0.2, 0.8),),
+                            3, 4, 1, 10, 0.5, 0, 1, ("scenario=historical_2022_2024",), Path("."))  # fmt: skip
+    model = study.FitModel(s)
     counter = _Counting()
-    monkeypatch.setattr(calibrate, "build_spec", counter)
+    monkeypatch.setattr(study, "build_spec", counter)
+    composed = []
+    monkeypatch.setattr(study, "compose_config", lambda *a, **k: composed.append(1))
     built = []
     real_init = SignalingModel.__init__
     monkeypatch.setattr(SignalingModel, "__init__", lambda self, *a, **k: built.append(1) or real_init(self, *a, **k))
-    steps: list[pd.DataFrame] = []
-    per_run = calibrate.evaluate([calibrate.UNCALIBRATED], 3, Documented(), steps)
-    assert counter.calls == 1 and len(built) == 3
-    assert per_run["run"].tolist() == ["seed 0", "seed 1", "seed 2"] and len(steps) == 3
+    skills = model({"chn_trigger": 0.5})
+    assert counter.calls == 1 and len(built) == 3 and not composed
+    assert set(skills) == set(study.STATS)
+    assert model({"chn_trigger": 0.5}) == skills  # a particle's statistics are a function of its parameters
 
 
 def test_sensitivity_builds_one_spec_per_design_point_not_per_seed(monkeypatch):

@@ -13,7 +13,7 @@ from sim.core.errors import SimInputError
 from sim.core.scenario import DEFAULT_INTENSITY, with_default_intensities
 from sim.core.scenario_files import load_scenario
 from sim.experiments.runner import run_seeds, tables
-from sim.history.calibrate import NULL_MODEL, run_calibration
+from sim.history.calibrate import NULL_MODEL
 from sim.history.calibrate_split import training_skill
 from sim.history.documented import Documented
 from sim.history.facts import derive_facts
@@ -96,26 +96,3 @@ def test_a_split_calibration_is_judged_on_training_facts_only():
     train_fact = next(i for i in fold.train.ids if i.startswith("meeting."))
     assert training_skill(flipped(test_fact), fold.train, model, null) == before
     assert training_skill(flipped(train_fact), fold.train, model, null) != before
-
-
-def test_a_split_calibration_takes_one_fold_and_says_so(tmp_path):
-    cfg = compose_named("calibrate", ["split=loeo", f"results_dir={tmp_path}", "trials=1", "seeds=1"])
-    with pytest.raises(SimInputError, match="calibrate one fold at a time"):
-        run_calibration(cfg)
-    assert not any(tmp_path.iterdir())
-
-
-def test_a_stored_study_resumes_only_under_the_objective_it_was_started_with(tmp_path):
-    from sim.history.calibrate import check_objective
-
-    check_objective(tmp_path, "skill")  # a new study records its objective
-    assert (tmp_path / "objective.txt").read_text() == "skill\n"
-    check_objective(tmp_path, "skill")
-    with pytest.raises(SimInputError, match=r"objective.txt: objective='fit': the stored study maximises 'skill'"):
-        check_objective(tmp_path, "fit")
-    old = tmp_path / "old"
-    old.mkdir()
-    (old / "study.db").write_bytes(b"")  # a study stored before objectives were recorded
-    with pytest.raises(SimInputError, match=r"study.db: objective='skill': the stored study does not record"):
-        check_objective(old, "skill")
-    assert not (old / "objective.txt").exists()

@@ -25,9 +25,9 @@ from sim.history.facts import BINARY, QUANTITY, Facts, derive_facts
 from sim.history.observe import Observation, observe
 from sim.history.references import (
     CUT_DAY,
+    NEVER,
     RESPONSE_DAY,
     SyntheticRun,
-    NEVER,
     TrainingRates,
     climatology,
     respond,

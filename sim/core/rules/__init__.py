@@ -4,6 +4,7 @@ May import: sim.core (signals, vocabulary, errors); nothing outside sim.core.
 """
 
 from sim.core.rules.base import Context, Rule, Rung
+from sim.core.rules.post_hold import SanctionedPostHold
 from sim.core.rules.retaliation import (
     RETALIATION_RULES,
     GenerousTitForTat,
@@ -13,7 +14,6 @@ from sim.core.rules.retaliation import (
     RetaliationRule,
     TitForTat,
 )
-from sim.core.rules.post_hold import SanctionedPostHold
 from sim.core.rules.thaw import ConditionalReciprocity, NoThaw, ThawRule, TimeDecay
 from sim.core.rules.thaw_weighted import WeightedThaw
 

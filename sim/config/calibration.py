@@ -7,8 +7,9 @@ governments that exist; it is not a rule of its own. It holds:
 - ``values``: config key -> value, the declared point of the posterior (``point``:
   its weighted marginal median);
 - ``rules``: for each rule whose parameters it sets, the rule option they were
-  fitted for (``governments.CHN.retaliation: graduated``): a value under that
-  rule's key is set only while that rule is chosen, so a run or a sweep with
+  fitted for (``governments.CHN.retaliation: graduated``; a wrapped rule has its
+  own entry, ``governments.CHN.thaw.inner: weighted``): a value under that
+  rule's key is set only while that rule, and every rule enclosing it, is chosen, so a run or a sweep with
   another rule gets that rule's own defaults, not values fitted for a different one;
 - ``posterior``: the posterior sample (a CSV file of ``sim/data/``: a ``weight``
   column and one column per config key), which ``posterior_draws=N`` and
@@ -51,10 +52,10 @@ class Calibration:
     posterior: str | None
     source: str
 
-    def rule_of(self, key: str) -> str | None:
-        """The rule package a calibrated key lies under (``governments.CHN.retaliation``), if any."""
-        packages = [p for p in self.rules if key.startswith(p + ".")]
-        return max(packages, key=len) if packages else None
+    def rules_of(self, key: str) -> list[str]:
+        """The rule packages a calibrated key lies under: ``governments.CHN.thaw`` and, for a parameter of the
+        rule it wraps, ``governments.CHN.thaw.inner`` as well."""
+        return [p for p in self.rules if key.startswith(p + ".")]
 
 
 def read_calibration(cfg: DictConfig) -> Calibration | None:
@@ -99,9 +100,8 @@ def applicable(cal: Calibration, values: Mapping[str, float], choices: Mapping[s
     mine = user_keys(overrides)
     out = {}
     for key, v in values.items():
-        package = cal.rule_of(key)
-        if package is not None and chosen.get(package) != cal.rules[package]:
-            continue
+        if any(chosen.get(package) != cal.rules[package] for package in cal.rules_of(key)):
+            continue  # fitted for another rule (the outer one, or the one it wraps)
         if any(key == k or key.startswith(k + ".") or k.startswith(key + ".") for k in mine):
             continue
         out[key] = v

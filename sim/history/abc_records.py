@@ -49,7 +49,7 @@ class Evaluations:
     def __init__(self, path: Path, params: Sequence[Param], keep_below: int) -> None:
         self.path, self.params = path, params
         self.rows: list[dict[str, Any]] = []
-        if path.is_file():  # a resumed study: keep the generations pyabc stored, drop an interrupted one
+        if path.is_file() and keep_below > 0:  # a resumed study: keep what pyabc stored, drop an interrupted generation
             with path.open(newline="") as f:
                 self.rows = [r for r in csv.DictReader(f) if int(r["t"]) < keep_below]
 

@@ -118,6 +118,11 @@ def read_settings(cfg: DictConfig, params: Sequence[Param], repo: Path) -> Study
     workers = os.cpu_count() or 1 if workers is None else workers
     split = str(data.get("split", "none"))
     cutoff = str(data.get("temporal_cutoff")) if split == "temporal" else None
+    if cutoff is not None:
+        try:
+            cutoff = str(pd.Timestamp(cutoff).date())
+        except ValueError:
+            raise SimInputError(SOURCE, "temporal_cutoff", cutoff, "must be a date written YYYY-MM-DD") from None
     study = str(data.get("study"))
     if not study.replace("-", "").replace("_", "").isalnum():
         raise SimInputError(SOURCE, "study", study, "must be letters, digits, - and _ (it names the study's folder)")
@@ -245,8 +250,11 @@ def run_study(s: StudySettings, progress: bool | None = None) -> tuple[Any, FitM
     from sim.history.abc_sampler import SeededSampler
 
     stored = check_stored(s)
+    model = FitModel(s)  # before the folder: a bad split or cutoff leaves nothing behind
     s.folder.mkdir(parents=True, exist_ok=True)
-    model = FitModel(s)
+    if not stored:  # nothing pyabc finished: an interrupted start is started again, from a clean database
+        for name in (DB_FILE, f"{DB_FILE}-journal", EVALUATIONS):
+            (s.folder / name).unlink(missing_ok=True)
     write_json(s.folder / STUDY_FILE, {"settings": s.fingerprint, "study": s.study})
     evaluations = Evaluations(s.folder / EVALUATIONS, s.params, stored)
     show = sys.stderr.isatty() if progress is None else progress

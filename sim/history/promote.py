@@ -51,14 +51,13 @@ def _read(folder: Path) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame]:
 
 
 def rule_packages(keys: Sequence[str], model_overrides: Sequence[str]) -> dict[str, str]:
-    """For each key under a chosen rule, that rule's package and option (``governments.CHN.thaw``: ``weighted``)."""
+    """For each key under a chosen rule, the package and option of that rule and of every rule enclosing it
+    (``governments.CHN.thaw``: ``sanctioned_post_hold``, ``governments.CHN.thaw.inner``: ``weighted``)."""
     _, choices = compose_config([*model_overrides, "~calibration"])
     rules = {k.partition("@")[2]: v for k, v in choices.items() if k.startswith("rules/")}
     out = {}
     for key in keys:
-        packages = [p for p in rules if key.startswith(p + ".")]
-        if packages:
-            package = min(packages, key=len)  # the government's top-level rule, wrapping any inner one
+        for package in (p for p in rules if key.startswith(p + ".")):
             out[package] = rules[package]
     return dict(sorted(out.items()))
 
@@ -90,7 +89,7 @@ def promote(study: str, name: str = "historical", results_dir: Path | None = Non
     gens, sims = summary.get("generations"), summary.get("simulations")
     body = {
         "name": name, "study": study, "point": "weighted marginal median", "posterior": posterior_file,
-        "training_skill": round(float(summary.get("training_skill", float("nan"))), 4),
+        "training_skill": None if summary.get("training_skill") is None else round(float(summary["training_skill"]), 4),
         "rules": rule_packages(keys, settings.get("model_overrides", [])),
         "values": {p.key: values[p.name] for p in params},
     }  # fmt: skip

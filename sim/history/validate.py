@@ -95,8 +95,9 @@ def read_settings(cfg: DictConfig, repo: Path = CONFIG_DIR.parent) -> Settings:
             )
         if v.get("intensities", "written") not in INTENSITIES:
             raise _bad(f"variants.{name}.intensities", v.get("intensities"), f"must be one of {', '.join(INTENSITIES)}")
-        variants[name] = Variant(name, tuple(str(o) for o in v.get("overrides") or ()), bool(v.get("fitted", False)),
-                                 v.get("intensities", "written"), bool(v.get("posterior", False)))  # fmt: skip
+        posterior = bool(v.get("posterior", False))  # always fitted: under a split, the fold's posterior, never
+        variants[name] = Variant(name, tuple(str(o) for o in v.get("overrides") or ()),  # the shipped one's test facts
+                                 bool(v.get("fitted", False)) or posterior, v.get("intensities", "written"), posterior)  # fmt: skip
     run_folders = {}
     for name, paths in (data.get("run_folders") or {}).items():
         if name in variants or name in REFERENCE_MODELS:

@@ -65,13 +65,38 @@ def test_a_quick_study_resumes_reproduces_and_reports(tmp_path: Path):
     written = promote("a", "quick", tmp_path, config_dir=tmp_path / "configs", data_dir=tmp_path / "data")
     cal = yaml.safe_load(written[0].read_text())
     assert written[0].read_text().startswith("# @package calibration\n")
-    assert cal["rules"] == {"governments.CHN.thaw": "sanctioned_post_hold", "governments.CHN.retaliation": "graduated",
-                            "governments.USA.retaliation": "graduated"}  # fmt: skip
+    assert cal["rules"] == {"governments.CHN.thaw": "sanctioned_post_hold", "governments.CHN.thaw.inner": "weighted",
+                            "governments.CHN.retaliation": "graduated", "governments.USA.retaliation": "graduated"}  # fmt: skip
     assert set(cal["values"]) == {"governments.CHN.retaliation.trigger", "governments.CHN.thaw.inner.stage_days",
                                   "governments.USA.retaliation.trigger"}  # fmt: skip
-    assert cal["values"]["governments.CHN.retaliation.trigger"] == pytest.approx(ident.loc["chn_trigger", "median"])
+    final = pd.read_csv(folder / "identifiability.csv").set_index("parameter")  # of the resumed study's last generation
+    assert cal["values"]["governments.CHN.retaliation.trigger"] == pytest.approx(final.loc["chn_trigger", "median"])
     shipped = pd.read_csv(written[1])
     assert list(shipped.columns) == ["weight", *cal["values"]] and len(shipped) == 6
+
+
+@pytest.mark.slow
+def test_a_study_interrupted_in_its_first_generation_resumes_to_the_same_result(tmp_path: Path, monkeypatch):
+    from sim.history import abc_records
+
+    common = [*QUICK, "generations=1", f"results_dir={tmp_path}", "workers=1"]
+    real_add = abc_records.Evaluations.add
+
+    def interrupted(self, t, slot, particle):
+        if t == 0 and slot == 3:  # after pyabc's calibration sample, within generation 0
+            raise KeyboardInterrupt
+        real_add(self, t, slot, particle)
+
+    monkeypatch.setattr(abc_records.Evaluations, "add", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_calibration(calibrate_cfg(*common, "study=cut"), progress=False)
+    monkeypatch.setattr(abc_records.Evaluations, "add", real_add)
+    run_calibration(calibrate_cfg(*common, "study=cut"), progress=False)
+    run_calibration(calibrate_cfg(*common, "study=whole"), progress=False)
+    for name in ("posterior.csv", "evaluations.csv"):
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "cut" / name), pd.read_csv(tmp_path / "whole" / name))
+    runs = sqlite3.connect(tmp_path / "cut" / "abc.db").execute("select count(*) from abc_smc").fetchone()[0]
+    assert runs == 1  # one study in the database, not a new one per attempt
 
 
 @pytest.mark.slow

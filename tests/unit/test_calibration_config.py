@@ -25,11 +25,13 @@ from sim.core.errors import SimInputError
 
 CAL = Calibration(
     name="test", point="weighted marginal median", posterior=None, source="configs/calibration/test.yaml",
-    rules={"governments.CHN.retaliation": "graduated", "governments.CHN.thaw": "sanctioned_post_hold"},
+    rules={"governments.CHN.retaliation": "graduated", "governments.CHN.thaw": "sanctioned_post_hold",
+           "governments.CHN.thaw.inner": "weighted"},
     values={"governments.CHN.retaliation.trigger": 0.45, "governments.CHN.thaw.inner.stage_days": 33.0,
             "governments.CHN.sensitivity": 0.2, "scale.rank_step": 1.7},
 )  # fmt: skip
-CHOICES = {"rules/retaliation@governments.CHN.retaliation": "graduated", "rules/thaw@governments.CHN.thaw": "sanctioned_post_hold"}
+CHOICES = {"rules/retaliation@governments.CHN.retaliation": "graduated", "rules/thaw@governments.CHN.thaw": "sanctioned_post_hold",
+           "rules/thaw@governments.CHN.thaw.inner": "weighted"}  # fmt: skip
 
 
 def test_a_value_under_a_rule_is_set_only_while_that_rule_is_chosen():
@@ -38,6 +40,15 @@ def test_a_value_under_a_rule_is_set_only_while_that_rule_is_chosen():
     got = applicable(CAL, CAL.values, other, [])
     assert "governments.CHN.retaliation.trigger" not in got  # fitted for the ladder, not for tit-for-tat
     assert got["governments.CHN.thaw.inner.stage_days"] == 33.0 and got["scale.rank_step"] == 1.7
+    # A wrapped rule counts too: another inner rule gets none of the values fitted for the weighted thaw.
+    inner = {**CHOICES, "rules/thaw@governments.CHN.thaw.inner": "time_decay"}
+    assert "governments.CHN.thaw.inner.stage_days" not in applicable(CAL, CAL.values, inner, [])
+
+
+def test_the_shipped_calibration_lets_any_rule_be_chosen_inside_chinas_post_hold():
+    cfg, choices = compose_config(["rules/thaw@governments.CHN.thaw.inner=time_decay"])
+    bare, _ = compose_config(["~calibration", "rules/thaw@governments.CHN.thaw.inner=time_decay"])
+    assert OmegaConf.to_container(cfg.governments.CHN.thaw) == OmegaConf.to_container(bare.governments.CHN.thaw)
 
 
 @pytest.mark.parametrize(
@@ -79,7 +90,7 @@ def test_another_rule_gets_its_own_defaults_not_values_fitted_for_the_ladder():
     shipped = OmegaConf.to_container(compose_config(["~calibration", "rules/retaliation@governments.CHN.retaliation=tit_for_tat"])[0].governments.CHN.retaliation)
     assert rule == shipped
     cal = read_calibration(cfg)
-    gov_keys = [k for k in cal.values if k.startswith("governments.CHN.") and cal.rule_of(k) is None]
+    gov_keys = [k for k in cal.values if k.startswith("governments.CHN.") and not cal.rules_of(k)]
     assert gov_keys  # the government's own parameters are still calibrated
     for key in gov_keys:
         assert OmegaConf.select(cfg, key) == pytest.approx(cal.values[key])

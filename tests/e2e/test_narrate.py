@@ -60,13 +60,13 @@ def test_china_first_answer_to_the_pelosi_visit(story, historical):
         "2022-08-03 China condemns the United States, answering the US high-level visit to Taiwan "
         "on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug))."
     )
-    # China cuts the four military channels two days later, one line each, in its cutting order.
+    # China cuts the military channels costliest for it to reopen two days later, one line each, in its
+    # cutting order (defence policy talks, less costly, stay open).
     cause = "high-level visit to Taiwan on 2022-08-02 (House Speaker lands in Taipei (meets Tsai 3 Aug))."
     suspensions = [line for line in story if " suspends " in line and "2022-08-02" in line]
     assert suspensions == [
         f"2022-08-04 China suspends {talks} with the United States, answering the US {cause}"
-        for talks in ("maritime safety consultations", "theatre commanders' talks", "senior military talks",
-                      "defence policy coordination talks")
+        for talks in ("maritime safety consultations", "theatre commanders' talks", "senior military talks")
     ]  # fmt: skip
 
 
@@ -94,17 +94,18 @@ def test_every_answer_names_its_immediate_cause_and_its_date(story, ordered):
 
 
 def test_an_answer_to_an_answer_names_the_answer_not_the_trigger(story, capsys, tmp_path, monkeypatch):
-    """China answers the NASAMS sale (scripted) with drills aimed at Taiwan, and Taiwan's protest names
-    the drills, not the sale."""
+    """China refuses the defence ministers' talks the US asks for at Shangri-La (an answer to the scripted
+    request), and the US's calling off of the June 2023 trip names the refusal, not the request."""
     monkeypatch.chdir(tmp_path)
-    code, out, err = cli(capsys, "--from", "2024-10-25", "--to", "2024-10-29")
+    code, out, err = cli(capsys, "--from", "2023-06-02", "--to", "2023-06-18")
     assert code == 0 and err == "" and list(tmp_path.iterdir()) == []
     lines = out.splitlines()
-    assert lines == [x for x in story if "2024-10-25" <= x[:10] <= "2024-10-29"]
-    drills = next(x for x in lines if x.startswith("2024-10-28 China holds military drills aimed at Taiwan"))
-    assert ", answering the US arms sale to Taiwan on 2024-10-25 (" in drills and "NASAMS" in drills
-    protest = next(x for x in lines if x.startswith("2024-10-29 Taiwan condemns China"))
-    assert protest == "2024-10-29 Taiwan condemns China, answering the Chinese military drills aimed at Taiwan on 2024-10-28."
+    assert lines == [x for x in story if "2023-06-02" <= x[:10] <= "2023-06-18"]
+    refusal = next(x for x in lines if x.startswith("2023-06-02 China refuses defence ministers' talks"))
+    assert ", answering the US request for defence ministers' talks on 2023-06-02 (Shangri-La" in refusal
+    (off,) = [x for x in lines if x.startswith("2023-06-18 The United States calls off a planned visit with China")]
+    assert ", answering the Chinese refusal of defence ministers' talks on 2023-06-02, " in off
+    assert "request" not in off.split(", answering ", 1)[1].split(",")[0]
 
 
 def test_the_us_calls_off_the_february_2023_trip_over_the_balloon(story):
@@ -149,10 +150,9 @@ def test_filters_keep_their_lines_and_answers_still_name_causes_left_out(story, 
         assert "answering the US high-level visit to Taiwan on 2022-08-02" in line and line.startswith("2022-08-"), line
     assert any("suspends senior military talks" in x for x in window)
     # In a window holding both, an answer to an answer left out and one kept name theirs alike.
-    late = narrate(ev, start="2024-10-26", end="2024-10-29")
-    assert [x[11:].split(",")[0] for x in late] == ["China condemns the United States",
-                                                    "China holds military drills aimed at Taiwan", "Taiwan condemns China"]  # fmt: skip
-    assert all("on 2024-10-25" in x for x in late[:2]) and late[2].endswith("on 2024-10-28.")
+    late = narrate(ev, start="2023-06-03", end="2023-06-18")  # the refusal (2023-06-02) left out
+    assert [x[11:].split(",")[0] for x in late] == ["The United States calls off a planned visit with China"]
+    assert ", answering the Chinese refusal of defence ministers' talks on 2023-06-02, " in late[0]
     taiwan = narrate(ev, actor="TWN")
     assert len(taiwan) == int(((ev["sender"] == "TWN") | (ev["receiver"] == "TWN")).sum()) > 5
     assert all("Taiwan" in x for x in taiwan)

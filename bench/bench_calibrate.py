@@ -50,6 +50,8 @@ def measure(overrides: list[str], out: Path, keep: Path | None = None) -> dict[s
     out.mkdir(parents=True, exist_ok=True)
     tmp = keep or Path(tempfile.mkdtemp(prefix="calibrate_", dir=out))
     study = "historical" if keep else "bench"
+    if keep and (keep / study).exists():  # it would resume a stored study, and time only its report
+        sys.exit(f"error: {keep / study} holds a study already: remove it or choose another folder")
     try:
         cmd = [sys.executable, "-m", "sim.calibrate", f"study={study}", f"results_dir={tmp}", *overrides]
         timed = run_timed(cmd, sample=True)

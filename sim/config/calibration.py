@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -147,11 +148,21 @@ class Posterior:
 
 
 def read_posterior(cal: Calibration, data_dir: Path = DATA_DIR) -> Posterior:
-    """The calibration's posterior sample (one-line errors name the file, row, field and value)."""
+    """The calibration's posterior sample (one-line errors name the file, row, field and value); read once per
+    process for as long as the file does not change (every job of a sweep draws from it)."""
     if cal.posterior is None:
         raise SimInputError(cal.source, "posterior", None, "this calibration ships no posterior to draw from")
     path = data_dir / cal.posterior
-    where = f"sim/data/{cal.posterior}"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1  # _read_posterior names the problem
+    return _read_posterior(str(path), f"sim/data/{cal.posterior}", cal.posterior, stamp)
+
+
+@lru_cache(maxsize=8)
+def _read_posterior(file: str, where: str, name: str, stamp: int) -> Posterior:
+    path = Path(file)
     try:
         with path.open(newline="") as f:
             reader = csv.DictReader(f)
@@ -173,7 +184,7 @@ def read_posterior(cal: Calibration, data_dir: Path = DATA_DIR) -> Posterior:
                 rows.append(values)
                 weights.append(w)
     except OSError as e:
-        raise SimInputError(where, "posterior", cal.posterior, f"cannot be read ({e.strerror or e})") from None
+        raise SimInputError(where, "posterior", name, f"cannot be read ({e.strerror or e})") from None
     total = sum(weights)
     if not rows or total <= 0:
         raise SimInputError(where, "weight", total, "needs at least one row of positive weight")

@@ -232,14 +232,15 @@ def _with_cause(error: BaseException, text: str) -> BaseException:
 
 
 def _total_runs(job_overrides: Sequence[Sequence[str]], config: DictConfig) -> int | None:
-    """Runs in the launch: each job's ``replicates`` (its override, or the config's)."""
+    """Runs in the launch: each job's ``replicates`` times its ``posterior_draws`` (its overrides, or the config's)."""
+
+    def value(overrides: Sequence[str], key: str, default: int) -> int:
+        given = [o.partition("=")[2] for o in overrides if o.partition("=")[0].lstrip("+") == key]
+        return int(given[-1]) if given else default
+
     try:
-        default = int(config.get("replicates", 1))
-        total = 0
-        for overrides in job_overrides:
-            given = [o.partition("=")[2] for o in overrides if o.partition("=")[0].lstrip("+") == "replicates"]
-            total += int(given[-1]) if given else default
-        return total
+        replicates, draws = int(config.get("replicates", 1)), int(config.get("posterior_draws", 0) or 0)
+        return sum(value(o, "replicates", replicates) * max(1, value(o, "posterior_draws", draws)) for o in job_overrides)
     except (TypeError, ValueError):
         return None
 

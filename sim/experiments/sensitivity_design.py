@@ -14,7 +14,6 @@ point's runs together (the fit scores of :mod:`sim.history.fit_sensitivity`).
 
 from __future__ import annotations
 
-import copy
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.build import build_spec
+from sim.config.calibration import set_values
 from sim.config.compose import CONFIG_DIR
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
@@ -115,20 +115,12 @@ def check_params(base: DictConfig, choices: Mapping[str, str], params: Sequence[
         if current is not None and (isinstance(current, bool) or not isinstance(current, (int, float))):
             raise SimInputError(SOURCE, f"params.{p.name}.key", p.key, "not a numeric value of the model config")
         for end in ("low", "high"):
-            cfg = with_values(base, {p.key: p.value(p.bounds[end == "high"])})
+            cfg = set_values(base, {p.key: p.value(p.bounds[end == "high"])}, SOURCE)
             try:
                 build_spec(cfg, choices)
             except SimInputError as e:
                 field, value = f"params.{p.name}.{end}", getattr(p, end)
                 raise SimInputError(SOURCE, field, value, f"the model refuses it: {e}") from None
-
-
-def with_values(base: DictConfig, values: Mapping[str, float | int]) -> DictConfig:
-    """A copy of ``base`` with the dotted keys of ``values`` set."""
-    cfg = copy.deepcopy(base)
-    for key, v in values.items():
-        OmegaConf.update(cfg, key, v, merge=False)
-    return cfg
 
 
 def sample(params: Sequence[Param], s: Settings) -> np.ndarray:
@@ -186,7 +178,7 @@ def evaluate(
     for x in tqdm(design, desc=f"{s.method} design points", unit="point", file=sys.stderr):
         values = {p.name: p.value(v) for p, v in zip(params, x)}
         try:  # one spec per point: its seeds run the same checked config
-            spec = build_spec(with_values(base, {p.key: values[p.name] for p in params}), choices)
+            spec = build_spec(set_values(base, {p.key: values[p.name] for p in params}, SOURCE), choices)
         except SimInputError as e:
             raise SimInputError(SOURCE, "params", values, f"the model refuses this design point: {e}") from None
         n_days = spec.scenario.n_days

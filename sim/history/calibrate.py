@@ -86,6 +86,8 @@ def run_calibration(cfg: DictConfig, progress: bool | None = None) -> dict[str, 
     quiet_mesa()
     s = study_settings(cfg)
     history, model, evaluations = run_study(s, progress)
+    # summary.json is the set's last file: until it is written again, readers (validate, promote) refuse the folder.
+    (s.folder / "summary.json").unlink(missing_ok=True)
     if history.n_populations == 0:
         raise SimInputError(str(s.folder / "abc.db"), "generations", 0, "no generation completed")
     post = posterior_frame(history, s.params)

@@ -14,7 +14,7 @@ COMMANDS = ["sim", "sim.compare", "sim.calibrate", "sim.sensitivity", "sim.aggre
 BAD = {  # one bad input per command, refused before anything runs
     "sim": ["seed=-1"],
     "sim.compare": ["/nonexistent/folder"],
-    "sim.calibrate": ["trials=abc"],
+    "sim.calibrate": ["population=abc"],
     "sim.sensitivity": ["method=fast"],
     "sim.aggregate": ["/nonexistent/folder"],
     "sim.counterfactual": ["counterfactual_no_pelosi", "--seeds", "0"],

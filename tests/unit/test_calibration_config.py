@@ -161,3 +161,10 @@ def test_a_malformed_calibration_or_posterior_is_one_line(tmp_path: Path):
         read_posterior(cal, tmp_path)
     with pytest.raises(SimInputError, match="cannot be read"):
         read_posterior(Calibration("t", "", {}, {}, "absent.csv", "x"), tmp_path)
+
+
+def test_a_sweeps_progress_total_counts_every_posterior_draw():
+    from sim.experiments.pool_launcher import _total_runs
+
+    cfg = OmegaConf.create({"replicates": 2, "posterior_draws": 0})
+    assert _total_runs([["seed=0"], ["seed=1", "posterior_draws=3"], ["replicates=5", "posterior_draws=2"]], cfg) == 2 + 6 + 10

@@ -139,7 +139,7 @@ def test_sensitivity_builds_one_spec_per_design_point_not_per_seed(monkeypatch):
     assert counter.calls == 2 and len(table) == 2
     assert n_days == build_spec(base, choices).scenario.n_days
     # A point's outcome is the mean over its seeds, each run as run_seeds runs it.
-    point = build_spec(design_module.with_values(base, {params[0].key: 0.2}), choices)
+    point = build_spec(design_module.set_values(base, {params[0].key: 0.2}, "test"), choices)
     expected = np.mean([o["peak_tension"] for o in run_seeds(point, range(3), summary)])
     assert table.loc[0, "peak_tension"] == expected
 

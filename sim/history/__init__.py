@@ -13,7 +13,7 @@ proper scoring rules and ``validation`` applies them to a model's runs,
 ``references`` and ``var_reference`` are the reference models, ``validate``,
 ``validate_report`` and ``validate_figures`` the command. Calibration
 (``python -m sim.calibrate``): ``abc_study`` is the posterior study (ABC-SMC
-with pyabc; its summary statistics are ``calibrate_split``'s skills on a fold's
+with pyabc; its summary statistics are ``fit_skill``'s skills on a fold's
 training facts), ``abc_sampler`` its seeded sampler, ``posterior_report`` the
 posterior's tables, identifiability, figures and report, ``calibrate`` the
 command and ``promote`` the explicit step that makes a study the shipped

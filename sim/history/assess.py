@@ -18,6 +18,7 @@ import pandas as pd
 from sim.history.checks import declare_checks, run_checks
 from sim.history.documented import Documented
 from sim.history.simulated import (
+    EventArrays,
     Observed,
     channel_status,
     measurable,
@@ -43,10 +44,11 @@ def assess(run: Run, doc: Documented) -> dict[str, Any]:
     lag_scores = []
     present: dict[str, bool] = {}  # whether the run can show the measure at all (simulated.measurable)
     lags: dict[str, float | None] = {}
+    arrays = EventArrays.of(ev)  # read once per measure
     for m in doc.measures:
         trig = doc.triggers.get(m.episode)
-        present[m.name] = trig is not None and measurable(ev, trig, m)
-        lags[m.name] = simulated_lag(ev, trig, m) if present[m.name] else None
+        present[m.name] = trig is not None and measurable(arrays, trig, m)
+        lags[m.name] = simulated_lag(arrays, trig, m) if present[m.name] else None
         docd = doc.lags[m.name]
         out[f"lag.{m.name}.sim"], out[f"lag.{m.name}.doc"] = lags[m.name], docd
         if docd is not None and present[m.name]:

@@ -4,7 +4,7 @@
 ``skill.<pattern>`` (one per :data:`sim.history.facts.PATTERNS`): the model's
 skill against the null model, the yardstick of ``python -m sim.validate`` and
 the summary statistics of ``python -m sim.calibrate``
-(:func:`sim.history.calibrate_split.training_skill`, their mean
+(:class:`sim.history.fit_skill.TrainingSkill`, their mean
 :func:`sim.history.validation.mean_skill`). A :class:`FitScorer` holds what every
 design point shares, computed once per study: the documented facts (derived for
 the scenario the design runs), the fold of ``split`` whose training part is
@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import hydra
 import pandas as pd
@@ -35,7 +36,7 @@ from sim.experiments.runner import run_seeds, tables
 from sim.experiments.sensitivity import command
 from sim.experiments.sensitivity_fit import ScoredOutputs
 from sim.history.calibrate import NULL_MODEL, UNCALIBRATED
-from sim.history.calibrate_split import training_skill
+from sim.history.fit_skill import TrainingSkill
 from sim.history.documented import Documented
 from sim.history.facts import PATTERNS, Facts, derive_facts
 from sim.history.observe import Observation, observe
@@ -95,10 +96,14 @@ class FitScorer:
         """One run's (events, steps) read against the facts."""
         return observations([run], self.facts)[0]
 
+    @cached_property
+    def _skill(self) -> TrainingSkill:
+        return TrainingSkill(self.facts, self.train, self.null)
+
     def scores(self, reads: Sequence[Observation]) -> dict[str, float]:
         """Every fit score of one design point's runs: skill vs the null per pattern (NaN if the point and the
         null share no training fact of it, or the null is perfect on it) and their mean (floored, as validation's)."""
-        skills = training_skill(self.facts, self.train, list(reads), list(self.null))
+        skills = self._skill(reads)
         return {"skill.mean": mean_skill(skills), **{f"skill.{p}": float(skills.get(p, math.nan)) for p in PATTERNS}}
 
     def describe(self) -> list[str]:

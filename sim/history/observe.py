@@ -18,19 +18,15 @@ import pandas as pd
 
 from sim.history.facts import Fact, Facts
 from sim.history.simulated import (
+    EventArrays,
     channel_status,
     days_to_open,
-    descendants,
     measurable,
     simulated_lag,
     simulated_spell_length,
-    trigger_row,
 )
 from sim.history.targets import Trigger
 from sim.outputs.io import Run
-
-_COLUMNS = ("id", "date", "step", "sender", "receiver", "kind", "channel", "cause", "scripted")
-
 
 @dataclass(frozen=True)
 class Observation:
@@ -48,38 +44,37 @@ class Observation:
 
 
 class _Triggers:
-    """Each trigger's row in the run and the acts it caused, found once per run."""
+    """Each trigger's row in the run and the unscripted acts it caused, found once per run."""
 
-    def __init__(self, ev: pd.DataFrame) -> None:
+    def __init__(self, ev: EventArrays) -> None:
         self.ev = ev
-        self._found: dict[Trigger, tuple[pd.Series | None, pd.DataFrame]] = {}
+        self._found: dict[Trigger, tuple[int | None, np.ndarray]] = {}
 
-    def __call__(self, trig: Trigger) -> tuple[pd.Series | None, pd.DataFrame]:
+    def __call__(self, trig: Trigger) -> tuple[int | None, np.ndarray]:
         if trig not in self._found:
-            root = trigger_row(self.ev, trig)
-            caused = self.ev.iloc[:0] if root is None else self.ev[self.ev["id"].isin(descendants(self.ev, int(root["id"])))]
-            self._found[trig] = (root, caused[~caused["scripted"]])
+            root = self.ev.trigger(trig)
+            caused = np.zeros(len(self.ev.id), dtype=bool) if root is None else self.ev.caused_by(int(self.ev.id[root]))
+            self._found[trig] = (root, caused & ~self.ev.scripted)
         return self._found[trig]
 
 
-def _response(ev: pd.DataFrame, f: Fact, found: _Triggers) -> float | None:
+def _response(ev: EventArrays, f: Fact, found: _Triggers) -> float | None:
     assert f.trigger is not None
     root, caused = found(f.trigger)
     if root is None:
         return None
-    t0 = int(root["step"])
+    window = ev.in_steps(int(ev.step[root]), f.window)
     if f.kind == "meeting_rejection":
-        asked = ev[(ev["kind"] == "meeting_request") & (ev["receiver"] == f.responder)]
-        if not asked["step"].between(t0, t0 + f.window).any():
+        asked = (ev.kind == "meeting_request") & (ev.receiver == f.responder)
+        if not (asked & window).any():
             return None  # nothing was asked that could be refused
     # A refusal answers the request it refuses (its cause), so any refusal in the window counts;
     # any other act counts if the trigger caused it, directly or through others.
-    acts = ev[~ev["scripted"]] if f.kind == "meeting_rejection" else caused
-    sent = acts[(acts["sender"] == f.responder) & (acts["kind"] == f.kind)]
-    return float(sent["step"].between(t0, t0 + f.window).any())
+    acts = ~ev.scripted if f.kind == "meeting_rejection" else caused
+    return float((acts & (ev.sender == f.responder) & (ev.kind == f.kind) & window).any())
 
 
-def _lag(ev: pd.DataFrame, f: Fact) -> float | None:
+def _lag(ev: EventArrays, f: Fact) -> float | None:
     assert f.trigger is not None and f.measure is not None
     if not measurable(ev, f.trigger, f.measure):
         return None
@@ -87,17 +82,18 @@ def _lag(ev: pd.DataFrame, f: Fact) -> float | None:
     return float(f.window) if lag is None else lag  # no response within the window: censored at its end
 
 
-def _meeting(ev: pd.DataFrame, f: Fact) -> float | None:
-    on_day = ev["date"].between(f.start, f.start + pd.Timedelta(days=f.window))  # its day, month or span
+def _meeting(ev: EventArrays, f: Fact) -> float | None:
+    assert f.start is not None
+    on_day = ev.on_days(f.start, f.window)  # its day, month or span
     if f.kind:  # a planned engagement: held if it took place on its day (each side may call it off)
-        return float((ev["scripted"] & (ev["kind"] == f.kind) & (ev["channel"] == f.channel) & on_day).any())
-    request = ev[(ev["kind"] == "meeting_request") & (ev["channel"] == f.channel) & on_day]
-    if request.empty:
+        return float((ev.scripted & (ev.kind == f.kind) & (ev.channel == f.channel) & on_day).any())
+    request = (ev.kind == "meeting_request") & (ev.channel == f.channel) & on_day
+    if not request.any():
         return None
-    answers = ev[ev["cause"].isin(request["id"]) & (ev["sender"] == f.responder)]
+    answered = ev.kind[np.isin(ev.cause, ev.id[request]) & (ev.sender == f.responder)]
     # Held if the asked side met; a refusal, or a request left unanswered, is a meeting that did not take place.
-    held = answers["kind"].isin(("ministerial_meeting", "leader_summit")) & ~(answers["kind"] == "meeting_rejection").any()
-    return float(held.any())
+    met = (answered == "ministerial_meeting") | (answered == "leader_summit")
+    return float(met.any() and not (answered == "meeting_rejection").any())
 
 
 def _thaw(status: Mapping[str, np.ndarray], dates: pd.DatetimeIndex, f: Fact) -> float | None:
@@ -123,10 +119,7 @@ def _reopenings(status: Mapping[str, np.ndarray], dates: pd.DatetimeIndex, f: Fa
 
 def observe(run: Run, facts: Facts) -> Observation:
     """Every fact's value in one run."""
-    # Only the columns read here, as numpy objects: every filter copies the rows it keeps, and narrow
-    # numpy-backed rows copy several times faster than Arrow-backed strings.
-    ev, st = run.events[list(_COLUMNS)], run.steps
-    ev = ev.astype({c: object for c in ("sender", "receiver", "kind", "channel")})
+    ev, st = EventArrays.of(run.events), run.steps
     dates = pd.DatetimeIndex(st["date"])
     status = channel_status(st)
     values: dict[str, float | None] = {}

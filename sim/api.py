@@ -24,6 +24,7 @@ from sim.core.errors import SimInputError
 from sim.experiments.runner import quiet_mesa
 from sim.outputs.io import write_run
 from sim.outputs.metrics import summarize
+from sim.outputs.provenance import now, provenance
 from sim.outputs.tables import events_frame, steps_frame
 
 
@@ -34,7 +35,8 @@ class RunResult:
     Attributes:
         events: One row per signal (see README, "Outputs").
         steps: One row per simulated day.
-        summary: The outcome metrics (``sim.outputs.metrics.OUTCOMES``) and run identity.
+        summary: The outcome metrics (``sim.outputs.metrics.OUTCOMES``) and run identity (the written
+            ``summary.json`` adds its ``provenance``: :mod:`sim.outputs.provenance`).
         output_dir: Where the run was written, or None if it was kept in memory.
         notices: One-line remarks on the input that are no errors (:func:`override_notice`);
             ``python -m sim`` prints them on stderr.
@@ -81,6 +83,7 @@ def execute(
     Raises:
         SimInputError: on bad input, before anything is written.
     """
+    started = now()
     quiet_mesa()
     if posterior_draws(cfg):
         raise SimInputError("configs/config.yaml", "posterior_draws", cfg.get("posterior_draws"), "a single run is one "
@@ -109,7 +112,7 @@ def execute(
                 write_figures(events, steps, threshold, folder, label)
 
         texts = {"config.yaml": OmegaConf.to_yaml(cfg)} if save_config else None
-        write_run(Path(output_dir), events, steps, summary, draw, texts)
+        write_run(Path(output_dir), events, steps, {**summary, "provenance": provenance(started)}, draw, texts)
     notice = override_notice(model.scenario_spec)
     return RunResult(events, steps, summary, Path(output_dir) if output_dir else None, cfg, (notice,) if notice else ())
 

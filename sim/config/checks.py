@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from pathlib import Path
 
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -19,6 +20,7 @@ from sim.config.build import build_spec
 from sim.config.cli import SOURCE
 from sim.config.compose import CONFIG_DIR, compose_config, sweep_params
 from sim.core.errors import SimInputError
+from sim.core.extras import require
 
 _FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir", "--experimental-rerun"}
 _MISSING = object()
@@ -35,6 +37,31 @@ def override_args(argv: Sequence[str]) -> list[str]:
         elif not tok.startswith("-"):
             out.append(tok)
     return out
+
+
+def user_config_dirs(argv: Sequence[str]) -> list[Path]:
+    """A user's config folders on the command line: Hydra's ``--config-dir DIR`` (``-cd``) and the
+    ``file://`` entries of ``hydra.searchpath=[...]``; their files become options beside the shipped ones."""
+    out, take = [], False
+    for tok in argv:
+        if take:
+            out.append(Path(tok))
+            take = False
+        elif tok in ("-cd", "--config-dir"):
+            take = True
+        elif tok.startswith("--config-dir="):
+            out.append(Path(tok.split("=", 1)[1]))
+        elif tok.lstrip("+").startswith("hydra.searchpath="):
+            entries = tok.split("=", 1)[1].strip().strip("[]")
+            out += [Path(e.strip().strip("'\"")[len("file://"):]) for e in entries.split(",")
+                    if e.strip().strip("'\"").startswith("file://")]  # fmt: skip
+    return [p.expanduser().resolve() for p in out]
+
+
+def _search_override(argv: Sequence[str]) -> list[str]:
+    """The override that lets the checks' own compositions see the user's config folders, if any."""
+    dirs = user_config_dirs(argv)
+    return [f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]"] if dirs else []
 
 
 def _values(ov) -> list[str] | None:
@@ -61,6 +88,7 @@ def check_overrides(argv: Sequence[str]) -> DictConfig | None:
     except HydraException:
         return None  # a syntax error: Hydra's own message is the useful one
     group_choices, keys = [], []
+    dirs = [CONFIG_DIR, *user_config_dirs(argv)]
     for ov in parsed:
         key = ov.key_or_group
         if key.startswith("hydra") or ov.is_delete() or ov.is_add() or ov.is_force_add():
@@ -70,8 +98,8 @@ def check_overrides(argv: Sequence[str]) -> DictConfig | None:
             continue
         if (CONFIG_DIR / key).is_dir():
             for v in values:
-                if not (CONFIG_DIR / key / f"{v}.yaml").is_file():
-                    known = ", ".join(sorted(p.stem for p in (CONFIG_DIR / key).glob("*.yaml")))
+                if not any((d / key / f"{v}.yaml").is_file() for d in dirs):
+                    known = ", ".join(sorted({p.stem for d in dirs for p in (d / key).glob("*.yaml")}))
                     name = f"{key}@{ov.package}" if ov.package else key
                     raise SimInputError(SOURCE, name, v, f"no such option in configs/{key}/ (options: {known})")
             group_choices.append(f"{ov.input_line.split('=', 1)[0]}={values[0]}")
@@ -79,7 +107,7 @@ def check_overrides(argv: Sequence[str]) -> DictConfig | None:
             keys.append((ov, values))
     if not keys:  # nothing to look up: spare a composition (~0.1 s of every command)
         return None
-    cfg, _ = compose_config(group_choices)
+    cfg, _ = compose_config([*_search_override(argv), *group_choices])
     for ov, values in keys:
         if OmegaConf.select(cfg, ov.key_or_group, default=_MISSING) is _MISSING:
             parent, _, leaf = ov.key_or_group.rpartition(".")
@@ -119,11 +147,12 @@ def validate_runs(argv: Sequence[str]) -> None:
     value_lists = _value_lists(args)
     if value_lists is None:
         return
-    base = [f"{k}={vs[0]}" for k, vs in value_lists.items()]
+    search = _search_override(argv)
+    base = [*search, *(f"{k}={vs[0]}" for k, vs in value_lists.items())]
     named = {k: v for k, v in sweep_params(base).items() if k not in value_lists}
     more = _value_lists([f"{k}={v}" for k, v in named.items()])
     value_lists.update(more or {})
-    base = [f"{k}={vs[0]}" for k, vs in value_lists.items()]
+    base = [*search, *(f"{k}={vs[0]}" for k, vs in value_lists.items())]
     cfg, choices = compose_config(base)
     build_spec(cfg, choices)
     for i, (key, values) in enumerate(value_lists.items()):
@@ -131,7 +160,8 @@ def validate_runs(argv: Sequence[str]) -> None:
         copied = None  # one copy per key: each value overwrites the last, the other keys stay at base
         for v in _probes(values)[1:]:
             if group:  # another config file: compose again (~0.1 s)
-                c, ch = compose_config(base[:i] + [f"{key}={v}"] + base[i + 1 :])
+                j = len(search) + i  # the key's place in base, after the search path
+                c, ch = compose_config([*base[:j], f"{key}={v}", *base[j + 1 :]])
             else:  # another value: set it on a copy of the composed config
                 copied = copy.deepcopy(cfg) if copied is None else copied
                 c, ch = copied, choices
@@ -139,10 +169,21 @@ def validate_runs(argv: Sequence[str]) -> None:
             build_spec(c, ch)
 
 
+_CLUSTER_LAUNCHERS = {"joblib": "hydra_plugins.hydra_joblib_launcher",
+                      "submitit_local": "hydra_plugins.hydra_submitit_launcher",
+                      "submitit_slurm": "hydra_plugins.hydra_submitit_launcher",
+                      "slurm": "hydra_plugins.hydra_submitit_launcher"}  # fmt: skip
+"""Launchers of the ``cluster`` extra (the default ``sim_pool`` is the core's), and the plugin each needs."""
+
+
 def check_pool_launcher(args: Sequence[str]) -> None:
-    """With the default launcher (``sim_pool``), ``hydra.launcher.n_jobs`` must be null or a whole number >= 1."""
+    """A launcher of the ``cluster`` extra must be installed; with the default launcher (``sim_pool``),
+    ``hydra.launcher.n_jobs`` must be null or a whole number >= 1."""
     given = dict(a.lstrip("+").split("=", 1) for a in args if "=" in a)
-    if given.get("hydra/launcher", "sim_pool") != "sim_pool" or "hydra.launcher.n_jobs" not in given:
+    launcher = given.get("hydra/launcher", "sim_pool")
+    if launcher in _CLUSTER_LAUNCHERS:
+        require("cluster", f"hydra/launcher={launcher}", (_CLUSTER_LAUNCHERS[launcher],))
+    if launcher != "sim_pool" or "hydra.launcher.n_jobs" not in given:
         return
     value = given["hydra.launcher.n_jobs"]
     if value.strip().lower() in ("null", "none", "~"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pickle
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
@@ -18,8 +17,7 @@ from hydra.initialize import get_gh_backup, restore_gh_from_backup
 from omegaconf import DictConfig, open_dict
 
 from sim.config.calibration import apply_calibration
-
-CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+from sim.core.shipped import CONFIG_DIR
 
 
 def compose_config(overrides: Sequence[str] = ()) -> tuple[DictConfig, dict[str, str]]:

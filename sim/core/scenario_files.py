@@ -29,9 +29,9 @@ from sim.core.scenario import (
     text_field,
 )
 from sim.core.scenario_fields import check_launches, event_date_field
+from sim.core.shipped import SCENARIOS_DIR
 from sim.core.vocabulary import load_vocabulary
 
-SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 # A scenario derived from a base: everything else comes from the base.
 _DERIVED_KEYS = {"name", "description", "base", "remove", "add"}
 # What a removal may name to pick its base event (date and kind are required); note says why.

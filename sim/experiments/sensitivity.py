@@ -41,13 +41,14 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.config.compose import compose_config
 from sim.config.search_space import Param
 from sim.core.errors import SimInputError
+from sim.core.extras import require
+from sim.core.shipped import results_root
 from sim.experiments.runner import quiet_mesa
 from sim.experiments.sensitivity_design import (
     ESCALATION,
     FREEZE,
     INDICES,
     RANK_BY,
-    REPO,
     SOURCE,
     Settings,
     analyse,
@@ -60,8 +61,9 @@ from sim.experiments.sensitivity_design import (
 )  # fmt: skip
 from sim.experiments.sensitivity_figures import figure, mu_sigma_figure
 from sim.experiments.sensitivity_fit import CALIBRATE, ScoredOutputs, read_space
-from sim.outputs.io import atomic_write
+from sim.outputs.io import atomic_write, write_json
 from sim.outputs.metrics import label as metric_label
+from sim.outputs.provenance import now, provenance
 
 UNCALIBRATED = "~calibration"
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (("escalation", ESCALATION), ("freeze", FREEZE))
@@ -192,6 +194,8 @@ def run_sensitivity(cfg: DictConfig, scored: ScoredOutputs | None = None) -> dic
     Raises:
         SimInputError: on bad input, before anything is written.
     """
+    require("calibrate", "python -m sim.sensitivity", ("SALib",))
+    begun = now()
     quiet_mesa()
     s = read_settings(cfg, scored)
     space = str(cfg.get("space", "sensitivity"))
@@ -209,7 +213,7 @@ def run_sensitivity(cfg: DictConfig, scored: ScoredOutputs | None = None) -> dic
     table, n_days, unresolved = evaluate(base, choices, params, design, s, scorer)
     indices = analyse(params, design, table, s)
     seconds = time.perf_counter() - started
-    folder = REPO / str(cfg.results_dir) / str(cfg.study)
+    folder = results_root() / str(cfg.results_dir) / str(cfg.study)
     labels = labels_for(s.outputs, scored)
     groups = (*GROUPS, *(scored.groups if scored is not None else ()))
     about = [*space_text(space, overrides), *(scorer.describe() if scorer is not None else [])]
@@ -226,6 +230,7 @@ def run_sensitivity(cfg: DictConfig, scored: ScoredOutputs | None = None) -> dic
     atomic_write(folder / "indices.csv", lambda p: indices.to_csv(p, index=False))
     for name, fig in figures.items():
         atomic_write(folder / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
+    write_json(folder / "provenance.json", provenance(begun))
     atomic_write(folder / "report.md", lambda p: p.write_text(text, encoding="utf-8"))
     return {"folder": folder, "points": len(table), "runs": len(table) * s.seeds, "seconds": seconds,
             "seconds_per_point": seconds / len(table), "indices": indices,
@@ -249,7 +254,7 @@ def command(cfg: DictConfig, scored: ScoredOutputs | None = None) -> None:
     try:
         result = run_sensitivity(cfg, scored)
     except SimInputError as e:
-        _discard_hydra_dir(Path(HydraConfig.get().runtime.output_dir), REPO / str(cfg.results_dir))
+        _discard_hydra_dir(Path(HydraConfig.get().runtime.output_dir), results_root() / str(cfg.results_dir))
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
     print(f"Sensitivity done ({cfg.method}): {result['points']} design points, {result['runs']} runs "

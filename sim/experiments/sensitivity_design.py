@@ -26,7 +26,6 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.build import build_spec
 from sim.config.calibration import set_values
-from sim.config.compose import CONFIG_DIR
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
@@ -34,7 +33,6 @@ from sim.experiments.runner import run_seeds, summary, tables
 from sim.experiments.sensitivity_fit import PointScorer, ScoredOutputs
 from sim.outputs.metrics import scalar_outcomes
 
-REPO = CONFIG_DIR.parent
 SOURCE = "configs/sensitivity.yaml"
 # The numeric outcomes, and those of the two groups the report names drivers for (sim.outputs.metrics.OUTCOMES).
 ESCALATION = tuple(o.name for o in scalar_outcomes("escalation"))

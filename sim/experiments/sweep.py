@@ -40,6 +40,7 @@ from sim.experiments.runner import (
     summary_record,
 )
 from sim.outputs.io import atomic_write, write_json
+from sim.outputs.provenance import now, provenance
 
 FRAGMENT = "runs.part.parquet"
 JOB_RECORD = "job.json"
@@ -120,6 +121,7 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
         record = json.loads((job_dir / JOB_RECORD).read_text())
         _count(record["n_ok"] + record["n_failed"])
         return JobOutcome(record["n_ok"], record["n_failed"], skipped=True)
+    started = now()
     base = {"job": job, **parameters(overrides)}
     rows: list[dict[str, Any]] = []
     try:
@@ -143,16 +145,17 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
             for r, result in enumerate(_progress(results, show, f"job {job}", len(seeds))):
                 rows.append({**base, **drawn, "replicate": r, "seed": seeds[r], "base_seed": spec.seed, **result})
                 _count(1)
-    write_fragment(job_dir, rows, overrides)
+    write_fragment(job_dir, rows, overrides, started)
     n_failed = sum(r["status"] == "failed" for r in rows)
     return JobOutcome(len(rows) - n_failed, n_failed, skipped=False)
 
 
-def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequence[str]) -> None:
-    """Write the job's rows, then its completion record; each atomically."""
+def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequence[str], started: str) -> None:
+    """Write the job's rows, then its completion record (with its provenance, from ``started``); each atomically."""
     atomic_write(job_dir / FRAGMENT, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
     n_failed = sum(r["status"] == "failed" for r in rows)
-    write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed})
+    write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed,
+                                      "provenance": provenance(started)})  # fmt: skip
 
 
 def _progress(items: Iterable[Any], show: bool, desc: str, total: int) -> Iterable[Any]:

@@ -56,9 +56,9 @@ from sim.config.search_space import Param
 from sim.core.errors import SimInputError
 from sim.experiments.runner import run_seeds, tables
 from sim.history.abc_records import EVALUATIONS, OBSERVED, STATS, Evaluations, distance
-from sim.history.fit_skill import TrainingSkill
 from sim.history.documented import Documented
 from sim.history.facts import PATTERNS, derive_facts
+from sim.history.fit_skill import TrainingSkill
 from sim.history.observe import observe
 from sim.history.splits import Fold, make_split
 from sim.history.validation import SKILL_FLOOR

@@ -29,6 +29,8 @@ from sim.config.compose import CONFIG_DIR, compose_config
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
+from sim.core.extras import exit_unless_installed, require
+from sim.core.shipped import results_root
 from sim.experiments.runner import quiet_mesa
 from sim.history.abc_records import populations, posterior_frame
 from sim.history.abc_study import NULL_MODEL, UNCALIBRATED, StudySettings, run_study
@@ -36,9 +38,9 @@ from sim.history.abc_study import read_settings as read_study_settings
 from sim.history.posterior_report import point, write_outputs
 from sim.history.validation import mean_skill
 from sim.outputs.io import write_json
+from sim.outputs.provenance import now, provenance
 
-__all__ = ["NULL_MODEL", "UNCALIBRATED", "main", "overrides_for", "read_params", "run_calibration"]
-REPO = CONFIG_DIR.parent
+__all__ = ["NULL_MODEL", "UNCALIBRATED", "cli", "main", "overrides_for", "read_params", "run_calibration"]
 
 
 def read_params(cfg: DictConfig) -> list[Param]:
@@ -69,7 +71,7 @@ def study_settings(cfg: DictConfig) -> StudySettings:
     """The checked settings, the study named ``<study>_<fold>`` on a split's training part."""
     params = read_params(cfg)
     check_keys(list(cfg.model_overrides), params)
-    s = read_study_settings(cfg, params, REPO)
+    s = read_study_settings(cfg, params, results_root())
     if s.split == "none":
         return s
     from sim.history.splits import split_tag
@@ -83,6 +85,8 @@ def study_settings(cfg: DictConfig) -> StudySettings:
 
 def run_calibration(cfg: DictConfig, progress: bool | None = None) -> dict[str, Any]:
     """The whole command: check, run (or resume) the study, write its posterior, report and summary."""
+    require("calibrate", "python -m sim.calibrate", ("pyabc",))
+    started = now()
     quiet_mesa()
     s = study_settings(cfg)
     history, model, evaluations = run_study(s, progress)
@@ -117,6 +121,7 @@ def run_calibration(cfg: DictConfig, progress: bool | None = None) -> dict[str, 
         "overrides": overrides_for(best, s.params), "training_skill": training,
         "training_skill_by_pattern": point_skill,
         "verdicts": dict(zip(ident["parameter"], ident["verdict"])),
+        "provenance": provenance(started),  # of this invocation (a resumed study began earlier)
     }  # fmt: skip
     write_json(s.folder / "summary.json", _finite(summary))
     return {**summary, "folder": s.folder}
@@ -156,5 +161,11 @@ def main(cfg: DictConfig) -> None:
         print(f"  make it the default run's calibration: python -m sim.promote {result['study']}")
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """The command: the calibrate extra is checked before Hydra writes its record, then :func:`main`."""
+    exit_unless_installed("calibrate", "python -m sim.calibrate", ("pyabc",))
     main()
+
+
+if __name__ == "__main__":
+    cli()

@@ -32,13 +32,14 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.config.build import build_spec
 from sim.config.compose import CONFIG_DIR, compose_config
 from sim.core.errors import SimInputError
+from sim.core.extras import exit_unless_installed
 from sim.experiments.runner import run_seeds, tables
 from sim.experiments.sensitivity import command
 from sim.experiments.sensitivity_fit import ScoredOutputs
 from sim.history.calibrate import NULL_MODEL, UNCALIBRATED
-from sim.history.fit_skill import TrainingSkill
 from sim.history.documented import Documented
 from sim.history.facts import PATTERNS, Facts, derive_facts
+from sim.history.fit_skill import TrainingSkill
 from sim.history.observe import Observation, observe
 from sim.history.splits import Part, make_split
 from sim.history.validation import SKILL_FLOOR, mean_skill
@@ -163,5 +164,11 @@ def main(cfg: DictConfig) -> None:
     command(cfg, FIT_SCORES)
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """The command: SALib (the calibrate extra) is checked before Hydra writes its record, then :func:`main`."""
+    exit_unless_installed("calibrate", "python -m sim.sensitivity", ("SALib",))
     main()
+
+
+if __name__ == "__main__":
+    cli()

@@ -28,6 +28,7 @@ from sim.history.simulated import (
 from sim.history.targets import Trigger
 from sim.outputs.io import Run
 
+
 @dataclass(frozen=True)
 class Observation:
     """One run's value of every fact.

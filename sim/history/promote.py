@@ -26,10 +26,9 @@ from sim.config.cli import CommandParser, run_command
 from sim.config.compose import CONFIG_DIR, compose_config
 from sim.config.search_space import Param
 from sim.core.errors import SimInputError
+from sim.core.shipped import results_root
 from sim.history.posterior_report import point
 from sim.outputs.io import atomic_write, write_text
-
-REPO = CONFIG_DIR.parent
 
 
 def _read(folder: Path) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame]:
@@ -65,7 +64,7 @@ def rule_packages(keys: Sequence[str], model_overrides: Sequence[str]) -> dict[s
 def promote(study: str, name: str = "historical", results_dir: Path | None = None,
             config_dir: Path = CONFIG_DIR, data_dir: Path = DATA_DIR) -> list[Path]:  # fmt: skip
     """Write the calibration file and the posterior file from a finished study; return their paths."""
-    folder = (results_dir or REPO / "results" / "calibration") / study
+    folder = (results_dir or results_root() / "results" / "calibration") / study
     if not name.replace("_", "").replace("-", "").isalnum():
         raise SimInputError("command line", "--name", name, "must be letters, digits, - and _")
     summary, meta, post = _read(folder)
@@ -112,11 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("study", help="the study's name under --results-dir (e.g. historical)")
     parser.add_argument("--name", default="historical", help="the calibration's name (default: historical, "
                         "the one configs/config.yaml uses)")  # fmt: skip
-    parser.add_argument("--results-dir", default=str(REPO / "results" / "calibration"), help="where studies are")
+    parser.add_argument("--results-dir", default=None, help="where studies are (default: results/calibration)")
 
     def body() -> int:
         args = parser.parse_args(argv)
-        written = promote(args.study, args.name, Path(args.results_dir))
+        written = promote(args.study, args.name, Path(args.results_dir) if args.results_dir else None)
         print(f"Promoted study {args.study} to calibration {args.name}:")
         for path in written:
             print(f"  wrote {path}")

@@ -24,6 +24,8 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config.build import build_spec
 from sim.config.compose import CONFIG_DIR, compose_config, compose_named
 from sim.core.errors import SimInputError
+from sim.core.extras import require
+from sim.core.shipped import results_root
 from sim.experiments.runner import quiet_mesa, run_seeds, tables
 from sim.history.abc_records import read_study_posterior
 from sim.history.assess import assess
@@ -38,6 +40,7 @@ from sim.history.validate_models import fitted_overrides, variant_runs
 from sim.history.validation import common_facts, mean_skill_intervals, pattern_scores, score_model, skill_table
 from sim.history.var_reference import var_reference
 from sim.outputs.io import Run, find_runs, read_run
+from sim.outputs.provenance import now
 
 SOURCE = "configs/validate.yaml"
 REFERENCE_MODELS = ("climatology", "var")
@@ -80,8 +83,10 @@ def _bad(field: str, value: Any, problem: str) -> SimInputError:
     return SimInputError(SOURCE, field, value, problem)
 
 
-def read_settings(cfg: DictConfig, repo: Path = CONFIG_DIR.parent) -> Settings:
-    """Check ``cfg`` (composed ``configs/validate.yaml``); one-line errors name the field and value."""
+def read_settings(cfg: DictConfig, repo: Path | None = None) -> Settings:
+    """Check ``cfg`` (composed ``configs/validate.yaml``); one-line errors name the field and value. Relative
+    folders resolve against ``repo`` (default: :func:`sim.core.shipped.results_root`)."""
+    root = results_root() if repo is None else repo
     data = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(data, dict)
     seeds = data.get("seeds")
@@ -113,6 +118,8 @@ def read_settings(cfg: DictConfig, repo: Path = CONFIG_DIR.parent) -> Settings:
             raise _bad("models", m, f"unknown model (known: {', '.join(known)})")
     if not models:
         raise _bad("models", [], "name at least one model")
+    if "var" in models:
+        require("validate", "the var reference model of python -m sim.validate (or leave it out of models=[...])")
     given = data.get("references")
     default = [m for m in models if m in (*REFERENCE_MODELS, "null_model")]
     references = tuple(str(r) for r in (default if given is None else given))
@@ -134,8 +141,8 @@ def read_settings(cfg: DictConfig, repo: Path = CONFIG_DIR.parent) -> Settings:
         raise _bad("name", name, "must be letters, digits, - and _ (it names the results folder)")
     return Settings(
         name, split, cutoff, tuple(range(seeds)), models, references, variants, tuple(data.get("model_overrides") or ()),
-        data.get("timeline"), str(data.get("study")), repo / str(data.get("calibration_dir")),
-        repo / str(data.get("results_dir")) / name, workers, run_folders,
+        data.get("timeline"), str(data.get("study")), root / str(data.get("calibration_dir")),
+        root / str(data.get("results_dir")) / name, workers, run_folders,
     )  # fmt: skip
 
 
@@ -143,6 +150,7 @@ def run_validation(cfg: DictConfig) -> dict[str, Any]:
     """The whole command: runs, scores, report. Returns the tables and where they were written."""
     from sim.history.validate_report import write_report
 
+    started = now()
     quiet_mesa()
     s = read_settings(cfg)
     doc = Documented(load_timeline(s.timeline) if s.timeline else None)
@@ -206,7 +214,7 @@ def run_validation(cfg: DictConfig) -> dict[str, Any]:
     skills = skills.merge(intervals.assign(pattern="mean"), on=["model", "part", "reference", "pattern"], how="left")
     result = {"settings": s, "facts": facts, "scores": table, "patterns": patterns, "skill": skills, "common": keep,
               "observed": first_fold, "folds": folds,
-              "fits": fits, "fitted": fitted}  # fmt: skip
+              "fits": fits, "fitted": fitted, "started": started}  # fmt: skip
     write_report(result)
     return result
 

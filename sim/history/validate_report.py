@@ -16,6 +16,7 @@ import pandas as pd
 from sim.history.facts import PATTERNS
 from sim.history.validation import LEVEL, SCORE_NAMES, SKILL_FLOOR, coverage
 from sim.outputs.io import staged_folder, write_json, write_text
+from sim.outputs.provenance import provenance
 
 MARKER = "validation.json"
 WORST = 8
@@ -176,6 +177,7 @@ def write_report(result: dict[str, Any]) -> None:
             "split": s.split, "seeds": len(s.seeds), "models": list(s.models), "references": list(s.references),
             "mean_skill": {f"{r.model}|{r.part}|{r.reference}": None if math.isnan(r.skill) else r.skill
                            for r in result["skill"][result["skill"]["pattern"] == "mean"].itertuples(index=False)},
+            "provenance": provenance(result["started"]),
         }  # fmt: skip
         write_json(stage / MARKER, summary)
     import matplotlib.pyplot as plt

@@ -37,6 +37,7 @@ from sim.core.errors import SimInputError
 from sim.experiments import runner
 from sim.outputs import columns
 from sim.outputs.metrics import summarize_arrays
+from sim.outputs.provenance import now
 from sim.teaching.counterfactual_report import changed_events, format_report, summary_table, write_results
 from sim.teaching.counterfactual_results import DIFF_COLUMNS, CounterfactualResult, Runs
 
@@ -212,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    started = now()
     args = _parser().parse_intermixed_args(argv)
     overrides = [a for a in args.items if "=" in a]
     names = [a for a in args.items if "=" not in a]
@@ -223,7 +225,7 @@ def _main(argv: list[str]) -> int:
     cfg, _ = compose_config(overrides)  # cached: the config the runs used, for its `figures` switch
     report = format_report(results, overrides)
     out = Path(args.out) if args.out else RESULTS_DIR / dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-    out = write_results(results, out, report, figures=bool(cfg.get("figures", True)))
+    out = write_results(results, out, report, figures=bool(cfg.get("figures", True)), started=started)
     print(report.rstrip())
     print(f"\nresults: {out.resolve()}")
     return 0

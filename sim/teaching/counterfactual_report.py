@@ -14,8 +14,9 @@ import pandas as pd
 
 from sim.core.errors import SimInputError
 from sim.core.scenario import Scenario, ScriptedEvent
-from sim.outputs.io import staged_folder
+from sim.outputs.io import staged_folder, write_json
 from sim.outputs.metrics import outcome, scalar_outcomes
+from sim.outputs.provenance import now, provenance
 from sim.teaching.counterfactual_results import CounterfactualResult, Runs
 
 SUMMARY_COLUMNS = ("counterfactual", "base", "metric", "description", "base_value", "cf_value", "diff_mean",
@@ -147,7 +148,8 @@ def _file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "counterfactual"
 
 
-def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report: str, figures: bool = True) -> Path:
+def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report: str, figures: bool = True,
+                  started: str | None = None) -> Path:  # fmt: skip
     """Write the tables, the report and the figures into ``out_dir`` all at once.
 
     Everything is written into a staging folder first
@@ -172,5 +174,6 @@ def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report
             (stage / "figures").mkdir()
             for r, name in zip(results, names):
                 counterfactual_figure(r).savefig(stage / "figures" / f"{name}.png", dpi=110)
+        write_json(stage / "provenance.json", provenance(started or now()))
         (stage / "summary.txt").write_text(report, encoding="utf-8")
     return out_dir

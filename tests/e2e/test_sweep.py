@@ -274,7 +274,7 @@ def test_aggregating_many_jobs_shows_a_progress_bar(tmp_path, capsys):
 
     for job in range(25):
         row = {"job": job, "replicate": 0, "seed": job, "base_seed": job, "status": "ok", "error": "", "peak_tension": 0.5}
-        write_fragment(tmp_path / str(job), [row], [f"seed={job}"])
+        write_fragment(tmp_path / str(job), [row], [f"seed={job}"], "2026-01-01T00:00:00+00:00")
     runs, complete, _ = collect(tmp_path, progress=True)
     assert len(runs) == len(complete) == 25
     bar = capsys.readouterr().err.replace("\r", "\n")

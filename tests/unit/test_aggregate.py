@@ -22,7 +22,7 @@ def _job(folder: Path, job: int, seeds: list[int]) -> None:
     spec = build_spec(*compose_config(["scenario=baseline"]))
     rows = [{"job": job, "replicate": r, "seed": s, "base_seed": seeds[0], **rec}
             for r, (s, rec) in enumerate(zip(seeds, run_seeds(spec, seeds, summary_record)))]  # fmt: skip
-    write_fragment(job_dir, rows, overrides)
+    write_fragment(job_dir, rows, overrides, "2026-01-01T00:00:00+00:00")
 
 
 def test_figures_of_an_earlier_aggregation_do_not_outlive_a_new_one_without_figures(tmp_path):

@@ -107,3 +107,18 @@ def test_a_config_cannot_import_arbitrary_code(tmp_path: Path):
         build_rule(node, "governments.CHN.retaliation", "retaliation")
     assert not marker.exists()
     assert all(t.startswith("sim.core.rules.") for family in RULE_TARGETS.values() for t in family)
+
+
+def test_a_users_config_folder_adds_options_the_checks_accept(tmp_path):
+    from sim.config.checks import validate_runs
+
+    (tmp_path / "rules" / "retaliation").mkdir(parents=True)
+    (tmp_path / "rules" / "retaliation" / "mine.yaml").write_text(
+        (CONFIG_DIR / "rules" / "retaliation" / "grim_trigger.yaml").read_text())
+    choice = "rules/retaliation@governments.CHN.retaliation"
+    for where in (["--config-dir", str(tmp_path)], [f"hydra.searchpath=[file://{tmp_path}]"]):
+        validate_runs([*where, f"{choice}=mine", "seed=1"])
+        with pytest.raises(SimInputError, match=r"'nope': no such option .*grim_trigger, mine, none"):
+            validate_runs([*where, f"{choice}=nope"])
+    with pytest.raises(SimInputError, match="no such option"):
+        validate_runs([f"{choice}=mine"])  # without the folder, no such option

@@ -21,6 +21,8 @@ import warnings
 from collections.abc import Sequence
 
 from sim.config.cli import CommandParser, UsageError
+from sim.core.errors import SimInputError
+from sim.core.extras import require
 from sim.teaching.dashboard import SCENARIO_ENV
 
 DEFAULT_HOST = "127.0.0.1"
@@ -65,7 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             raise UsageError(f"--port={args.port} on {args.host}: {problem}")
         if args.scenario is not None:
-            from sim.core.errors import SimInputError
             from sim.teaching.dashboard.model import make_spec
 
             try:
@@ -77,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.scenario is not None:
         os.environ[SCENARIO_ENV] = args.scenario
+    try:
+        require("dashboard", "python -m sim.dashboard", ("solara", "ipyvuetify", "altair"))
+    except SimInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if importlib.util.find_spec("solara_assets") is None:
         # Without it solara fetches the page's scripts from a CDN at every first load.
         print("warning: solara-assets is not installed: the page loads only with internet access "

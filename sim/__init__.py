@@ -1,6 +1,6 @@
 """US-China signaling: an agent-based model of retaliation and thaw.
 
-``from sim import run`` runs one simulation with Hydra overrides and returns
+``from sim import run`` runs one simulation (keywords and Hydra overrides) and returns
 its event log, daily state table and summary (see :func:`sim.api.run`).
 
 The package is laid out by role; each subpackage's docstring says what it
@@ -24,7 +24,7 @@ own code does not use it).
 
 from typing import Any
 
-__all__ = ["RunResult", "run"]
+__all__ = ["RunResult", "run", "run_many"]
 
 
 def __getattr__(name: str) -> Any:

@@ -2,14 +2,16 @@
 
 Example::
 
-    from sim import run
-    r = run(["scenario=baseline", "seed=3"])
+    from sim import run, run_many
+    r = run(scenario="baseline", seed=3)
     r.steps.plot(x="date", y="tension_USA_CHN")
+    table = run_many(seeds=range(100), scenario="baseline")   # one row per run, as a sweep's runs.parquet
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import pickle
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,9 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config.build import build
+from sim.config.build import ModelSpec, build_spec
 from sim.config.calibration import posterior_draws
-from sim.config.compose import compose_config
+from sim.config.overrides import configure, configure_split, split_overrides
 from sim.core.errors import SimInputError
 from sim.experiments.runner import quiet_mesa
 from sim.outputs.io import write_run
@@ -84,11 +86,24 @@ def execute(
         SimInputError: on bad input, before anything is written.
     """
     started = now()
-    quiet_mesa()
+    _refuse_draws(cfg)
+    spec = build_spec(cfg, choices)
+    return _run_spec(spec, spec.seed, output_dir, started, bool(cfg.get("figures", True)),
+                     (lambda: OmegaConf.to_yaml(cfg)) if save_config else None, cfg)  # fmt: skip
+
+
+def _refuse_draws(cfg: DictConfig) -> None:
     if posterior_draws(cfg):
         raise SimInputError("configs/config.yaml", "posterior_draws", cfg.get("posterior_draws"), "a single run is one "
                             "parameter set: draw from the posterior in a sweep (python -m sim -m posterior_draws=N)")  # fmt: skip
-    model, threshold = build(cfg, choices)
+
+
+def _run_spec(spec: ModelSpec, seed: int, output_dir: Path | None, started: str, figures: bool,
+              config_text: Callable[[], str] | None, cfg: DictConfig | None) -> RunResult:  # fmt: skip
+    """Run ``spec`` with ``seed``, summarise it, write the run folder if ``output_dir`` is given."""
+    quiet_mesa()
+    model = spec.model(seed)
+    threshold = spec.crisis_threshold
     model.run()
     events, steps = events_frame(model), steps_frame(model)
     summary = {
@@ -103,7 +118,7 @@ def execute(
     }
     if output_dir is not None:
         draw = None
-        if cfg.get("figures", True):
+        if figures:
             label = f"{model.scenario_spec.name}, seed {model.seed_value}"
 
             def draw(folder: Path) -> None:
@@ -111,26 +126,129 @@ def execute(
 
                 write_figures(events, steps, threshold, folder, label)
 
-        texts = {"config.yaml": OmegaConf.to_yaml(cfg)} if save_config else None
+        texts = {"config.yaml": config_text()} if config_text is not None else None
         write_run(Path(output_dir), events, steps, {**summary, "provenance": provenance(started)}, draw, texts)
     notice = override_notice(model.scenario_spec)
     return RunResult(events, steps, summary, Path(output_dir) if output_dir else None, cfg, (notice,) if notice else ())
 
 
-def run(overrides: Sequence[str] = (), output_dir: str | Path | None = None) -> RunResult:
-    """Run one simulation from Python with Hydra-style overrides.
+@dataclass(frozen=True)
+class _Prepared:
+    """A composed config (plain values but the seed set) and its built spec, shared by runs that differ in seed."""
+
+    cfg: DictConfig
+    choices: dict[str, str]
+    spec: ModelSpec
+
+
+_PREPARED: dict[tuple, _Prepared] = {}
+_PREPARED_MAX = 64
+
+
+def _prepared(composed: list[str], values: list[tuple[str, Any]]) -> _Prepared:
+    """The config and spec of these overrides, built once while no config file and no scenario file changes."""
+    from sim.config.compose import config_stamp
+    from sim.core.scenario_files import load_scenario
+
+    key = (tuple(composed), tuple((k, repr(v)) for k, v in values), config_stamp())
+    hit = _PREPARED.get(key)
+    # A scenario file read again (it changed) is a new object: the spec built from the old one is stale.
+    if hit is not None and load_scenario(str(hit.cfg.scenario)) is hit.spec.scenario:
+        return hit
+    cfg, choices = configure_split(composed, values)
+    _refuse_draws(cfg)
+    prepared = _Prepared(cfg, choices, build_spec(cfg, choices))
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.pop(next(iter(_PREPARED)))
+    _PREPARED[key] = prepared
+    return prepared
+
+
+def run(
+    scenario: str | Sequence[str] | None = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    output_dir: str | Path | None = None,
+    *,
+    rules: Mapping[str, str] | None = None,
+) -> RunResult:
+    """Run one simulation from Python.
 
     Args:
+        scenario: A shipped scenario's name or a scenario file's path (default: the config's,
+            ``historical_2022_2024``). A list here is read as ``overrides`` (the older call form
+            ``run(["scenario=baseline", "seed=3"])``).
+        seed: The run's seed (default: the config's, 0).
         overrides: Hydra overrides, as on the command line
-            (``["scenario=baseline", "governments.CHN.retaliation.trigger=0.5"]``).
-        output_dir: If given, write the run folder there (tables, figures,
-            summary and the composed config as ``config.yaml``).
+            (``["governments.CHN.retaliation.trigger=0.5"]``).
+        output_dir: If given, write the run folder there (tables, figures, summary with its
+            provenance, and the composed config as ``config.yaml``).
+        rules: Rule choices by government and family, e.g. ``{"CHN.retaliation": "tit_for_tat"}``
+            (``rules/retaliation@governments.CHN.retaliation=tit_for_tat``).
 
     Returns:
-        The run's tables and summary.
+        The run's tables and summary, the same as ``python -m sim`` with the same settings writes.
+
+    The config is composed once per set of group choices (scenario, seed and other plain values are
+    set on a copy, :func:`sim.config.overrides.configure`), so a loop over seeds costs the model's time, not Hydra's.
     """
-    cfg, choices = compose_config(overrides)
-    return execute(cfg, Path(output_dir) if output_dir else None, choices, save_config=True)
+    started = now()
+    if isinstance(scenario, (list, tuple)):
+        overrides, scenario = [*scenario, *overrides], None
+    composed, values = split_overrides(_keywords(scenario, seed, rules, overrides))
+    seeds = [v for k, v in values if k == "seed"]
+    prep = _prepared(composed, [(k, v) for k, v in values if k != "seed"])
+    the_seed = prep.spec.seed if not seeds else _checked_seed(seeds[-1])
+    out = Path(output_dir) if output_dir else None
+
+    def config_text() -> str:  # the composed config as this run used it (its seed set)
+        cfg = pickle.loads(pickle.dumps(prep.cfg))
+        cfg.seed = the_seed
+        return OmegaConf.to_yaml(cfg)
+
+    return _run_spec(prep.spec, the_seed, out, started, bool(prep.cfg.get("figures", True)), config_text, None)
+
+
+def _checked_seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SimInputError("configs/config.yaml", "seed", seed, "must be a whole number >= 0")
+    return seed
+
+
+def run_many(
+    seeds: Sequence[int],
+    scenario: str | None = None,
+    overrides: Sequence[str] = (),
+    *,
+    rules: Mapping[str, str] | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Run one simulation per seed (``replicates`` each) on ``workers`` processes (None: every core).
+
+    Returns the per-run outcome table with the rows and columns of the equivalent sweep's
+    ``runs.parquet`` (``python -m sim -m seed=<seeds> [scenario=...] [overrides]``: one job per
+    seed, in the order given), failed runs recorded as such. Nothing is written.
+    """
+    from sim.experiments.batch import run_seed_jobs
+
+    cfg, choices = configure(_keywords(scenario, None, rules, overrides))
+    return run_seed_jobs(cfg, choices, [int(s) for s in seeds], _keywords(scenario, None, rules, overrides),
+                         workers, progress)  # fmt: skip
+
+
+def _keywords(scenario: str | None, seed: int | None, rules: Mapping[str, str] | None,
+              overrides: Sequence[str]) -> list[str]:  # fmt: skip
+    """The keywords as overrides, before the explicit ones (which win, as later overrides do in Hydra)."""
+    out = [] if scenario is None else [f"scenario={scenario}"]
+    for where, option in (rules or {}).items():
+        government, _, family = str(where).partition(".")
+        if not government or family not in ("retaliation", "thaw"):
+            raise SimInputError("run()", "rules", where, "name a government and a family: 'CHN.retaliation' or 'USA.thaw'")
+        out.append(f"rules/{family}@governments.{government}.{family}={option}")
+    if seed is not None:
+        out.append(f"seed={_checked_seed(seed)}")
+    return [*out, *overrides]
 
 
 def format_summary(result: RunResult) -> str:

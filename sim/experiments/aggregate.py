@@ -98,10 +98,10 @@ def collect(folder: Path, progress: bool = True) -> tuple[pd.DataFrame, list[Pat
         except Exception as e:  # a damaged fragment: name it
             raise SimInputError(str(d / FRAGMENT), "parquet", type(e).__name__, f"unreadable job record: {e}") from None
     runs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_ID_COLUMNS)
-    return _ordered(runs), complete, incomplete
+    return order_runs(runs), complete, incomplete
 
 
-def _ordered(runs: pd.DataFrame) -> pd.DataFrame:
+def order_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """Rows sorted by job and replicate; columns: ids, parameters, metrics in declared order."""
     if runs.empty:
         return runs

@@ -42,3 +42,23 @@ def test_command_line_same_seed_same_tables_as_the_api(tmp_path: Path, scenario_
         pd.testing.assert_frame_equal(steps, tables[0][1])
     pd.testing.assert_frame_equal(tables[0][0], api.events, check_dtype=False)
     pd.testing.assert_frame_equal(tables[0][1], api.steps, check_dtype=False)
+
+
+@pytest.mark.slow
+def test_run_many_gives_the_rows_of_the_equivalent_sweep(tmp_path: Path) -> None:
+    from sim import run_many
+
+    out = tmp_path / "sweep"
+    subprocess.run([sys.executable, "-m", "sim", "-m", "seed=3,1,7", "scenario=baseline", "replicates=2", "figures=false",
+                    f"hydra.sweep.dir={out}"], cwd=REPO, check=True, capture_output=True, text=True)  # fmt: skip
+    swept = pd.read_parquet(out / "runs.parquet")
+    batch = run_many(seeds=[3, 1, 7], scenario="baseline", overrides=["replicates=2", "figures=false"], workers=2,
+                     progress=False)  # fmt: skip
+    assert len(batch) == 6
+    pd.testing.assert_frame_equal(batch, swept, check_dtype=False)
+    keyword = run(scenario="baseline", seed=7)
+    command = tmp_path / "one"
+    subprocess.run([sys.executable, "-m", "sim", "scenario=baseline", "seed=7", "figures=false",
+                    f"hydra.run.dir={command}"], cwd=REPO, check=True, capture_output=True)  # fmt: skip
+    pd.testing.assert_frame_equal(pd.read_parquet(command / "events.parquet"), keyword.events)
+    pd.testing.assert_frame_equal(pd.read_parquet(command / "steps.parquet"), keyword.steps)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 import sim
 from sim import run
@@ -32,3 +33,80 @@ def test_run_with_overrides_and_output_dir(tmp_path):
 
 def test_summary_is_json_serialisable(historical):
     assert json.loads(json.dumps(historical.summary)) == historical.summary
+
+
+# -- keywords, and values set without recomposing ----------------------------------------------------
+
+
+def _same_run(a, b) -> None:
+    pd.testing.assert_frame_equal(a.events, b.events)
+    pd.testing.assert_frame_equal(a.steps, b.steps)
+    assert a.summary == b.summary
+
+
+def test_keywords_give_the_run_that_composing_every_override_gives():
+    from sim.api import execute
+    from sim.config.compose import compose_config
+
+    value = "governments.CHN.retaliation.trigger=0.5"
+    fast = run(scenario="baseline", seed=5, overrides=[value], rules={"USA.retaliation": "tit_for_tat"})
+    composed = ["scenario=baseline", "rules/retaliation@governments.USA.retaliation=tit_for_tat", "seed=5", value]
+    _same_run(fast, execute(*reversed_pair(compose_config(composed))))
+    _same_run(fast, run(composed))  # the older call form
+    assert fast.summary["seed"] == 5 and fast.summary["rules"]["USA"]["retaliation"] == "tit_for_tat"
+
+
+def reversed_pair(pair):
+    cfg, choices = pair
+    return cfg, None, choices
+
+
+def test_a_loop_over_seeds_composes_hydra_once(monkeypatch):
+    from sim.config import compose
+
+    calls = []
+    real = compose._compose_cached.__wrapped__
+    compose._compose_cached.cache_clear()
+    monkeypatch.setattr(compose, "_compose_cached",
+                        compose.lru_cache(maxsize=8)(lambda *a: calls.append(a) or real(*a)))  # fmt: skip
+    import sim.api
+
+    sim.api._PREPARED.clear()
+    seeds = [run(scenario="baseline", seed=s).summary["seed"] for s in range(4)]
+    assert seeds == [0, 1, 2, 3] and len(calls) == 1
+
+
+def test_an_edited_scenario_file_is_read_again(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("base: baseline\nname: first\n")
+    assert run(scenario=str(path), seed=1).summary["scenario"] == "first"
+    path.write_text("base: baseline\nname: second  \n")  # another size: a new stamp even within one clock tick
+    assert run(scenario=str(path), seed=1).summary["scenario"] == "second"
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"seed": -1}, r"seed=-1: must be a whole number >= 0"),
+    ({"seed": True}, r"seed=True: must be a whole number >= 0"),
+    ({"rules": {"CHN": "grim_trigger"}}, r"rules='CHN': name a government and a family"),
+    ({"rules": {"CHN.retaliation": "nope"}}, r"no such option|nope"),
+    ({"overrides": ["governments.CHN.retaliation.trigger_typo=1"]}, r"trigger_typo=1: unknown config key"),
+    ({"overrides": ["seed=[1,"]}, r"overrides="),
+])  # fmt: skip
+def test_bad_keywords_and_values_are_one_line_errors(kwargs, match):
+    from sim.core.errors import SimInputError
+
+    with pytest.raises(SimInputError, match=match) as caught:
+        run(**kwargs)
+    assert "\n" not in str(caught.value)
+
+
+def test_run_many_gives_one_row_per_run_and_the_same_rows_on_any_number_of_workers():
+    from sim import run_many
+
+    one = run_many(seeds=[4, 2], scenario="baseline", overrides=["replicates=2"], workers=1, progress=False)
+    assert list(one[["job", "replicate", "base_seed"]].itertuples(index=False, name=None)) == [
+        (0, 0, 4), (0, 1, 4), (1, 0, 2), (1, 1, 2)]  # fmt: skip
+    assert (one["status"] == "ok").all() and set(one["p.scenario"]) == {"baseline"} and "p.replicates" not in one
+    assert one.loc[0, "peak_tension"] != one.loc[1, "peak_tension"] or one.loc[0, "seed"] != one.loc[1, "seed"]
+    single = run(scenario="baseline", seed=int(one.loc[2, "seed"]))
+    assert one.loc[2, "peak_tension"] == pytest.approx(single.summary["peak_tension"])

@@ -21,6 +21,7 @@ from sim.api import execute, format_summary
 from sim.config.calibration import apply_calibration
 from sim.config.checks import validate_runs
 from sim.config.compose import CONFIG_DIR
+from sim.config.help import main_help, print_help, wants_help
 from sim.core.errors import SimInputError
 from sim.experiments.sweep import run_job
 
@@ -64,6 +65,9 @@ def main(cfg: DictConfig) -> None:
 
 def cli() -> None:
     """Check every run's config (before Hydra writes anything), then hand over to Hydra."""
+    if wants_help(sys.argv[1:]):  # the project's help, from the shipped files; Hydra's is --hydra-help
+        print_help(main_help())
+        return
     try:
         validate_runs(sys.argv[1:])
     except SimInputError as e:

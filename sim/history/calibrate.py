@@ -26,6 +26,7 @@ import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import CONFIG_DIR, compose_config
+from sim.config.help import config_help, print_help, wants_help
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
 from sim.core.errors import SimInputError
@@ -163,6 +164,9 @@ def main(cfg: DictConfig) -> None:
 
 def cli() -> None:
     """The command: the calibrate extra is checked before Hydra writes its record, then :func:`main`."""
+    if wants_help(sys.argv[1:]):
+        print_help(config_help("python -m sim.calibrate", "calibrate"))
+        return
     exit_unless_installed("calibrate", "python -m sim.calibrate", ("pyabc",))
     main()
 

@@ -19,6 +19,7 @@ this module is the command, since the fit scores live here, above it.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -31,6 +32,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.build import build_spec
 from sim.config.compose import CONFIG_DIR, compose_config
+from sim.config.help import config_help, print_help, wants_help
 from sim.core.errors import SimInputError
 from sim.core.extras import exit_unless_installed
 from sim.experiments.runner import run_seeds, tables
@@ -166,6 +168,9 @@ def main(cfg: DictConfig) -> None:
 
 def cli() -> None:
     """The command: SALib (the calibrate extra) is checked before Hydra writes its record, then :func:`main`."""
+    if wants_help(sys.argv[1:]):
+        print_help(config_help("python -m sim.sensitivity", "sensitivity"))
+        return
     exit_unless_installed("calibrate", "python -m sim.sensitivity", ("SALib",))
     main()
 

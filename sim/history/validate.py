@@ -265,8 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     if any(a in ("-h", "--help") for a in args):
-        print(USAGE + "\n\nSettings (configs/validate.yaml):\n")
-        print((CONFIG_DIR / "validate.yaml").read_text().split("\n\n", 1)[-1])  # past the header's examples
+        from sim.config.help import print_help
+
+        settings = (CONFIG_DIR / "validate.yaml").read_text().split("\n\n", 1)[-1]  # past the header's examples
+        print_help(f"{USAGE}\n\nSettings (configs/validate.yaml):\n\n{settings}")
         return 0
 
     def body() -> int:

@@ -31,10 +31,13 @@ def _run(module: str, *args: str, cwd) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("module", COMMANDS)
-def test_each_command_answers_help(module):
-    proc = _run(module, "--help", cwd=REPO)
+def test_each_command_answers_help(module, tmp_path):
+    proc = _run(module, "--help", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip()
+    assert proc.stdout.strip() and not any(tmp_path.iterdir())  # nothing written
+    assert "powered by Hydra" not in proc.stdout  # the command's own help, not Hydra's
+    if module in ("sim.calibrate", "sim.sensitivity", "sim.validate"):  # their own options, with defaults
+        assert "seeds:" in proc.stdout and "study:" in proc.stdout or "split:" in proc.stdout
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """Compare simulated runs with the documented 2022-2024 timeline.
 
-``python -m sim.compare <run folders, or folders holding them>`` and :func:`compare_runs`
-report, per episode and overall:
+``python -m sim.compare <run folders, folders holding them, or sweep folders>`` and
+:func:`compare_runs` report, per episode and overall (a sweep keeps no event logs: its runs
+are re-run from their recorded overrides and seeds, :mod:`sim.experiments.rerun`):
 
 * lags from each trigger to China's first response, to each channel
   suspension and to each refused meeting, simulated against documented
@@ -27,6 +28,7 @@ This module re-exports their public names and holds the command.
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
 
 from sim.config.cli import CommandParser, run_command
@@ -48,7 +50,8 @@ __all__ = [
 def main(argv: list[str] | None = None) -> int:
     """``python -m sim.compare FOLDER... [--out FILE.csv] [--timeline FILE.csv]``."""
     parser = CommandParser(prog="python -m sim.compare", description=__doc__.split("\n")[0])
-    parser.add_argument("folders", nargs="+", help="run folders, or folders holding run folders (a sweep folder holds none)")
+    parser.add_argument("folders", nargs="+", help="run folders, folders holding run folders, or sweep folders (whose runs are re-run from "
+                        "their recorded overrides and seeds, each checked against its recorded metrics)")
     parser.add_argument("--out", help="also write the per-run table (.csv or .parquet) and a summary .json beside it")
     parser.add_argument("--timeline", help="a documented timeline CSV (default: the shipped 2022-2024 one)")
     return run_command(lambda: _main(parser.parse_args(argv)))
@@ -56,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     doc = Documented(load_timeline(args.timeline) if args.timeline else None)
-    per_run = compare_runs(find_runs(args.folders), doc)
+    from sim.experiments.rerun import is_sweep_folder, sweep_runs
+
+    # A sweep keeps no event logs: its runs are re-run from their recorded overrides and seeds.
+    sources = [sweep_runs(Path(f)) if is_sweep_folder(Path(f)) else find_runs([f]) for f in args.folders]
+    per_run = compare_runs(itertools.chain.from_iterable(sources), doc)
     print(format_report(per_run, doc))
     if args.out:
         out = Path(args.out)

@@ -215,7 +215,8 @@ def find_runs(paths: Iterable[str | Path]) -> list[Path]:
         inside = sorted({f.parent for f in p.rglob("events.parquet")})
         if not inside and ((p / "runs.parquet").is_file() or any(p.glob("*/runs.part.parquet"))):
             raise SimInputError(str(p), "folder", str(p), "is a sweep folder: a sweep keeps one row of metrics per run (runs.parquet), "
-                                "not the runs' event logs; compare run folders (python -m sim ... hydra.run.dir=DIR)")  # fmt: skip
+                                "not the runs' event logs; python -m sim.compare re-runs a sweep's runs, other commands take run "
+                                "folders (python -m sim ... hydra.run.dir=DIR)")  # fmt: skip
         if not inside:
             raise SimInputError(str(p), "folder", str(p), "holds no run folder (no events.parquet below it)")
         found += inside

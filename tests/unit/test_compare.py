@@ -660,7 +660,7 @@ def test_find_runs(sweep, tmp_path):
     job = tmp_path / "a_sweep" / "0"  # what a sweep writes: per-job rows of metrics, no event logs
     job.mkdir(parents=True)
     (job / "runs.part.parquet").write_bytes(b"")
-    with pytest.raises(SimInputError, match="is a sweep folder: a sweep keeps one row of metrics per run .* compare run folders"):
+    with pytest.raises(SimInputError, match="is a sweep folder: a sweep keeps one row of metrics per run .* sim.compare re-runs a sweep.s runs"):
         find_runs([tmp_path / "a_sweep"])
 
 

@@ -1,0 +1,72 @@
+"""A sweep's runs again, with their tables: each job re-run from its recorded overrides and seeds.
+
+A sweep keeps one row of outcome metrics per run (``runs.parquet``), not the
+runs' event logs, which would make a sweep of thousands of runs gigabytes. Runs
+are deterministic (a run's tables follow from its config and seed), so the
+tables of any run of a sweep are had again by building its job's config from the
+overrides in ``job.json`` and running the row's seed. Each re-run is checked
+against its recorded row: a run whose metrics differ was made by other code,
+configs or scenario files, and the sweep is refused as stale rather than compared
+on tables it never had. Used by ``python -m sim.compare SWEEP_FOLDER``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from sim.config.build import build_spec
+from sim.config.overrides import configure
+from sim.core.errors import SimInputError
+from sim.experiments.aggregate import job_folders
+from sim.experiments.runner import flatten, quiet_mesa, summary
+from sim.experiments.sweep import FRAGMENT, JOB_RECORD
+from sim.outputs.io import Run
+from sim.outputs.tables import events_frame, steps_frame
+
+CHECKED = ("n_signals", "peak_tension", "channel_suspensions", "channel_days_suspended", "days_above_crisis")
+"""The recorded metrics every re-run must reproduce exactly."""
+
+
+def is_sweep_folder(path: Path) -> bool:
+    """A folder a sweep wrote: it holds job folders with records (and usually ``runs.parquet``)."""
+    return path.is_dir() and not (path / "events.parquet").is_file() and (
+        (path / "runs.parquet").is_file() or any(path.glob(f"*/{FRAGMENT}")))  # fmt: skip
+
+
+def sweep_runs(folder: Path) -> Iterator[Run]:
+    """Every successful run of the sweep in ``folder``, in job and replicate order, re-run with its tables."""
+    quiet_mesa()
+    complete, incomplete = job_folders(folder)
+    if not complete:
+        raise SimInputError(str(folder), "folder", str(folder), "holds no complete sweep job")
+    for job_dir in complete:
+        overrides = json.loads((job_dir / JOB_RECORD).read_text())["overrides"]
+        rows = pd.read_parquet(job_dir / FRAGMENT)
+        if "draw" in rows.columns:
+            raise SimInputError(str(job_dir / JOB_RECORD), "overrides", overrides, "a sweep with posterior_draws "
+                                "cannot be re-run for comparison yet: compare run folders instead")  # fmt: skip
+        spec = build_spec(*configure([o for o in overrides if not o.lstrip("+~").startswith("hydra")]))
+        for row in rows[rows["status"] == "ok"].itertuples(index=False):
+            row = row._asdict()
+            model = spec.model(int(row["seed"]))
+            model.run()
+            again = flatten(summary(model, spec))
+            for key in CHECKED:
+                recorded, now = row.get(key), again.get(key)
+                if recorded is not None and not _same(recorded, now):
+                    raise SimInputError(str(job_dir / FRAGMENT), key, recorded, f"re-running seed {row['seed']} gives "
+                                        f"{now}: the sweep was made by other code, configs or scenario files (stale); "
+                                        "run it again")  # fmt: skip
+            yield Run(events_frame(model), steps_frame(model), f"{folder.name}/{job_dir.name}/{row['replicate']}")
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and (math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-12)
+                                                    or (math.isnan(float(a)) and math.isnan(float(b))))  # fmt: skip
+    return a == b

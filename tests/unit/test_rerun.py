@@ -1,0 +1,61 @@
+"""A sweep's runs re-run from their records (sim.experiments.rerun): the same tables, or refused as stale."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import run
+from sim.config.compose import compose_config
+from sim.core.errors import SimInputError
+from sim.experiments.rerun import is_sweep_folder, sweep_runs
+from sim.experiments.sweep import FRAGMENT, run_job
+from sim.history.compare import compare_runs
+
+from ..conftest import REPO
+
+
+def _sweep(folder: Path) -> Path:
+    """Two jobs as a sweep writes them: the historical replay with seed 1 (two replicates) and baseline seed 2."""
+    for job, overrides in enumerate((["seed=1", "replicates=2", "figures=false"], ["scenario=baseline", "seed=2"])):
+        (folder / str(job) / ".hydra").mkdir(parents=True)
+        run_job(*compose_config(overrides), job, overrides, folder / str(job))
+    return folder
+
+
+def test_a_sweeps_runs_come_back_with_the_tables_each_had(tmp_path: Path):
+    folder = _sweep(tmp_path / "sweep")
+    assert is_sweep_folder(folder) and not is_sweep_folder(tmp_path)
+    runs = list(sweep_runs(folder))
+    assert [r.label for r in runs] == ["sweep/0/0", "sweep/0/1", "sweep/1/0"]
+    rows = pd.read_parquet(folder / "0" / FRAGMENT)
+    again = run(seed=int(rows.loc[1, "seed"]))
+    pd.testing.assert_frame_equal(runs[1].events, again.events)
+    pd.testing.assert_frame_equal(runs[1].steps, again.steps)
+    baseline = run(scenario="baseline", seed=2)
+    pd.testing.assert_frame_equal(runs[2].events, baseline.events)
+    per_run = compare_runs(runs)
+    assert per_run["run"].tolist() == ["sweep/0/0", "sweep/0/1", "sweep/1/0"]
+
+
+def test_a_sweep_whose_records_no_longer_reproduce_is_refused_as_stale(tmp_path: Path):
+    folder = _sweep(tmp_path / "sweep")
+    rows = pd.read_parquet(folder / "1" / FRAGMENT)
+    rows.loc[0, "n_signals"] += 1  # as if another version of the model had made it
+    rows.to_parquet(folder / "1" / FRAGMENT, index=False)
+    with pytest.raises(SimInputError, match=r"runs.part.parquet: n_signals=.*the sweep was made by other code.*stale"):
+        list(sweep_runs(folder))
+
+
+@pytest.mark.slow
+def test_compare_on_the_command_line_takes_a_sweep_folder(tmp_path: Path):
+    folder = _sweep(tmp_path / "sweep")
+    proc = subprocess.run([sys.executable, "-m", "sim.compare", str(folder), "--out", str(tmp_path / "c.csv")],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "over 3 runs" in proc.stdout.splitlines()[0]
+    assert pd.read_csv(tmp_path / "c.csv")["run"].tolist() == ["sweep/0/0", "sweep/0/1", "sweep/1/0"]

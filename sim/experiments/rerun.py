@@ -70,3 +70,33 @@ def _same(a, b) -> bool:
         return a is not None and b is not None and (math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-12)
                                                     or (math.isnan(float(a)) and math.isnan(float(b))))  # fmt: skip
     return a == b
+
+
+def is_counterfactual_folder(path: Path) -> bool:
+    """A folder ``python -m sim.counterfactual`` wrote, with the record of its runs."""
+    return path.is_dir() and (path / COUNTERFACTUAL_RECORD).is_file()
+
+
+COUNTERFACTUAL_RECORD = "counterfactual.json"
+
+
+def counterfactual_runs(folder: Path) -> Iterator[Run]:
+    """The base's and each counterfactual's runs of a counterfactual folder, re-run with their tables."""
+    quiet_mesa()
+    source = str(folder / COUNTERFACTUAL_RECORD)
+    record = json.loads((folder / COUNTERFACTUAL_RECORD).read_text())
+    if record.get("posterior_draws"):
+        raise SimInputError(source, "posterior_draws", record["posterior_draws"], "runs with posterior draws cannot "
+                            "be re-run for comparison yet: compare run folders instead")  # fmt: skip
+    cfg, choices = configure(list(record["overrides"]))
+    for ref in [record["base"], *record["counterfactuals"]]:
+        cfg.scenario = str(ref)
+        spec = build_spec(cfg, choices)
+        for i, seed in enumerate(record["seeds"]):
+            model = spec.model(int(seed))
+            model.run()
+            recorded, now = record["n_signals"][ref][i], flatten(summary(model, spec))["n_signals"]
+            if recorded != now:
+                raise SimInputError(source, "n_signals", recorded, f"re-running {ref} with seed {seed} gives {now}: "
+                                    "the folder was made by other code, configs or scenario files (stale)")  # fmt: skip
+            yield Run(events_frame(model), steps_frame(model), f"{folder.name}/{Path(str(ref)).stem}/{seed}")

@@ -59,10 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     doc = Documented(load_timeline(args.timeline) if args.timeline else None)
-    from sim.experiments.rerun import is_sweep_folder, sweep_runs
+    from sim.experiments.rerun import counterfactual_runs, is_counterfactual_folder, is_sweep_folder, sweep_runs
 
-    # A sweep keeps no event logs: its runs are re-run from their recorded overrides and seeds.
-    sources = [sweep_runs(Path(f)) if is_sweep_folder(Path(f)) else find_runs([f]) for f in args.folders]
+    # Sweeps and counterfactual folders keep no event logs: their runs are re-run from their records.
+    sources = [sweep_runs(Path(f)) if is_sweep_folder(Path(f)) else counterfactual_runs(Path(f))
+               if is_counterfactual_folder(Path(f)) else find_runs([f]) for f in args.folders]  # fmt: skip
     per_run = compare_runs(itertools.chain.from_iterable(sources), doc)
     print(format_report(per_run, doc))
     if args.out:

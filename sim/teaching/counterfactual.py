@@ -225,7 +225,12 @@ def _main(argv: list[str]) -> int:
     cfg, _ = compose_config(overrides)  # cached: the config the runs used, for its `figures` switch
     report = format_report(results, overrides)
     out = Path(args.out) if args.out else RESULTS_DIR / dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-    out = write_results(results, out, report, figures=bool(cfg.get("figures", True)), started=started)
+    # What the folder's runs were, so python -m sim.compare can re-run them (sim.experiments.rerun).
+    record = {"base": args.base, "counterfactuals": names, "seeds": list(results[0].base_runs.seeds),
+              "overrides": overrides, "window_days": window, "posterior_draws": int(cfg.get("posterior_draws", 0) or 0),
+              "n_signals": {args.base: [s["n_signals"] for s in results[0].base_runs.summaries],
+                            **{n: [s["n_signals"] for s in r.cf_runs.summaries] for n, r in zip(names, results)}}}  # fmt: skip
+    out = write_results(results, out, report, figures=bool(cfg.get("figures", True)), started=started, record=record)
     print(report.rstrip())
     print(f"\nresults: {out.resolve()}")
     return 0

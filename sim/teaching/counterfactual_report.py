@@ -149,7 +149,7 @@ def _file_name(name: str) -> str:
 
 
 def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report: str, figures: bool = True,
-                  started: str | None = None) -> Path:  # fmt: skip
+                  started: str | None = None, record: dict | None = None) -> Path:  # fmt: skip
     """Write the tables, the report and the figures into ``out_dir`` all at once.
 
     Everything is written into a staging folder first
@@ -175,5 +175,7 @@ def write_results(results: Sequence[CounterfactualResult], out_dir: Path, report
             for r, name in zip(results, names):
                 counterfactual_figure(r).savefig(stage / "figures" / f"{name}.png", dpi=110)
         write_json(stage / "provenance.json", provenance(started or now()))
+        if record is not None:  # the runs' scenarios, seeds and overrides (python -m sim.compare re-runs them)
+            write_json(stage / "counterfactual.json", record)
         (stage / "summary.txt").write_text(report, encoding="utf-8")
     return out_dir

@@ -59,3 +59,22 @@ def test_compare_on_the_command_line_takes_a_sweep_folder(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     assert "over 3 runs" in proc.stdout.splitlines()[0]
     assert pd.read_csv(tmp_path / "c.csv")["run"].tolist() == ["sweep/0/0", "sweep/0/1", "sweep/1/0"]
+
+
+@pytest.mark.slow
+def test_compare_takes_a_counterfactual_folder_and_re_runs_its_base_and_counterfactual(tmp_path: Path):
+    out = tmp_path / "cf"
+    made = subprocess.run([sys.executable, "-m", "sim.counterfactual", "counterfactual_no_pelosi", "--seeds", "2",
+                           "--out", str(out), "figures=false"], cwd=REPO, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    from sim.experiments.rerun import counterfactual_runs, is_counterfactual_folder
+
+    assert is_counterfactual_folder(out)
+    runs = list(counterfactual_runs(out))
+    assert [r.label for r in runs] == ["cf/historical_2022_2024/0", "cf/historical_2022_2024/1",
+                                       "cf/counterfactual_no_pelosi/0", "cf/counterfactual_no_pelosi/1"]  # fmt: skip
+    pd.testing.assert_frame_equal(runs[3].events, run(scenario="counterfactual_no_pelosi", seed=1).events)
+    proc = subprocess.run([sys.executable, "-m", "sim.compare", str(out)], cwd=REPO, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "over 4 runs" in proc.stdout.splitlines()[0]

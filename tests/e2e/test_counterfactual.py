@@ -358,7 +358,8 @@ def test_command_writes_tables_summary_and_figure(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "added:   2024-01-05 USA->TWN arms_sale" in proc.stdout and f"results: {out}" in proc.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["differences.parquet", "figures", "summary.csv", "summary.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["counterfactual.json", "differences.parquet", "figures",
+                                                     "provenance.json", "summary.csv", "summary.txt"]  # fmt: skip
     png = out / "figures" / "counterfactual_arms_sale_in_thaw.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
     d = pd.read_parquet(out / "differences.parquet")

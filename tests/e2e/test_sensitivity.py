@@ -38,7 +38,7 @@ def test_morris_writes_study_and_reproduces(tmp_path: Path):
     folder = tmp_path / "a"
     assert result["folder"] == folder
     assert {p.name for p in folder.iterdir()} == {"design.csv", "indices.csv", "report.md", "sensitivity.png",
-                                                  "morris_mu_sigma.png"}  # fmt: skip
+                                                  "morris_mu_sigma.png", "provenance.json"}  # fmt: skip
     design = pd.read_csv(folder / "design.csv")
     assert len(design) == (3 + 1) * 4
     assert list(design.columns) == ["point", INFLUENTIAL, IGNORED, "chn_trigger", *OUTPUTS]

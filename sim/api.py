@@ -11,11 +11,13 @@ Example::
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
@@ -48,8 +50,13 @@ class RunResult:
     steps: pd.DataFrame
     summary: dict[str, Any]
     output_dir: Path | None = None
-    config: DictConfig | None = field(default=None, repr=False)
+    config_factory: Callable[[], DictConfig] | None = field(default=None, repr=False)
     notices: tuple[str, ...] = ()
+
+    @property
+    def config(self) -> DictConfig | None:
+        """The composed config the run used (made on request: a copy costs more than a fast run's overhead)."""
+        return None if self.config_factory is None else self.config_factory()
 
 
 _LISTED = 10
@@ -89,7 +96,7 @@ def execute(
     _refuse_draws(cfg)
     spec = build_spec(cfg, choices)
     return _run_spec(spec, spec.seed, output_dir, started, bool(cfg.get("figures", True)),
-                     (lambda: OmegaConf.to_yaml(cfg)) if save_config else None, cfg)  # fmt: skip
+                     (lambda: OmegaConf.to_yaml(cfg)) if save_config else None, lambda: cfg)  # fmt: skip
 
 
 def _refuse_draws(cfg: DictConfig) -> None:
@@ -99,7 +106,7 @@ def _refuse_draws(cfg: DictConfig) -> None:
 
 
 def _run_spec(spec: ModelSpec, seed: int, output_dir: Path | None, started: str, figures: bool,
-              config_text: Callable[[], str] | None, cfg: DictConfig | None) -> RunResult:  # fmt: skip
+              config_text: Callable[[], str] | None, config: Callable[[], DictConfig] | None) -> RunResult:  # fmt: skip
     """Run ``spec`` with ``seed``, summarise it, write the run folder if ``output_dir`` is given."""
     quiet_mesa()
     model = spec.model(seed)
@@ -129,7 +136,7 @@ def _run_spec(spec: ModelSpec, seed: int, output_dir: Path | None, started: str,
         texts = {"config.yaml": config_text()} if config_text is not None else None
         write_run(Path(output_dir), events, steps, {**summary, "provenance": provenance(started)}, draw, texts)
     notice = override_notice(model.scenario_spec)
-    return RunResult(events, steps, summary, Path(output_dir) if output_dir else None, cfg, (notice,) if notice else ())
+    return RunResult(events, steps, summary, Path(output_dir) if output_dir else None, config, (notice,) if notice else ())
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,7 @@ def _prepared(composed: list[str], values: list[tuple[str, Any]]) -> _Prepared:
     from sim.config.compose import config_stamp
     from sim.core.scenario_files import load_scenario
 
-    key = (tuple(composed), tuple((k, repr(v)) for k, v in values), config_stamp())
+    key = (tuple(composed), tuple((k, repr(v)) for k, v in values), config_stamp(composed))
     hit = _PREPARED.get(key)
     # A scenario file read again (it changed) is a new object: the spec built from the old one is stale.
     if hit is not None and load_scenario(str(hit.cfg.scenario)) is hit.spec.scenario:
@@ -193,7 +200,11 @@ def run(
     set on a copy, :func:`sim.config.overrides.configure`), so a loop over seeds costs the model's time, not Hydra's.
     """
     started = now()
-    if isinstance(scenario, (list, tuple)):
+    if isinstance(overrides, str):
+        raise SimInputError("run()", "overrides", overrides, "a list of overrides: overrides=['key=value', ...]")
+    if isinstance(scenario, (list, tuple)):  # the older form run(overrides, output_dir)
+        if isinstance(seed, (str, Path)) and output_dir is None:
+            output_dir, seed = seed, None
         overrides, scenario = [*scenario, *overrides], None
     composed, values = split_overrides(_keywords(scenario, seed, rules, overrides))
     seeds = [v for k, v in values if k == "seed"]
@@ -201,12 +212,13 @@ def run(
     the_seed = prep.spec.seed if not seeds else _checked_seed(seeds[-1])
     out = Path(output_dir) if output_dir else None
 
-    def config_text() -> str:  # the composed config as this run used it (its seed set)
+    def config() -> DictConfig:  # the composed config as this run used it (its seed set)
         cfg = pickle.loads(pickle.dumps(prep.cfg))
         cfg.seed = the_seed
-        return OmegaConf.to_yaml(cfg)
+        return cfg
 
-    return _run_spec(prep.spec, the_seed, out, started, bool(prep.cfg.get("figures", True)), config_text, None)
+    return _run_spec(prep.spec, the_seed, out, started, bool(prep.cfg.get("figures", True)),
+                     lambda: OmegaConf.to_yaml(config()), config)  # fmt: skip
 
 
 def _checked_seed(seed: Any) -> int:
@@ -232,15 +244,32 @@ def run_many(
     """
     from sim.experiments.batch import run_seed_jobs
 
+    if isinstance(overrides, str):
+        raise SimInputError("run_many()", "overrides", overrides, "a list of overrides: overrides=['key=value', ...]")
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise SimInputError("run_many()", "seeds", seeds, "a list or range of whole numbers >= 0")
+    seeds = list(seeds)
+    bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0]
+    if bad:
+        raise SimInputError("run_many()", "seeds", bad[:3], "seeds are whole numbers >= 0")
     cfg, choices = configure(_keywords(scenario, None, rules, overrides))
     return run_seed_jobs(cfg, choices, [int(s) for s in seeds], _keywords(scenario, None, rules, overrides),
                          workers, progress)  # fmt: skip
 
 
+def _quoted(value: Any) -> str:
+    """``value`` as Hydra's override grammar reads it back: as it is if plain (a name, a simple path, as a
+    sweep's ``p.`` column shows it), else quoted (a path may hold spaces, commas, quotes)."""
+    text = str(value)
+    if re.fullmatch(r"[\w./~-]+", text):
+        return text
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def _keywords(scenario: str | None, seed: int | None, rules: Mapping[str, str] | None,
               overrides: Sequence[str]) -> list[str]:  # fmt: skip
     """The keywords as overrides, before the explicit ones (which win, as later overrides do in Hydra)."""
-    out = [] if scenario is None else [f"scenario={scenario}"]
+    out = [] if scenario is None else [f"scenario={_quoted(scenario)}"]
     for where, option in (rules or {}).items():
         government, _, family = str(where).partition(".")
         if not government or family not in ("retaliation", "thaw"):

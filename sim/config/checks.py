@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from pathlib import Path
 
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -18,7 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.config.build import build_spec
 from sim.config.cli import SOURCE
-from sim.config.compose import CONFIG_DIR, compose_config, sweep_params
+from sim.config.compose import CONFIG_DIR, compose_config, sweep_params, user_config_dirs
 from sim.core.errors import SimInputError
 from sim.core.extras import require
 
@@ -37,25 +36,6 @@ def override_args(argv: Sequence[str]) -> list[str]:
         elif not tok.startswith("-"):
             out.append(tok)
     return out
-
-
-def user_config_dirs(argv: Sequence[str]) -> list[Path]:
-    """A user's config folders on the command line: Hydra's ``--config-dir DIR`` (``-cd``) and the
-    ``file://`` entries of ``hydra.searchpath=[...]``; their files become options beside the shipped ones."""
-    out, take = [], False
-    for tok in argv:
-        if take:
-            out.append(Path(tok))
-            take = False
-        elif tok in ("-cd", "--config-dir"):
-            take = True
-        elif tok.startswith("--config-dir="):
-            out.append(Path(tok.split("=", 1)[1]))
-        elif tok.lstrip("+").startswith("hydra.searchpath="):
-            entries = tok.split("=", 1)[1].strip().strip("[]")
-            out += [Path(e.strip().strip("'\"")[len("file://"):]) for e in entries.split(",")
-                    if e.strip().strip("'\"").startswith("file://")]  # fmt: skip
-    return [p.expanduser().resolve() for p in out]
 
 
 def _search_override(argv: Sequence[str]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
@@ -28,18 +29,40 @@ def compose_config(overrides: Sequence[str] = ()) -> tuple[DictConfig, dict[str,
     cached per override list for as long as no config file changes; each call returns a fresh copy (unpickled
     from the cache: ~3 ms, where a deep copy of an OmegaConf tree takes ~40 ms).
     """
-    frozen, choices, _ = _compose_cached(tuple(overrides), config_stamp())
+    frozen, choices, _ = _compose_cached(tuple(overrides), config_stamp(overrides))
     return pickle.loads(frozen), dict(choices)
 
 
 def sweep_params(overrides: Sequence[str] = ()) -> dict[str, str]:
     """The sweep a config asks for itself (``hydra.sweeper.params``, e.g. from ``+sweep=...``)."""
-    return dict(_compose_cached(tuple(overrides), config_stamp())[2])
+    return dict(_compose_cached(tuple(overrides), config_stamp(overrides))[2])
 
 
-def config_stamp() -> int:
-    """The newest modification time of any config file: part of every cache key built on a composed config."""
-    return max((p.stat().st_mtime_ns for p in CONFIG_DIR.rglob("*.yaml")), default=0)
+def config_stamp(overrides: Sequence[str] = ()) -> int:
+    """The newest modification time of any config file (the shipped ones and those of a user's config folders
+    the overrides name): part of every cache key built on a composed config."""
+    folders = [CONFIG_DIR, *user_config_dirs(overrides)]
+    return max((p.stat().st_mtime_ns for d in folders for p in d.rglob("*.yaml")), default=0)
+
+
+def user_config_dirs(argv: Sequence[str]) -> list[Path]:
+    """A user's config folders on the command line: Hydra's ``--config-dir DIR`` (``-cd``) and the
+    ``file://`` entries of ``hydra.searchpath=[...]``; their files become options beside the shipped ones."""
+    out, take = [], False
+    for tok in argv:
+        if take:
+            out.append(Path(tok))
+            take = False
+        elif tok in ("-cd", "--config-dir"):
+            take = True
+        elif tok.startswith("--config-dir="):
+            out.append(Path(tok.split("=", 1)[1]))
+        elif tok.lstrip("+").startswith("hydra.searchpath="):
+            entries = tok.split("=", 1)[1].strip().strip("[]")
+            out += [Path(e.strip().strip("'\"")[len("file://"):]) for e in entries.split(",")
+                    if e.strip().strip("'\"").startswith("file://")]  # fmt: skip
+    return [p.expanduser().resolve() for p in out]
+
 
 
 def compose_named(config_name: str, overrides: Sequence[str] = ()) -> DictConfig:

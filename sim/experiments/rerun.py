@@ -44,9 +44,16 @@ def sweep_runs(folder: Path) -> Iterator[Run]:
     complete, incomplete = job_folders(folder)
     if not complete:
         raise SimInputError(str(folder), "folder", str(folder), "holds no complete sweep job")
+    if incomplete:  # comparing the rest would silently compare fewer runs than the sweep has
+        raise SimInputError(str(folder), "jobs", [d.name for d in incomplete][:5], f"{len(incomplete)} job(s) are "
+                            "incomplete or unreadable: re-run the sweep into this folder to finish them")  # fmt: skip
     for job_dir in complete:
-        overrides = json.loads((job_dir / JOB_RECORD).read_text())["overrides"]
-        rows = pd.read_parquet(job_dir / FRAGMENT)
+        try:
+            overrides = json.loads((job_dir / JOB_RECORD).read_text())["overrides"]
+            rows = pd.read_parquet(job_dir / FRAGMENT)
+        except (OSError, ValueError, KeyError, TypeError) as e:  # pyarrow's errors are ValueErrors too
+            raise SimInputError(str(job_dir), "jobs", job_dir.name, f"unreadable job record ({type(e).__name__}): "
+                                "re-run the sweep into this folder to finish it") from None  # fmt: skip
         if "draw" in rows.columns:
             raise SimInputError(str(job_dir / JOB_RECORD), "overrides", overrides, "a sweep with posterior_draws "
                                 "cannot be re-run for comparison yet: compare run folders instead")  # fmt: skip

@@ -26,7 +26,7 @@ from sim.config.cli import CommandParser, run_command
 from sim.config.compose import CONFIG_DIR, compose_config
 from sim.config.search_space import Param
 from sim.core.errors import SimInputError
-from sim.core.shipped import results_root
+from sim.core.shipped import CHECKOUT, results_root
 from sim.history.posterior_report import point
 from sim.outputs.io import atomic_write, write_text
 
@@ -64,6 +64,9 @@ def rule_packages(keys: Sequence[str], model_overrides: Sequence[str]) -> dict[s
 def promote(study: str, name: str = "historical", results_dir: Path | None = None,
             config_dir: Path = CONFIG_DIR, data_dir: Path = DATA_DIR) -> list[Path]:  # fmt: skip
     """Write the calibration file and the posterior file from a finished study; return their paths."""
+    if CHECKOUT is None and config_dir == CONFIG_DIR:
+        raise SimInputError("command line", "study", study, "promotion writes the shipped calibration into the "
+                            "package's configs and data: run it from a checkout (git clone, pip install -e .)")  # fmt: skip
     folder = (results_dir or results_root() / "results" / "calibration") / study
     if not name.replace("_", "").replace("-", "").isalnum():
         raise SimInputError("command line", "--name", name, "must be letters, digits, - and _")

@@ -35,7 +35,6 @@ def _version(distribution: str) -> str | None:
         return None
 
 
-@lru_cache(maxsize=1)
 def _git() -> tuple[str | None, bool | None]:
     """The checkout's commit and whether its tree differs from it (None, None: not a checkout, or no git)."""
     if CHECKOUT is None:
@@ -43,7 +42,8 @@ def _git() -> tuple[str | None, bool | None]:
     try:
         commit = subprocess.run(["git", "-C", str(CHECKOUT), "rev-parse", "HEAD"], capture_output=True, text=True,
                                 timeout=10, check=True).stdout.strip()  # fmt: skip
-        status = subprocess.run(["git", "-C", str(CHECKOUT), "status", "--porcelain", "--untracked-files=no"],
+        # Read at every record (not cached): a file edited or added during a long session makes later results dirty.
+        status = subprocess.run(["git", "-C", str(CHECKOUT), "status", "--porcelain"],
                                 capture_output=True, text=True, timeout=10, check=True).stdout  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None, None
@@ -51,13 +51,10 @@ def _git() -> tuple[str | None, bool | None]:
 
 
 @lru_cache(maxsize=1)
-def _static() -> dict[str, Any]:
-    commit, dirty = _git()
+def _versions() -> dict[str, Any]:
     return {
         "package": DISTRIBUTION,
         "version": _version(DISTRIBUTION),
-        "git_commit": commit,
-        "git_dirty": dirty,
         "python": platform.python_version(),
         "mesa": _version("mesa"),
         "numpy": _version("numpy"),
@@ -67,9 +64,13 @@ def _static() -> dict[str, Any]:
 
 def provenance(started: str, finished: str | None = None) -> dict[str, Any]:
     """The record for a result whose work began at ``started`` (:func:`now`) and ends now (or at ``finished``)."""
+    commit, dirty = _git()
+    argv = getattr(sys, "orig_argv", None) or [sys.executable, *sys.argv]  # as typed: python -m sim seed=3
     return {
-        **_static(),
-        "command": shlex.join([sys.executable, *sys.argv]) if sys.argv and sys.argv[0] else None,
+        **_versions(),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "command": shlex.join(argv) if argv else None,
         "started": started,
         "finished": finished or now(),
     }

@@ -110,3 +110,36 @@ def test_run_many_gives_one_row_per_run_and_the_same_rows_on_any_number_of_worke
     assert one.loc[0, "peak_tension"] != one.loc[1, "peak_tension"] or one.loc[0, "seed"] != one.loc[1, "seed"]
     single = run(scenario="baseline", seed=int(one.loc[2, "seed"]))
     assert one.loc[2, "peak_tension"] == pytest.approx(single.summary["peak_tension"])
+
+
+def test_a_scenario_path_with_spaces_commas_and_quotes_and_the_older_positional_form(tmp_path):
+    folder = tmp_path / "a,b (v2)"
+    folder.mkdir()
+    (folder / "it's.yaml").write_text("base: baseline\nname: quoted\n")
+    r = run(scenario=str(folder / "it's.yaml"), seed=1)
+    assert r.summary["scenario"] == "quoted" and r.config.seed == 1
+    old = run(["seed=2", "figures=false"], tmp_path / "out")  # run(overrides, output_dir), as before
+    assert old.output_dir == tmp_path / "out" and (tmp_path / "out" / "summary.json").is_file()
+
+
+def test_an_edited_rule_file_in_a_users_config_folder_is_read_again(tmp_path):
+    from sim.config.compose import CONFIG_DIR
+
+    rule = tmp_path / "rules" / "retaliation" / "mine.yaml"
+    rule.parent.mkdir(parents=True)
+    text = (CONFIG_DIR / "rules" / "retaliation" / "tit_for_tat.yaml").read_text()
+    rule.write_text(text)
+    where = [f"hydra.searchpath=[file://{tmp_path}]"]
+    first = run(seed=1, rules={"CHN.retaliation": "mine"}, overrides=where)
+    rule.write_text(text.replace("trigger: 0.3", "trigger: 9.0 ") + "\n")  # answers nothing now
+    second = run(seed=1, rules={"CHN.retaliation": "mine"}, overrides=where)
+    assert second.summary["n_signals"] < first.summary["n_signals"]
+
+
+@pytest.mark.parametrize("seeds", [5, ["a"], [1.7], [True], [-1], "012"])
+def test_run_many_refuses_seeds_that_are_not_whole_numbers_in_one_line(seeds):
+    from sim import run_many
+    from sim.core.errors import SimInputError
+
+    with pytest.raises(SimInputError, match=r"^run_many\(\): seeds="):
+        run_many(seeds=seeds, progress=False)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from sim import run
 from sim.config.compose import compose_config
@@ -23,6 +24,7 @@ def _sweep(folder: Path) -> Path:
     """Two jobs as a sweep writes them: the historical replay with seed 1 (two replicates) and baseline seed 2."""
     for job, overrides in enumerate((["seed=1", "replicates=2", "figures=false"], ["scenario=baseline", "seed=2"])):
         (folder / str(job) / ".hydra").mkdir(parents=True)
+        (folder / str(job) / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(overrides))
         run_job(*compose_config(overrides), job, overrides, folder / str(job))
     return folder
 
@@ -78,3 +80,10 @@ def test_compare_takes_a_counterfactual_folder_and_re_runs_its_base_and_counterf
                           timeout=300)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "over 4 runs" in proc.stdout.splitlines()[0]
+
+
+def test_a_sweep_with_an_unreadable_job_is_refused_not_compared_on_fewer_runs(tmp_path: Path):
+    folder = _sweep(tmp_path / "sweep")
+    (folder / "1" / "job.json").write_text("{garbled")
+    with pytest.raises(SimInputError, match=r"jobs=\['1'\]: 1 job\(s\) are incomplete or unreadable"):
+        list(sweep_runs(folder))

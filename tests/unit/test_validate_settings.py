@@ -14,9 +14,9 @@ from sim.core.scenario import DEFAULT_INTENSITY, with_default_intensities
 from sim.core.scenario_files import load_scenario
 from sim.experiments.runner import run_seeds, tables
 from sim.history.calibrate import NULL_MODEL
-from sim.history.fit_skill import training_skill
 from sim.history.documented import Documented
 from sim.history.facts import derive_facts
+from sim.history.fit_skill import training_skill
 from sim.history.observe import observe
 from sim.history.references import climatology
 from sim.history.splits import make_split

@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-from ..conftest import REPO
 
 COMMANDS = ["sim", "sim.compare", "sim.calibrate", "sim.sensitivity", "sim.aggregate", "sim.counterfactual",
             "sim.narrate", "sim.dashboard", "sim.validate"]  # fmt: skip

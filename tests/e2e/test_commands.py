@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-
 COMMANDS = ["sim", "sim.compare", "sim.calibrate", "sim.sensitivity", "sim.aggregate", "sim.counterfactual",
             "sim.narrate", "sim.dashboard", "sim.validate"]  # fmt: skip
 BAD = {  # one bad input per command, refused before anything runs

@@ -57,7 +57,7 @@ def sweep_runs(folder: Path) -> Iterator[Run]:
         if "draw" in rows.columns:
             raise SimInputError(str(job_dir / JOB_RECORD), "overrides", overrides, "a sweep with posterior_draws "
                                 "cannot be re-run for comparison yet: compare run folders instead")  # fmt: skip
-        spec = build_spec(*configure([o for o in overrides if not o.lstrip("+~").startswith("hydra")]))
+        spec = build_spec(*configure(_as_recorded(job_dir, overrides)))
         for row in rows[rows["status"] == "ok"].itertuples(index=False):
             row = row._asdict()
             model = spec.model(int(row["seed"]))
@@ -70,6 +70,26 @@ def sweep_runs(folder: Path) -> Iterator[Run]:
                                         f"{now}: the sweep was made by other code, configs or scenario files (stale); "
                                         "run it again")  # fmt: skip
             yield Run(events_frame(model), steps_frame(model), f"{folder.name}/{job_dir.name}/{row['replicate']}")
+
+
+def _as_recorded(job_dir: Path, overrides: list[str]) -> list[str]:
+    """The job's overrides as they were read where it ran: the user's config folders it searched
+    (``--config-dir``, from Hydra's record) and a relative scenario path against the folder it ran in."""
+    import yaml
+
+    out = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    try:
+        runtime = (yaml.safe_load((job_dir / ".hydra" / "hydra.yaml").read_text()) or {})["hydra"]["runtime"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return out  # a job without Hydra's record (written by run_job directly): the overrides are all there is
+    dirs = [s["path"] for s in runtime.get("config_sources") or []
+            if s.get("provider") == "command-line" and s.get("schema") == "file"]  # fmt: skip
+    cwd = Path(str(runtime.get("cwd") or "."))
+    for i, o in enumerate(out):
+        key, _, value = o.partition("=")
+        if key == "scenario" and ("/" in value or value.endswith((".yaml", ".yml"))) and not Path(value).is_absolute():
+            out[i] = f"scenario={cwd / value}"
+    return [f"hydra.searchpath=[{','.join(f'file://{d}' for d in dirs)}]", *out] if dirs else out
 
 
 def _same(a, b) -> bool:

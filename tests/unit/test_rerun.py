@@ -87,3 +87,24 @@ def test_a_sweep_with_an_unreadable_job_is_refused_not_compared_on_fewer_runs(tm
     (folder / "1" / "job.json").write_text("{garbled")
     with pytest.raises(SimInputError, match=r"jobs=\['1'\]: 1 job\(s\) are incomplete or unreadable"):
         list(sweep_runs(folder))
+
+
+@pytest.mark.slow
+def test_a_sweep_with_a_users_config_folder_and_a_relative_scenario_is_re_run_from_anywhere(tmp_path: Path):
+    from sim.config.compose import CONFIG_DIR
+
+    (tmp_path / "conf" / "rules" / "retaliation").mkdir(parents=True)
+    (tmp_path / "conf" / "rules" / "retaliation" / "mine.yaml").write_text(
+        (CONFIG_DIR / "rules" / "retaliation" / "tit_for_tat.yaml").read_text())
+    (tmp_path / "mine.yaml").write_text("base: baseline\nname: mine\n")
+    made = subprocess.run([sys.executable, "-m", "sim", "-m", f"--config-dir={tmp_path / 'conf'}", "scenario=mine.yaml",
+                           "rules/retaliation@governments.CHN.retaliation=mine", "seed=0,1", "figures=false",
+                           f"hydra.sweep.dir={tmp_path / 'sweep'}"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "sim.compare", str(tmp_path / "sweep")], cwd=elsewhere,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "over 2 runs" in proc.stdout.splitlines()[0]

@@ -155,7 +155,7 @@ def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequenc
     atomic_write(job_dir / FRAGMENT, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
     n_failed = sum(r["status"] == "failed" for r in rows)
     write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed,
-                                      "provenance": provenance(started)})  # fmt: skip
+                                      "provenance": provenance(started, refresh=False)})  # fmt: skip
 
 
 def _progress(items: Iterable[Any], show: bool, desc: str, total: int) -> Iterable[Any]:

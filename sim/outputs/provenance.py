@@ -35,6 +35,7 @@ def _version(distribution: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1)
 def _git() -> tuple[str | None, bool | None]:
     """The checkout's commit and whether its tree differs from it (None, None: not a checkout, or no git)."""
     if CHECKOUT is None:
@@ -42,7 +43,6 @@ def _git() -> tuple[str | None, bool | None]:
     try:
         commit = subprocess.run(["git", "-C", str(CHECKOUT), "rev-parse", "HEAD"], capture_output=True, text=True,
                                 timeout=10, check=True).stdout.strip()  # fmt: skip
-        # Read at every record (not cached): a file edited or added during a long session makes later results dirty.
         status = subprocess.run(["git", "-C", str(CHECKOUT), "status", "--porcelain"],
                                 capture_output=True, text=True, timeout=10, check=True).stdout  # fmt: skip
     except (OSError, subprocess.SubprocessError):
@@ -62,8 +62,15 @@ def _versions() -> dict[str, Any]:
     }
 
 
-def provenance(started: str, finished: str | None = None) -> dict[str, Any]:
-    """The record for a result whose work began at ``started`` (:func:`now`) and ends now (or at ``finished``)."""
+def provenance(started: str, finished: str | None = None, *, refresh: bool = True) -> dict[str, Any]:
+    """The record for a result whose work began at ``started`` (:func:`now`) and ends now (or at ``finished``).
+
+    Git's state is read again unless ``refresh`` is False (two ``git`` calls, ~10 ms): a file edited during a
+    notebook session makes later results dirty. A sweep's jobs pass False: one command, one state, and a job
+    of one short run would otherwise spend a third of its time asking git.
+    """
+    if refresh:
+        _git.cache_clear()
     commit, dirty = _git()
     argv = getattr(sys, "orig_argv", None) or [sys.executable, *sys.argv]  # as typed: python -m sim seed=3
     return {

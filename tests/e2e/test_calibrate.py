@@ -51,6 +51,7 @@ def test_a_quick_study_resumes_reproduces_and_reports(tmp_path: Path):
     assert set(evaluations["t"]) == {-1, 0, 1}  # pyabc's prior sample, then the two generations
     assert evaluations["distance"].between(0, 2).all()
     summary = json.loads((folder / "summary.json").read_text())
+    assert summary["provenance"]["started"] <= summary["provenance"]["finished"] and summary["provenance"]["version"]
     assert summary["point"] == "weighted marginal median" and len(summary["overrides"]) == 3
     # Resuming continues the stored study (two generations kept, one added) ...
     resumed = run_calibration(calibrate_cfg(*common, "generations=3", "study=a", "workers=2"), progress=False)

@@ -46,7 +46,8 @@ def test_a_short_validation_writes_its_report_atomically_and_reproducibly(tmp_pa
     assert "mean skill vs null" in proc.stdout
     again = pd.read_csv(tmp_path / "cli" / "short" / "scores.csv")
     pd.testing.assert_frame_equal(again, scores)
-    assert json.loads((folder / "validation.json").read_text())["seeds"] == 3
+    record = json.loads((folder / "validation.json").read_text())
+    assert record["seeds"] == 3 and record["provenance"]["mesa"] and record["provenance"]["command"]
     assert len(result["folds"]) == 1
 
 

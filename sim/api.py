@@ -11,19 +11,17 @@ Example::
 from __future__ import annotations
 
 import pickle
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.build import ModelSpec, build_spec
 from sim.config.calibration import posterior_draws
-from sim.config.overrides import configure, configure_split, split_overrides
+from sim.config.overrides import checked_seed, configure, configure_split, keyword_overrides, split_overrides
 from sim.core.errors import SimInputError
 from sim.experiments.runner import quiet_mesa
 from sim.outputs.io import write_run
@@ -178,6 +176,7 @@ def run(
     output_dir: str | Path | None = None,
     *,
     rules: Mapping[str, str] | None = None,
+    config_dir: str | Path | Sequence[str | Path] | None = None,
 ) -> RunResult:
     """Run one simulation from Python.
 
@@ -192,6 +191,9 @@ def run(
             provenance, and the composed config as ``config.yaml``).
         rules: Rule choices by government and family, e.g. ``{"CHN.retaliation": "tit_for_tat"}``
             (``rules/retaliation@governments.CHN.retaliation=tit_for_tat``).
+        config_dir: Your own config folder(s), searched beside the shipped ``configs/`` (the command
+            line's ``--config-dir``): a file ``rules/retaliation/mine.yaml`` there makes
+            ``rules={"CHN.retaliation": "mine"}`` a choice.
 
     Returns:
         The run's tables and summary, the same as ``python -m sim`` with the same settings writes.
@@ -206,10 +208,10 @@ def run(
         if isinstance(seed, (str, Path)) and output_dir is None:
             output_dir, seed = seed, None
         overrides, scenario = [*scenario, *overrides], None
-    composed, values = split_overrides(_keywords(scenario, seed, rules, overrides))
+    composed, values = split_overrides(keyword_overrides(scenario, seed, rules, overrides, config_dir))
     seeds = [v for k, v in values if k == "seed"]
     prep = _prepared(composed, [(k, v) for k, v in values if k != "seed"])
-    the_seed = prep.spec.seed if not seeds else _checked_seed(seeds[-1])
+    the_seed = prep.spec.seed if not seeds else checked_seed(seeds[-1])
     out = Path(output_dir) if output_dir else None
 
     def config() -> DictConfig:  # the composed config as this run used it (its seed set)
@@ -221,22 +223,19 @@ def run(
                      lambda: OmegaConf.to_yaml(config()), config)  # fmt: skip
 
 
-def _checked_seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SimInputError("configs/config.yaml", "seed", seed, "must be a whole number >= 0")
-    return seed
-
-
 def run_many(
-    seeds: Sequence[int],
+    seeds: Iterable[int],
     scenario: str | None = None,
     overrides: Sequence[str] = (),
     *,
     rules: Mapping[str, str] | None = None,
+    config_dir: str | Path | Sequence[str | Path] | None = None,
     workers: int | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Run one simulation per seed (``replicates`` each) on ``workers`` processes (None: every core).
+
+    ``scenario``, ``overrides``, ``rules`` and ``config_dir`` are those of :func:`run`.
 
     Returns the per-run outcome table with the rows and columns of the equivalent sweep's
     ``runs.parquet`` (``python -m sim -m seed=<seeds> [scenario=...] [overrides]``: one job per
@@ -246,38 +245,9 @@ def run_many(
 
     if isinstance(overrides, str):
         raise SimInputError("run_many()", "overrides", overrides, "a list of overrides: overrides=['key=value', ...]")
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise SimInputError("run_many()", "seeds", seeds, "a list or range of whole numbers >= 0")
-    seeds = list(seeds)
-    bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0]
-    if bad:
-        raise SimInputError("run_many()", "seeds", bad[:3], "seeds are whole numbers >= 0")
-    cfg, choices = configure(_keywords(scenario, None, rules, overrides))
-    return run_seed_jobs(cfg, choices, [int(s) for s in seeds], _keywords(scenario, None, rules, overrides),
-                         workers, progress)  # fmt: skip
-
-
-def _quoted(value: Any) -> str:
-    """``value`` as Hydra's override grammar reads it back: as it is if plain (a name, a simple path, as a
-    sweep's ``p.`` column shows it), else quoted (a path may hold spaces, commas, quotes)."""
-    text = str(value)
-    if re.fullmatch(r"[\w./~-]+", text):
-        return text
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _keywords(scenario: str | None, seed: int | None, rules: Mapping[str, str] | None,
-              overrides: Sequence[str]) -> list[str]:  # fmt: skip
-    """The keywords as overrides, before the explicit ones (which win, as later overrides do in Hydra)."""
-    out = [] if scenario is None else [f"scenario={_quoted(scenario)}"]
-    for where, option in (rules or {}).items():
-        government, _, family = str(where).partition(".")
-        if not government or family not in ("retaliation", "thaw"):
-            raise SimInputError("run()", "rules", where, "name a government and a family: 'CHN.retaliation' or 'USA.thaw'")
-        out.append(f"rules/{family}@governments.{government}.{family}={option}")
-    if seed is not None:
-        out.append(f"seed={_checked_seed(seed)}")
-    return [*out, *overrides]
+    asked = keyword_overrides(scenario, None, rules, overrides, config_dir)
+    cfg, choices = configure(asked)
+    return run_seed_jobs(cfg, choices, seeds, asked, workers, progress)
 
 
 def format_summary(result: RunResult) -> str:

@@ -63,9 +63,8 @@ def check_overrides(argv: Sequence[str]) -> DictConfig | None:
     args = override_args(argv)
     if not args:
         return None
-    try:
-        parsed = OverridesParser.create().parse_overrides(args)
-    except HydraException:
+    parsed = _parsed(args)
+    if parsed is None:
         return None  # a syntax error: Hydra's own message is the useful one
     group_choices, keys = [], []
     dirs = [CONFIG_DIR, *user_config_dirs(argv)]
@@ -123,6 +122,7 @@ def validate_runs(argv: Sequence[str]) -> None:
     """
     check_overrides(argv)
     check_pool_launcher(override_args(argv))
+    check_hydra_overrides(argv)
     args = [a for a in override_args(argv) if not a.split("=", 1)[0].lstrip("+~").startswith("hydra")]
     value_lists = _value_lists(args)
     if value_lists is None:
@@ -176,11 +176,53 @@ def check_pool_launcher(args: Sequence[str]) -> None:
         raise SimInputError(SOURCE, "hydra.launcher.n_jobs", value, "worker processes: a whole number >= 1, or null for every core")
 
 
+def check_hydra_overrides(argv: Sequence[str]) -> None:
+    """Hydra's own settings on the command line (``hydra/launcher=...``, ``hydra.launcher.n_jobs=...``) name
+    options and keys Hydra has: composing them tells, in one line (Hydra's own report spans a dozen lines)."""
+    parsed = [ov for ov in _parsed(override_args(argv)) or () if ov.key_or_group.startswith("hydra")
+              and not ov.is_delete() and ov.key_or_group != "hydra.searchpath"]  # fmt: skip
+    search = _search_override(argv)
+    choices = []
+    for ov in (ov for ov in parsed if ov.key_or_group.startswith("hydra/")):
+        values = _values(ov) or []
+        for value in values:  # each launcher or sweeper named must exist
+            _compose_or_raise([*search, f"{ov.key_or_group}={value}"], ov.key_or_group, value)
+        choices += [f"{ov.key_or_group}={values[0]}"] if values else []
+    keys = [ov for ov in parsed if not ov.key_or_group.startswith("hydra/") and not ov.is_sweep_override()]
+    try:  # all at once (one composition); only a failure looks for the culprit
+        compose_config([*search, *choices, *(ov.input_line for ov in keys)])
+    except Exception:  # noqa: BLE001  (the culprit's own composition below says what it is)
+        for ov in keys:
+            _compose_or_raise([*search, *choices, ov.input_line], ov.key_or_group, ov.get_value_element_as_str())
+
+
+def _compose_or_raise(overrides: list[str], key: str, value: str) -> None:
+    from hydra.errors import MissingConfigException
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        compose_config(overrides)
+    except MissingConfigException as e:
+        known = ", ".join(sorted(e.options or ()))
+        raise SimInputError(SOURCE, key, value, "no such option" + (f" (options: {known})" if known else "")) from None
+    except (HydraException, OmegaConfBaseException) as e:
+        lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+        said = " ".join(ln if ln.endswith(".") else f"{ln}." for ln in lines[:3] if ":" not in ln.split(" ")[0])
+        raise SimInputError(SOURCE, key, value, said or type(e).__name__) from None
+
+
+def _parsed(args: Sequence[str]) -> list | None:
+    """The overrides as Hydra parses them, or None for a syntax error (Hydra's own message says where)."""
+    try:
+        return OverridesParser.create().parse_overrides(list(args))
+    except HydraException:
+        return None
+
+
 def _value_lists(args: Sequence[str]) -> dict[str, list[str]] | None:
     """Each override's key (as written, with any @package) and the values it takes."""
-    try:
-        parsed = OverridesParser.create().parse_overrides(list(args))
-    except HydraException:
+    parsed = _parsed(args)
+    if parsed is None:
         return None
     out: dict[str, list[str]] = {}
     for ov in parsed:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
@@ -29,17 +30,29 @@ MAX_RUNS = 10_000_000
 """More runs than this in one call is refused before any runs (their rows alone would not fit in memory)."""
 
 
-def run_seed_jobs(cfg: DictConfig, choices: Mapping[str, str], seeds: Sequence[int], overrides: Sequence[str],
+def checked_seeds(seeds: Iterable[int]) -> list[int]:
+    """``seeds`` as a list of whole numbers >= 0 (numpy's included), or one :class:`SimInputError` line."""
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise SimInputError("run_many()", "seeds", seeds, "a list or range of whole numbers >= 0")
+    if hasattr(seeds, "__len__") and len(seeds) > MAX_RUNS:  # before a list of them takes the memory
+        raise SimInputError("run_many()", "seeds", len(seeds), f"more than {MAX_RUNS:,} runs")
+    seeds = list(seeds)
+    if not seeds:
+        raise SimInputError("run_many()", "seeds", seeds, "name at least one seed")
+    bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0]
+    if bad:
+        raise SimInputError("run_many()", "seeds", bad[:3], "seeds are whole numbers >= 0")
+    return [int(s) for s in seeds]
+
+
+def run_seed_jobs(cfg: DictConfig, choices: Mapping[str, str], seeds: Iterable[int], overrides: Sequence[str],
                   workers: int | None = None, progress: bool = True) -> pd.DataFrame:  # fmt: skip
     """The runs of one job per seed of ``seeds`` (config ``cfg``, the jobs' other ``overrides``), as one table."""
     quiet_mesa()
     if posterior_draws(cfg):
         raise SimInputError("run_many()", "posterior_draws", cfg.get("posterior_draws"),
                             "draws from the posterior run in a sweep: python -m sim -m posterior_draws=N seed=...")  # fmt: skip
-    if not seeds:
-        raise SimInputError("run_many()", "seeds", list(seeds), "name at least one seed")
-    if any(isinstance(s, bool) or s < 0 for s in seeds):
-        raise SimInputError("run_many()", "seeds", [s for s in seeds if s < 0][:3], "seeds are whole numbers >= 0")
+    seeds = checked_seeds(seeds)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise SimInputError("run_many()", "workers", workers, "worker processes: a whole number >= 1, or None")
     spec = build_spec(cfg, choices)

@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.config.build import build_spec
+from sim.config.build import ModelSpec, build_spec
+from sim.config.calibration import posterior_configs, posterior_draws
 from sim.config.overrides import configure
 from sim.core.errors import SimInputError
 from sim.experiments.aggregate import job_folders
-from sim.experiments.runner import flatten, quiet_mesa, summary
+from sim.core.model import SignalingModel
+from sim.experiments.runner import flatten, quiet_mesa, run_seeds, summary
 from sim.experiments.sweep import FRAGMENT, JOB_RECORD
 from sim.outputs.io import Run
 from sim.outputs.tables import events_frame, steps_frame
@@ -54,22 +56,44 @@ def sweep_runs(folder: Path) -> Iterator[Run]:
         except (OSError, ValueError, KeyError, TypeError) as e:  # pyarrow's errors are ValueErrors too
             raise SimInputError(str(job_dir), "jobs", job_dir.name, f"unreadable job record ({type(e).__name__}): "
                                 "re-run the sweep into this folder to finish it") from None  # fmt: skip
-        if "draw" in rows.columns:
-            raise SimInputError(str(job_dir / JOB_RECORD), "overrides", overrides, "a sweep with posterior_draws "
-                                "cannot be re-run for comparison yet: compare run folders instead")  # fmt: skip
-        spec = build_spec(*configure(_as_recorded(job_dir, overrides)))
-        for row in rows[rows["status"] == "ok"].itertuples(index=False):
-            row = row._asdict()
-            model = spec.model(int(row["seed"]))
-            model.run()
-            again = flatten(summary(model, spec))
-            for key in CHECKED:
-                recorded, now = row.get(key), again.get(key)
-                if recorded is not None and not _same(recorded, now):
-                    raise SimInputError(str(job_dir / FRAGMENT), key, recorded, f"re-running seed {row['seed']} gives "
-                                        f"{now}: the sweep was made by other code, configs or scenario files (stale); "
-                                        "run it again")  # fmt: skip
-            yield Run(events_frame(model), steps_frame(model), f"{folder.name}/{job_dir.name}/{row['replicate']}")
+        ok = rows[rows["status"] == "ok"]
+        for draw, spec in _job_specs(job_dir, overrides, ok).items():
+            part = ok if draw is None else ok[ok["draw"] == draw]
+            replays = run_seeds(spec, [int(seed) for seed in part["seed"]], _replay)
+            for row, (events, steps, again) in zip(part.to_dict("records"), replays):
+                for key in CHECKED:
+                    recorded, now = row.get(key), again.get(key)
+                    if recorded is not None and not _same(recorded, now):
+                        raise SimInputError(str(job_dir / FRAGMENT), key, recorded, f"re-running seed {row['seed']} "
+                                            f"gives {now}: the sweep was made by other code, configs or scenario files "
+                                            "(stale); run it again")  # fmt: skip
+                where = "" if draw is None else f"/draw{draw}"
+                yield Run(events, steps, f"{folder.name}/{job_dir.name}{where}/{row['replicate']}")
+
+
+def _replay(model: SignalingModel, spec: ModelSpec) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """A re-run's tables and the outcome metrics its recorded row is checked against."""
+    return events_frame(model), steps_frame(model), flatten(summary(model, spec))
+
+
+def _job_specs(job_dir: Path, overrides: list[str], ok: pd.DataFrame) -> dict[int | None, ModelSpec]:
+    """The job's model spec (key None), or with ``posterior_draws`` one spec per draw its rows name, each
+    from the posterior row the job took (the draws follow from the job's seed); a draw that now takes
+    another row means the calibration changed since (stale)."""
+    cfg, choices = configure(_as_recorded(job_dir, overrides))
+    if "draw" not in ok.columns:
+        return {None: build_spec(cfg, choices)}
+    configs = posterior_configs(cfg, choices, overrides, posterior_draws(cfg), int(cfg.get("seed", 0)))
+    took = ok.groupby("draw")["posterior_row"].first()
+    specs = {}
+    for draw, row in took.items():
+        now = configs[int(draw)][0] if int(draw) < len(configs) else None
+        if now != int(row):
+            raise SimInputError(str(job_dir / FRAGMENT), "posterior_row", int(row), f"draw {draw} now takes "
+                                f"{'no row' if now is None else f'row {now}'}: the calibration or its posterior "
+                                "changed since the sweep (stale); run it again")  # fmt: skip
+        specs[int(draw)] = build_spec(configs[int(draw)][1], choices)
+    return specs
 
 
 def _as_recorded(job_dir: Path, overrides: list[str]) -> list[str]:
@@ -112,18 +136,21 @@ def counterfactual_runs(folder: Path) -> Iterator[Run]:
     quiet_mesa()
     source = str(folder / COUNTERFACTUAL_RECORD)
     record = json.loads((folder / COUNTERFACTUAL_RECORD).read_text())
-    if record.get("posterior_draws"):
-        raise SimInputError(source, "posterior_draws", record["posterior_draws"], "runs with posterior draws cannot "
-                            "be re-run for comparison yet: compare run folders instead")  # fmt: skip
     cfg, choices = configure(list(record["overrides"]))
+    draws = int(record.get("posterior_draws") or 0)
+    # As sim.teaching.counterfactual ran them: every seed under each posterior draw in turn, or the config once.
+    configs = [c for _, c in posterior_configs(cfg, choices, record["overrides"], draws, int(cfg.get("seed", 0)))] \
+        if draws else [cfg]  # fmt: skip
+    seeds = [int(s) for s in record["seeds"]][: len(record["seeds"]) // len(configs)]
     for ref in [record["base"], *record["counterfactuals"]]:
-        cfg.scenario = str(ref)
-        spec = build_spec(cfg, choices)
-        for i, seed in enumerate(record["seeds"]):
-            model = spec.model(int(seed))
-            model.run()
-            recorded, now = record["n_signals"][ref][i], flatten(summary(model, spec))["n_signals"]
-            if recorded != now:
-                raise SimInputError(source, "n_signals", recorded, f"re-running {ref} with seed {seed} gives {now}: "
-                                    "the folder was made by other code, configs or scenario files (stale)")  # fmt: skip
-            yield Run(events_frame(model), steps_frame(model), f"{folder.name}/{Path(str(ref)).stem}/{seed}")
+        done = 0
+        for d, one in enumerate(configs):
+            one.scenario = str(ref)
+            for seed, (events, steps, again) in zip(seeds, run_seeds(build_spec(one, choices), seeds, _replay)):
+                recorded, now = record["n_signals"][ref][done], again["n_signals"]
+                if recorded != now:
+                    raise SimInputError(source, "n_signals", recorded, f"re-running {ref} with seed {seed} gives {now}: "
+                                        "the folder was made by other code, configs or scenario files (stale)")  # fmt: skip
+                done += 1
+                where = f"draw{d}/" if draws else ""
+                yield Run(events, steps, f"{folder.name}/{Path(str(ref)).stem}/{where}{seed}")

@@ -143,3 +143,26 @@ def test_run_many_refuses_seeds_that_are_not_whole_numbers_in_one_line(seeds):
 
     with pytest.raises(SimInputError, match=r"^run_many\(\): seeds="):
         run_many(seeds=seeds, progress=False)
+
+
+def test_config_dir_adds_a_users_folder_and_its_new_groups(tmp_path):
+    from sim import run_many
+    from sim.config.compose import CONFIG_DIR
+    from sim.core.errors import SimInputError
+
+    (tmp_path / "rules" / "retaliation").mkdir(parents=True)
+    text = (CONFIG_DIR / "rules" / "retaliation" / "tit_for_tat.yaml").read_text()
+    (tmp_path / "rules" / "retaliation" / "mute.yaml").write_text(text.replace("trigger: 0.3", "trigger: 9.0 "))
+    (tmp_path / "pinned").mkdir()  # a group of the user's own, not among the shipped ones
+    (tmp_path / "pinned" / "seven.yaml").write_text("# @package _global_\nseed: 7\nscenario: baseline\n")
+    muted = run(seed=1, rules={"CHN.retaliation": "mute"}, config_dir=tmp_path)
+    assert muted.summary["n_signals"] < run(seed=1, rules={"CHN.retaliation": "tit_for_tat"}).summary["n_signals"]
+    pinned = run(config_dir=[str(tmp_path)], overrides=["+pinned=seven"])
+    assert (pinned.summary["seed"], pinned.summary["scenario"]) == (7, "baseline")
+    table = run_many(seeds=[3], config_dir=tmp_path, overrides=["+pinned=seven"], progress=False)
+    assert (table.loc[0, "p.pinned"], table.loc[0, "seed"]) == ("seven", 3)  # the job's seed wins over the file's
+    assert table.loc[0, "peak_tension"] == run(scenario="baseline", seed=3).summary["peak_tension"]
+    with pytest.raises(SimInputError, match=r"Could not override 'pinned'"):  # Hydra's word, not "unknown key"
+        run(config_dir=tmp_path, overrides=["pinned=seven"])
+    with pytest.raises(SimInputError, match=r"^run\(\): config_dir='.*nope': no such folder$"):
+        run(config_dir=tmp_path / "nope")

@@ -122,3 +122,24 @@ def test_a_users_config_folder_adds_options_the_checks_accept(tmp_path):
             validate_runs([*where, f"{choice}=nope"])
     with pytest.raises(SimInputError, match="no such option"):
         validate_runs([f"{choice}=mine"])  # without the folder, no such option
+
+
+@pytest.mark.parametrize(("args", "match"), [
+    (["hydra/launcher=nope"], r"hydra/launcher='nope': no such option \(options: basic, .*sim_pool"),
+    (["-m", "seed=1,2", "hydra/sweeper=nope"], r"hydra/sweeper='nope': no such option \(options: basic, sim\)"),
+    (["-m", "seed=1,2", "hydra.launcher.n_jobz=2"], r"hydra.launcher.n_jobz='2': Could not override"),
+    (["hydra.job.nonsense=1"], r"hydra.job.nonsense='1': Could not override"),
+])  # fmt: skip
+def test_hydras_own_groups_and_keys_are_checked_in_one_line(args, match):
+    from sim.config.checks import validate_runs
+
+    with pytest.raises(SimInputError, match=match) as caught:
+        validate_runs(args)
+    assert "\n" not in str(caught.value)
+
+
+def test_hydras_own_settings_that_exist_pass_the_checks(tmp_path):
+    from sim.config.checks import validate_runs
+
+    validate_runs(["-m", "seed=1,2", "hydra/launcher=basic", f"hydra.sweep.dir={tmp_path}", "hydra.job.chdir=false"])
+    validate_runs(["-m", "seed=1,2", "hydra.launcher.n_jobs=1", "--config-dir", str(tmp_path)])

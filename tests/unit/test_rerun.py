@@ -108,3 +108,30 @@ def test_a_sweep_with_a_users_config_folder_and_a_relative_scenario_is_re_run_fr
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "over 2 runs" in proc.stdout.splitlines()[0]
+
+
+def test_a_sweep_with_posterior_draws_is_re_run_draw_by_draw_and_a_changed_posterior_is_stale(tmp_path: Path):
+    folder = tmp_path / "sweep"
+    overrides = ["seed=1", "posterior_draws=2", "figures=false"]
+    run_job(*compose_config(overrides), 0, overrides, folder / "0")
+    rows = pd.read_parquet(folder / "0" / FRAGMENT)
+    runs = list(sweep_runs(folder))  # each re-run is held to its recorded metrics, or refused
+    assert [r.label for r in runs] == ["sweep/0/draw0/0", "sweep/0/draw1/0"]
+    assert [len(r.events) for r in runs] == rows["n_signals"].tolist()
+    assert not runs[0].steps.equals(runs[1].steps)  # two parameter sets on the same seed
+    rows.loc[1, "posterior_row"] += 1  # as if the shipped posterior had changed since
+    rows.to_parquet(folder / "0" / FRAGMENT, index=False)
+    with pytest.raises(SimInputError, match=r"posterior_row=\d+: draw 1 now takes row \d+: .*stale"):
+        list(sweep_runs(folder))
+
+
+def test_a_counterfactual_folder_with_posterior_draws_is_re_run_draw_by_draw(tmp_path: Path):
+    from sim.experiments.rerun import counterfactual_runs
+    from sim.teaching.counterfactual import main
+
+    out = tmp_path / "cf"
+    assert main(["counterfactual_no_pelosi", "--seeds", "2", "--out", str(out), "posterior_draws=2"]) == 0
+    runs = list(counterfactual_runs(out))  # each held to its recorded signal count, or refused
+    assert [r.label for r in runs] == [f"cf/{s}/draw{d}/{seed}" for s in ("historical_2022_2024",
+                                       "counterfactual_no_pelosi") for d in (0, 1) for seed in (0, 1)]  # fmt: skip
+    assert not runs[0].steps.equals(runs[2].steps)  # draw 0 and draw 1 of seed 0

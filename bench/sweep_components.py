@@ -61,7 +61,7 @@ def components(sweep_dir: Path, sweep_args: Sequence[str], n: int = 3) -> dict[s
     out: dict[str, Any] = {
         "python_start_s": _min_wall([py, "-c", "pass"], n),
         "import_mesa_s": _min_wall([py, "-c", "import mesa"], n),
-        "import_sim_main_s": _min_wall([py, "-c", "import sim.__main__"], n),
+        "import_sim_main_s": _min_wall([py, "-c", "import sim.run_command"], n),
     }
     v = last_json(run_timed([py, "-c", _VALIDATE, *sweep_args])["stdout"])
     out["validate_s"] = v["validate_s"]

@@ -113,7 +113,7 @@ def breakdown(tl: Mapping[str, Any], comp: Mapping[str, Any], plain: Mapping[str
 
     add("start to sweeper (multirun.yaml written)", tl["sweeper_start_s"])
     if comp.get("import_sim_main_s") is not None:
-        add("interpreter start + imports", comp["import_sim_main_s"], "python -c 'import sim.__main__'", 1)
+        add("interpreter start + imports", comp["import_sim_main_s"], "python -c 'import sim.run_command'", 1)
     if comp.get("validate_s") is not None:
         add("pre-run validation", comp["validate_s"], "sim.config.checks.validate_runs, in-process", 1)
     if comp.get("import_sim_main_s") is not None and comp.get("validate_s") is not None:

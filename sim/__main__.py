@@ -1,79 +1,26 @@
-"""``python -m sim``: run the configured scenario and write a run folder.
+"""``python -m sim``: run the configured scenario and write a run folder (``signaling`` is the same command).
 
 Bad input ends the run with a one-line error on stderr, exit code 2, and no
-run folder left behind. Input that is valid but worth a remark (scripted events
-whose ``intensity`` overrides the weight scale) gets one ``notice:`` line on
-stderr per remark, after the run.
+run folder left behind. ``--help`` is answered from the shipped files before
+Hydra and the model are imported (:mod:`sim.config.help`), so it takes about
+an interpreter's start; the command itself is :mod:`sim.run_command`.
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
-from pathlib import Path
 
-import hydra
-from hydra.core.hydra_config import HydraConfig
-from hydra.types import RunMode
-from omegaconf import DictConfig
-
-from sim.api import execute, format_summary
-from sim.config.calibration import apply_calibration
-from sim.config.checks import validate_runs
-from sim.config.compose import CONFIG_DIR
 from sim.config.help import main_help, print_help, wants_help
-from sim.core.errors import SimInputError
-from sim.experiments.sweep import run_job
-
-# What Hydra puts in a run folder before the job runs.
-_HYDRA_ARTIFACTS = {".hydra", "__main__.log", "main.log"}
-
-
-def _discard_if_empty(out: Path) -> None:
-    """Remove a run folder that holds nothing but Hydra's own records."""
-    if out.is_dir() and all(p.name in _HYDRA_ARTIFACTS for p in out.iterdir()):
-        shutil.rmtree(out, ignore_errors=True)
-
-
-@hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    hc = HydraConfig.get()
-    out = Path(hc.runtime.output_dir)
-    choices = {k: str(v) for k, v in hc.runtime.choices.items() if v is not None}
-    try:
-        cfg = apply_calibration(cfg, choices, list(hc.overrides.task))
-    except SimInputError as e:
-        _discard_if_empty(out)
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
-    if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: record its runs, aggregate at the end
-        run_job(cfg, choices, int(hc.job.num), list(hc.overrides.task), out, progress=sys.stderr.isatty())
-        return
-    try:
-        result = execute(cfg, out, choices=choices)
-    except SimInputError as e:
-        _discard_if_empty(out)
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
-    except Exception:
-        _discard_if_empty(out)  # a bug, not bad input: leave no folder, show Hydra's report
-        raise
-    for notice in result.notices:  # a single run only: a sweep's jobs would repeat it once per job
-        print(notice, file=sys.stderr)
-    print(format_summary(result))
 
 
 def cli() -> None:
-    """Check every run's config (before Hydra writes anything), then hand over to Hydra."""
-    if wants_help(sys.argv[1:]):  # the project's help, from the shipped files; Hydra's is --hydra-help
+    """The project's help if asked (Hydra's is ``--hydra-help``), else the checked Hydra command."""
+    if wants_help(sys.argv[1:]):
         print_help(main_help())
         return
-    try:
-        validate_runs(sys.argv[1:])
-    except SimInputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
-    main()
+    from sim.run_command import checked_main
+
+    checked_main()
 
 
 if __name__ == "__main__":

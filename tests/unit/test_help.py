@@ -38,3 +38,14 @@ def test_a_hydra_commands_help_shows_its_settings_with_defaults_and_not_hydras()
     for key in ("study", "population", "generations", "quantile", "seeds"):
         assert f"\n{key}: {settings[key]}" in text, key
     assert "\nhydra:" not in text
+
+
+def test_the_main_help_is_answered_before_hydra_and_the_model_are_imported():
+    import subprocess
+    import sys
+
+    probe = ("import runpy, sys; sys.argv = ['sim', '--help']; runpy.run_module('sim', run_name='__main__'); "
+             "print(sorted(m for m in ('hydra', 'mesa', 'pandas', 'sim.api', 'sim.run_command') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("python -m sim: ") and proc.stdout.splitlines()[-1] == "[]"

@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_common import machine_info, write_reports
+from bench_common import machine_info, publish
 
 from sim import run, run_many
 from sim.config.build import build_spec
@@ -105,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| speedup, first pool (target {BATCH_SPEEDUP}) | {speedup:.2f}: {'met' if speedup >= BATCH_SPEEDUP else 'NOT met'} |",
         f"| speedup, a later pool (target {BATCH_SPEEDUP}) | {warm:.2f}: {'met' if warm >= BATCH_SPEEDUP else 'NOT met'} |", "",
     ])  # fmt: skip
-    for p in write_reports(report, md, Path(args.out), "api_time"):
-        print(f"wrote {p}")
-    print(md)
+    publish(report, md, Path(args.out), "api_time")
     return 0
 
 

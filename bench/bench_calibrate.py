@@ -39,7 +39,7 @@ try:
 except ImportError:  # pragma: no cover - the message is the point
     sys.exit("bench_calibrate.py needs psutil: pip install psutil")
 
-from bench_common import machine_info, write_reports
+from bench_common import machine_info, publish
 from proc_tree import run_timed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,9 +105,7 @@ def main() -> int:
     out = Path(args.out)
     result = measure(list(args.overrides), out, Path(args.keep).resolve() if args.keep else None)
     report = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine_info(), **result}
-    for path in write_reports(report, markdown(result, report["machine"]), out, "calibrate_time"):
-        print(f"wrote {path}")
-    print(markdown(result, report["machine"]))
+    publish(report, markdown(result, report["machine"]), out, "calibrate_time")
     return 0 if result["within_30_min"] in (True, None) else 1
 
 

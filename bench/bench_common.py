@@ -90,3 +90,11 @@ def write_reports(report: Mapping[str, Any], markdown: str, out: Path, stem: str
             write_text(out / f"{name}{suffix}", text)
             paths.append(out / f"{name}{suffix}")
     return paths
+
+
+def publish(report: Mapping[str, Any], markdown: str, out: Path, stem: str) -> list[Path]:
+    """Write the reports (:func:`write_reports`), print the Markdown and where the reports went."""
+    paths = write_reports(report, markdown, out, stem)
+    print(markdown, end="" if markdown.endswith("\n") else "\n")
+    print(f"\nwrote {', '.join(str(p) for p in paths)}")
+    return paths

@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_common import REPO, machine_info, write_reports
+from bench_common import REPO, machine_info, publish
 
 LIMIT = 1.25
 """``python -m sim --help`` may take at most this many times the model's import."""
@@ -75,9 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         f"`python -m sim --help` over the model's import: {ratio:.2f} (limit {LIMIT}): {'met' if report['met'] else 'NOT met'}.",
         "",
     ])  # fmt: skip
-    for p in write_reports(report, md, Path(args.out), "help_time"):
-        print(f"wrote {p}")
-    print(md)
+    publish(report, md, Path(args.out), "help_time")
     return 0
 
 

@@ -36,11 +36,11 @@ from sim.outputs.metrics import summarize
 from sim.outputs.tables import events_frame
 
 try:  # run as a script (python bench/bench_run.py): bench/ is on sys.path
-    from bench_common import REPO, machine_info, write_reports
+    from bench_common import REPO, machine_info, publish
     from naive_model import run_naive
     from run_checks import check_equivalence
 except ImportError:  # imported as bench.bench_run
-    from bench.bench_common import REPO, machine_info, write_reports
+    from bench.bench_common import REPO, machine_info, publish
     from bench.naive_model import run_naive
     from bench.run_checks import check_equivalence
 
@@ -255,9 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = check_equivalence(inp.cfg, inp.choices, inp.spec)
     samples = measure(inp, args.repeats, args.warmup, args.compose_repeats)
     report = build_report(samples, machine_info(), args, run)
-    paths = write_reports(report, render_markdown(report), args.out, "run_time")
-    print(render_markdown(report), end="")
-    print(f"\nwrote {', '.join(str(p) for p in paths)}")
+    publish(report, render_markdown(report), args.out, "run_time")
     return 0
 
 

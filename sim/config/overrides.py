@@ -55,15 +55,20 @@ def configure_split(composed: Sequence[str], plain: Sequence[tuple[str, Any]]) -
 _ABSENT = object()
 
 
-def split_overrides(overrides: Sequence[str]) -> tuple[list[str], list[tuple[str, Any]]]:
-    """``overrides`` as (those Hydra must compose, in order; plain scalar values as (key, value))."""
+def parse_overrides(overrides: Sequence[str], source: str = "command line") -> list:
+    """``overrides`` parsed by Hydra's override grammar; a syntax error is one :class:`SimInputError` line."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
 
     try:
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
+        return OverridesParser.create().parse_overrides(list(overrides))
     except HydraException as e:
-        raise SimInputError("command line", "overrides", " ".join(overrides), str(e).splitlines()[0]) from None
+        raise SimInputError(source, "overrides", " ".join(overrides), str(e).splitlines()[0]) from None
+
+
+def split_overrides(overrides: Sequence[str]) -> tuple[list[str], list[tuple[str, Any]]]:
+    """``overrides`` as (those Hydra must compose, in order; plain scalar values as (key, value))."""
+    parsed = parse_overrides(overrides)
     group_roots = [CONFIG_DIR, *user_config_dirs(overrides)]  # a user's config folder may add groups
     composed, plain = [], []
     for text, ov in zip(overrides, parsed):

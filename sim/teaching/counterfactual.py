@@ -53,16 +53,12 @@ def prepare(overrides: Sequence[str] = ()) -> tuple[DictConfig, dict[str, str]]:
     Raises:
         SimInputError: an unknown key or option, a sweep, or a setting this command sets itself.
     """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
 
     from sim.config.checks import check_overrides
+    from sim.config.overrides import parse_overrides
 
-    try:
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
-    except HydraException as e:
-        raise SimInputError(SOURCE, "overrides", list(overrides), str(e).splitlines()[0]) from None
-    for ov in parsed:
+    for ov in parse_overrides(overrides, SOURCE):
         key = ov.key_or_group
         if key == "scenario":
             raise SimInputError(SOURCE, key, ov.input_line, "give the counterfactual scenarios as arguments and the base with --base")

@@ -19,7 +19,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "validate": ("statsmodels",),
     "calibrate": ("pyabc", "SALib", "statsmodels"),
     "cluster": ("hydra_plugins.hydra_joblib_launcher", "hydra_plugins.hydra_submitit_launcher"),
-    "dashboard": ("solara", "ipyvuetify", "altair"),
+    "dashboard": ("solara", "ipyvuetify"),
     "notebooks": ("ipykernel", "nbclient", "nbformat"),
 }
 """Per extra, the modules whose absence means it is not installed (pyproject.toml lists the distributions)."""

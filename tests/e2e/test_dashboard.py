@@ -1,8 +1,8 @@
 """The teaching dashboard (``python -m sim.dashboard``): its model factory, and the page in a real browser.
 
 The browser test starts the server as a user would, drives the page in
-headless Chromium through Playwright (change a rule, step, play, type a bad
-value) and saves a screenshot under the test's ``tmp_path`` (the README's
+headless Chromium through Playwright (change a rule, play, pause, type bad values,
+step, play to the end, at 1024x768 and 1366x768) and saves screenshots under the test's ``tmp_path`` (the README's
 picture is ``results/reference/dashboard.png``, kept by hand). It needs
 Debian's ``chromium`` and the ``playwright`` package: without them it skips
 on a developer's machine and fails under CI (``CI`` set), which must run it.
@@ -122,38 +122,9 @@ def test_bad_values_are_refused_with_the_field_named():
     assert spec.governments[1].retaliation.name == "tit_for_tat"
 
 
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:.*ComponentsView. .use_state. found despite early return")
-def test_mesa_reset_keeps_the_applied_settings():
-    """What SolaraViz's Reset does with the page's model_params, on the installed Mesa (3.3 or 3.5)."""
-    from mesa.visualization import solara_viz
-
-    from sim.teaching.dashboard.app import build, model_params
-
-    settings = default_settings()
-    settings.update(seed=3, rules={**settings["rules"], "CHN.retaliation": "tit_for_tat"})
-    settings["params"] = {**rule_parameters(settings["rules"]), "USA.thaw": {"retry_days": 21}}
-    model = build(settings)
-    params = model_params(3)
-    user, fixed = solara_viz.split_model_params(params)
-    assert set(user) == {"seed"} and not fixed
-    values = {k: v["value"] for k, v in user.items()}
-    if hasattr(solara_viz, "_build_model_init_kwargs"):  # Mesa 3.5: it may add a `scenario` argument
-        solara_viz._check_model_params(model, params)
-        values = solara_viz._build_model_init_kwargs(
-            model, values, add_scenario_when_empty=True, require_model_accepts_scenario=True
-        )
-    else:
-        solara_viz._check_model_params(type(model).__init__, params)
-    again = type(model)(**values)  # Mesa's reset
-    assert again.seed_value == 3 and again.governments["CHN"].retaliation.name == "tit_for_tat"
-    assert again.governments["USA"].thaw.retry_days == 21
-    for _ in range(60):
-        model.step()
-        again.step()
-    assert [(s.day, s.kind) for s in again.events] == [(s.day, s.kind) for s in model.events]
-    with pytest.raises(SimInputError):  # bad settings are refused when applied, not at the next Reset
-        DashboardModel.with_defaults(crisis_threshold=2.0)
+def test_a_bad_setting_is_refused_when_the_model_is_made():
+    with pytest.raises(SimInputError, match="crisis_threshold=2.0: must be in"):
+        DashboardModel(crisis_threshold=2.0)
 
 
 # -- the page in a real browser ------------------------------------------------
@@ -221,118 +192,152 @@ def dashboard(browser_tools):
                 proc.wait()
 
 
+PAGE_SIZES = {"projector": (1024, 768), "laptop": (1366, 768)}
+# What a class must see without scrolling: the controls, the tension plot, the channel
+# timeline and the latest events.
+MUST_SEE = (".sim-play", ".sim-step", ".sim-reset", ".sim-apply", ".sim-tension img", ".sim-channels img",
+            ".sim-event-log", ".sim-just-happened")  # fmt: skip
+
+
 def _day(page) -> int:
-    text = page.locator(".sim-tension .sim-status").inner_text()
+    text = page.locator(".sim-status").inner_text()
     return int(re.match(r"Day (\d+) of", text).group(1))
 
 
-def _wait_for_day_after(page, day: int) -> int:
+def _wait_for_day_after(page, day: int, timeout: float = 30_000) -> int:
     page.wait_for_function(
-        "d => { const m = document.querySelector('.sim-tension .sim-status')?.innerText.match(/^Day (\\d+) of/);"
+        "d => { const m = document.querySelector('.sim-status')?.innerText.match(/^Day (\\d+) of/);"
         " return m && Number(m[1]) > d; }",
         arg=day,
-        timeout=30_000,
+        timeout=timeout,
     )
     return _day(page)
 
 
-def _slider_to_max(page, label: str) -> None:
-    """Move one of Mesa's control sliders to its top with the keyboard, and wait until it is there."""
-    slider = page.locator(".v-input", has_text=label).get_by_role("slider")
-    top = slider.get_attribute("aria-valuemax")
-    slider.focus()
-    slider.press("End")
-    page.wait_for_function("([s, top]) => s.getAttribute('aria-valuenow') === top", arg=[slider.element_handle(), top])
+def _assert_fits(page, size: str) -> None:
+    """Everything a class must see lies inside the window; the page itself does not scroll."""
+    width, height = PAGE_SIZES[size]
+    for selector in MUST_SEE:
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, (size, selector)
+        right, bottom = box["x"] + box["width"], box["y"] + box["height"]
+        assert box["x"] >= 0 and box["y"] >= 0 and right <= width + 1 and bottom <= height + 1, (size, selector, box)
+    scroll = page.evaluate("() => [document.documentElement.scrollHeight, window.innerHeight]")
+    assert scroll[0] <= scroll[1] + 1, (size, scroll)
+    text = page.locator("body").inner_text()
+    assert "PAGE 0" not in text.upper() and "runs on Solara" not in text
+
+
+def _error_below(page, field: str) -> str:
+    """The message shown on one field, checked to lie just below the field's own box."""
+    error = page.locator(f"{field} .sim-field-error")
+    error.wait_for()
+    box, err = page.locator(f"{field} input").bounding_box(), error.bounding_box()
+    assert 0 <= err["y"] - (box["y"] + box["height"]) < 60 and abs(err["x"] - box["x"]) < 40, (box, err)
+    return error.inner_text()
 
 
 @pytest.mark.slow
 def test_page_in_a_real_browser(browser_tools, dashboard, tmp_path):
+    """A teacher at a projector: load, change a rule, Apply, Play, Pause, a bad value, Step, play to the end."""
     sync_playwright, chromium = browser_tools
     proc, url = dashboard
-    screenshot = tmp_path / "screenshot.png"
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
     profile = tmp_path / "chromium-profile"  # a fresh Chromium user-data-dir
     with sync_playwright() as p:
+        width, height = PAGE_SIZES["projector"]
         browser = p.chromium.launch_persistent_context(
             str(profile), executable_path=chromium, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1600, "height": 1500},
+            viewport={"width": width, "height": height},
         )  # fmt: skip
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
         try:
-            page = browser.new_page()
-            page.set_default_timeout(30_000)
             page.goto(url)
             page.wait_for_selector(".sim-tension img")
             assert _day(page) == 0
             assert "No signals yet" in page.locator(".sim-event-log").inner_text()
+            _assert_fits(page, "projector")
             tension_before = page.locator(".sim-tension img").get_attribute("src")
+            page.screenshot(path=str(shots / "1-loaded.png"))
 
             # Choose China's thaw rule and apply it.
             page.locator(".sim-rule-CHN-thaw .v-input__slot").click()
             page.get_by_role("option", name="time_decay", exact=True).click()
-            page.get_by_role("button", name=re.compile("Apply")).click()
+            page.locator(".sim-apply").click()
             running = page.get_by_text(re.compile(r"^Running: .*CHN \w+ / time_decay\."))
             running.wait_for()
 
-            # Mesa's Reset restarts at day 0 with the rule applied, not the one the page started with.
-            page.get_by_role("button", name="Step").click()
-            _wait_for_day_after(page, 0)
-            page.get_by_role("button", name="Reset").click()
-            page.wait_for_function("() => document.querySelector('.sim-tension .sim-status')"
-                                   "?.innerText.startsWith('Day 0 ')")  # fmt: skip
-            assert running.is_visible()
-
-            # Step twice, then play and pause: the figures and the event log follow.
-            day = 0
-            for _ in range(2):
-                page.get_by_role("button", name="Step").click()
-                day = _wait_for_day_after(page, day)
-            # Half a second between frames (Mesa's Play Interval at its top), so that Pause
-            # lands long before the scenario's end even on a busy machine.
-            _slider_to_max(page, "Play Interval")
-            page.get_by_role("button", name="▶").click()
-            day = _wait_for_day_after(page, day)
-            page.get_by_role("button", name="❚❚").click()
-            step = page.get_by_role("button", name="Step")
-            page.wait_for_function("b => !b.disabled", arg=step.element_handle())  # enabled again once paused
-            day = _day(page)
-            assert 14 < day < 884
+            # Play: the day counter advances at least twice while playing; Pause stops it.
+            page.locator(".sim-play").click()
+            page.get_by_role("button", name="❚❚ Pause").wait_for()
+            seen = [_wait_for_day_after(page, 0)]
+            seen.append(_wait_for_day_after(page, seen[-1]))
+            seen.append(_wait_for_day_after(page, seen[-1]))
+            assert seen == sorted(set(seen)) and seen[-1] < 884, seen
+            page.locator(".sim-play").click()
+            page.get_by_role("button", name="▶ Play").wait_for()
+            step = page.locator(".sim-step")
+            page.wait_for_function("b => !b.disabled", arg=step.element_handle())
+            paused = _day(page)
+            step.click()  # a Step from a paused run adds exactly the step size (7 days)
+            page.wait_for_function("d => document.querySelector('.sim-status').innerText.startsWith(`Day ${d} of`)",
+                                   arg=paused + 7)  # fmt: skip
             assert page.locator(".sim-tension img").get_attribute("src") != tension_before
-            lines = page.locator(".sim-event-log li")
-            assert lines.count() >= 2
-            assert "The United States makes a high-level visit to Taiwan" in page.locator(".sim-event-log").inner_text()
+            log = page.locator(".sim-event-log").inner_text()
+            assert page.locator(".sim-event-log li").count() >= 2
+            assert "The United States makes a high-level visit to Taiwan" in log
+            assert "What just happened" in page.locator(".sim-just-happened").inner_text()
+            page.screenshot(path=str(shots / "2-paused.png"))
 
-            # An out-of-range parameter: a message naming it, the model left alone, the page still working.
+            # A bad value is marked on its own field at once, nothing is applied, the run goes on.
             page.get_by_text("China: retaliation parameters").click()
-            box = page.locator(".sim-param-CHN-retaliation-trigger input")
-            box.fill("99")
-            box.press("Enter")
-            error = page.locator(".sim-input-error")
-            error.wait_for()
-            assert "governments.CHN.retaliation.trigger = 99.0: must be in [0, 10]" in error.inner_text()
-            assert page.get_by_role("button", name=re.compile("Apply")).is_disabled()
-            day_before, n_lines = _day(page), lines.count()
-            page.get_by_role("button", name="Step").click()
-            assert _wait_for_day_after(page, day_before) > day_before
-            assert running.is_visible() and lines.count() >= n_lines
+            trigger = ".sim-param-CHN-retaliation-trigger"
+            page.locator(f"{trigger} input").fill("-1")
+            page.locator(f"{trigger} input").press("Enter")
+            message = _error_below(page, trigger)
+            assert "governments.CHN.retaliation.trigger = -1.0: must be in [0, 10]" in message, message
+            assert page.locator(".sim-apply").is_disabled()
+            page.locator(".sim-threshold input").fill("abc")
+            page.locator(".sim-threshold input").press("Tab")  # checked on blur too
+            assert "'abc' is not a number" in _error_below(page, ".sim-threshold")
+            page.screenshot(path=str(shots / "3-bad-values.png"))
+            day = _day(page)
+            step.click()
+            assert _wait_for_day_after(page, day) == day + 7
+            assert running.is_visible()
+            page.locator(f"{trigger} input").fill("0.5")  # fixed: the mark goes
+            page.locator(f"{trigger} input").press("Enter")
+            page.locator(f"{trigger} .sim-field-error").wait_for(state="detached")
 
-            # Mesa's Render Interval sets the days per Step: a hundred, to show a year in the screenshot.
-            _slider_to_max(page, "Render Interval")
-            for _ in range(3):
-                before = _day(page)
-                page.get_by_role("button", name="Step").click()
-                assert _wait_for_day_after(page, before) == before + 100
-            page.screenshot(path=str(screenshot), full_page=True)
+            # The laptop size fits too.
+            page.set_viewport_size({"width": PAGE_SIZES["laptop"][0], "height": PAGE_SIZES["laptop"][1]})
+            _assert_fits(page, "laptop")
+
+            # Play to the end at the top speed: it stops there, the counters agree, Play is disabled.
+            speed = page.locator(".sim-speed").get_by_role("slider")
+            speed.focus()
+            speed.press("End")
+            page.get_by_text("Speed: 120 days per second").wait_for()
+            page.locator(".sim-play").click()
+            page.get_by_text(re.compile(r"^Day 884 of 884 .*end of the scenario")).wait_for(timeout=120_000)
+            assert page.locator(".sim-play").is_disabled() and step.is_disabled()
+            assert page.get_by_role("button", name="▶ Play").is_visible()
+            page.screenshot(path=str(shots / "4-end.png"))
+            page.locator(".sim-reset").click()
+            page.wait_for_function("() => document.querySelector('.sim-status').innerText.startsWith('Day 0 of')")
+            assert running.is_visible()  # Reset keeps the settings applied
         except Exception:
             # What the page showed when it went wrong, for a failure in CI.
-            failure = tmp_path / "failure.png"
+            failure = shots / "failure.png"
             page.screenshot(path=str(failure), full_page=True)
             print(f"screenshot of the failing page: {failure}")
-            print(page.locator("nav, .v-navigation-drawer").first.inner_text()[:2000])
             raise
         finally:
             browser.close()
-    assert screenshot.stat().st_size > 50_000
+    assert all((shots / f).stat().st_size > 30_000 for f in ("1-loaded.png", "2-paused.png", "4-end.png"))
     # Ctrl-C stops the server cleanly.
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=20) == 0
     assert "Traceback" not in proc.stderr.read()
-

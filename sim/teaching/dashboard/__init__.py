@@ -1,4 +1,4 @@
-"""A teaching dashboard on Mesa's SolaraViz: ``python -m sim.dashboard``.
+"""A teaching dashboard written with Solara: ``python -m sim.dashboard``.
 
 Choose a scenario and each government's retaliation and thaw rules, set their
 parameters, then step, play and reset while tension, channel status, regional

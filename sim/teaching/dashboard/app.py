@@ -1,279 +1,274 @@
-"""The dashboard page: Mesa's SolaraViz with a settings card, live figures and the event log.
+"""The dashboard page: play controls and settings on the left, the run on a two-by-two grid.
 
 Run it with ``python -m sim.dashboard`` (or ``solara run sim.teaching.dashboard.app``).
-SolaraViz supplies the app bar, the Reset / Play / Step controls, Mesa's
-parameter card (the seed) and the grid of live views. The "Scenario and rules"
-card is this module's own, because which parameters it shows depends on the
-rule chosen, and Mesa's parameter card is fixed when the page loads.
 
-Changes in the settings card are checked as they are made, with the checks of
-``python -m sim``: a bad value shows an error naming the field and the value,
-and the running model is left alone. "Apply" starts a new model with the
-settings (and the running model's seed); Mesa's Reset restarts from day 0 with
-the settings last applied and the seed on Mesa's slider.
+The page is written with Solara components rather than Mesa's SolaraViz,
+whose controls could not do what a class needs: its Play re-rendered the whole
+page (every slider of the settings) for each step, so a run jumped from day 0
+to its end, a Step took seconds, and its step counter disagreed with the
+model's day. Here each view is its own component and depends only on the frame
+counter, so a frame redraws the three figures and the two panels and nothing
+else; Play runs in a thread at the speed set in days per second
+(:func:`sim.teaching.dashboard.player.play`); the settings are checked field by
+field (:mod:`sim.teaching.dashboard.controls`).
+
+Layout, sized for a projector (1024x768) and a laptop (1366x768) without
+scrolling: the left column holds Play, Step, Reset, the speed, the step size,
+the seed and the settings (which scroll inside the column); the right holds a
+status line, the tension figure, the channel timeline, regional alignment and
+a panel of what just happened above the latest events.
 """
 
 from __future__ import annotations
 
-import html
 import os
 from typing import Any
 
 import solara
-from mesa.visualization import SolaraViz
 
-from sim.core.errors import SimInputError
-from sim.core.vocabulary import load_vocabulary
 from sim.experiments.runner import quiet_mesa
 from sim.outputs import columns
+from sim.outputs.metrics import suspended_mask
 from sim.teaching.dashboard import SCENARIO_ENV
+from sim.teaching.dashboard.controls import CheckedNumber, SettingsPanel
 from sim.teaching.dashboard.figures import alignment_figure, channel_figure, tension_figure
-from sim.teaching.dashboard.model import (
-    FAMILIES,
-    DashboardModel,
-    default_settings,
-    make_spec,
-    rule_description,
-    rule_options,
-    rule_parameters,
-    scenario_options,
-    slider_range,
-    slot,
+from sim.teaching.dashboard.model import DashboardModel, default_settings
+from sim.teaching.dashboard.player import (
+    DEFAULT_SPEED,
+    DEFAULT_STEP,
+    MAX_SPEED,
+    MIN_SPEED,
+    STEP_CHOICES,
+    Player,
+    Snapshot,
+    play,
 )
-from sim.teaching.narrate import narrate
+from sim.teaching.dashboard.story import event_log_html, what_happened
 
 TITLE = "US–China signaling: retaliation and thaw"
-# Days simulated per Step click and per frame of Play (Mesa's "Render Interval"
-# slider changes it): drawing a frame costs far more than simulating a day.
-DAYS_PER_FRAME = 7
-# Pause between frames of Play; Mesa's slider moves in steps of 10 from 1.
-PLAY_INTERVAL_MS = 51
-# Figures fill their grid cell; the event log scrolls inside its cell.
 CSS = """
-.sim-figure img { width: 100%; height: auto; }
-.sim-event-log { height: 100%; overflow-y: auto; font-size: 14px; line-height: 1.35; padding: 4px 8px; }
-.sim-event-log li { margin-bottom: 6px; }
-.sim-event-log .sim-date { font-weight: 600; font-variant-numeric: tabular-nums; }
-.sim-event-log .sim-rule { color: #6a1b9a; font-size: 12px; font-weight: 600; }
-.sim-status { font-size: 15px; font-weight: 500; padding: 2px 8px; }
+.sim-page { display: grid; grid-template-columns: 292px minmax(0, 1fr); height: 100vh; overflow: hidden;
+            font-size: 14px; }
+.sim-side { display: flex; flex-direction: column; height: 100vh; min-height: 0; overflow: hidden;
+            padding: 6px 8px; border-right: 1px solid #ddd; background: #fafafa; }
+.sim-title { font-size: 15px; font-weight: 600; line-height: 1.2; margin-bottom: 2px; }
+.sim-buttons { display: flex; gap: 6px; }
+.sim-page .v-btn { text-transform: none; letter-spacing: normal; }
+.sim-buttons button { flex: 1 1 0; min-width: 0 !important; padding: 0 6px !important; }
+.sim-step-days button { min-width: 34px !important; padding: 0 4px !important; height: 28px !important; }
+.sim-settings { flex: 1 1 auto; min-height: 0; display: flex; flex-direction: column; margin-top: 4px; }
+.sim-settings-scroll { flex: 1 1 auto; min-height: 0; overflow-y: auto; padding-right: 4px; }
+.sim-running { font-size: 12px; color: #333; }
+.sim-help { font-size: 11px; color: #555; line-height: 1.3; }
+.sim-actor { font-weight: 600; font-size: 14px; margin-top: 6px; }
+.sim-field-error { color: #b00020; font-size: 12px; font-weight: 500; line-height: 1.3; }
+.sim-main { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+            grid-template-rows: auto minmax(0, 1fr) minmax(0, 1fr); height: 100vh; gap: 4px; padding: 4px; }
+.sim-status { grid-column: 1 / span 2; font-size: 16px; font-weight: 500; padding: 2px 6px; }
+.sim-cell { min-height: 0; min-width: 0; overflow: hidden; display: flex; align-items: flex-start;
+            justify-content: center; }
+.sim-cell img { max-width: 100%; max-height: 100%; object-fit: contain; }
+.sim-story { display: flex; flex-direction: column; align-items: stretch; justify-content: flex-start; min-height: 0; overflow: hidden; font-size: 13px;
+             line-height: 1.3; border: 1px solid #e0e0e0; border-radius: 4px; padding: 4px 8px; }
+.sim-story h4 { font-size: 13px; margin: 2px 0; }
+.sim-story ul, .sim-story ol { padding-left: 26px; margin: 0; }
+.sim-story li { margin-bottom: 3px; }
+.sim-just-happened { flex: 0 0 auto; max-height: 45%; overflow-y: auto; border-bottom: 1px solid #e0e0e0;
+                     padding-bottom: 4px; margin-bottom: 4px; }
+.sim-event-log { flex: 1 1 auto; min-height: 0; overflow-y: auto; }
+.sim-date { font-weight: 600; font-variant-numeric: tabular-nums; }
+.sim-rule { color: #fff; background: #6a1b9a; border-radius: 3px; font-size: 10px; padding: 0 3px; }
 """
 
 
-def model_params(seed: int) -> dict[str, Any]:
-    """SolaraViz's ``model_params``: a seed slider, the one setting Mesa's card holds.
-
-    Mesa's Reset calls ``type(model)(seed=<slider>)``; the running model's class
-    (``DashboardModel.with_defaults``) supplies the settings last applied.
-    """
-    return {"seed": {"type": "SliderInt", "value": seed, "min": 0, "max": max(100, seed), "step": 1,
-                     "label": "Seed (press Reset to use it)"}}  # fmt: skip
+def build(settings: dict[str, Any], seed: int) -> Player:
+    """A player of a new model with ``settings`` (keyword arguments of DashboardModel) and ``seed``."""
+    return Player(DashboardModel(seed=seed, **{k: v for k, v in settings.items() if k != "seed"}))
 
 
-def build(settings: dict[str, Any]) -> DashboardModel:
-    """A model with ``settings``, of a class that Mesa's Reset re-creates with the same settings."""
-    fixed = {k: v for k, v in settings.items() if k != "seed"}
-    return DashboardModel.with_defaults(**fixed)(seed=settings["seed"])
-
-
-def problem_text(e: SimInputError) -> str:
-    """A bad value, as the page shows it: the field, the value and what is wrong."""
-    return f"{e.field} = {e.value!r}: {e.problem}"
-
-
-def _status(model: DashboardModel) -> str:
-    steps = model.steps_so_far()
+def status_text(snap: Snapshot, player: Player, playing: bool) -> str:
+    """The status line: day, date, tension, suspended channels, signals; the end said in words."""
+    model = player.model
+    if snap.day == 0:
+        return f"Day 0 of {snap.n_days}: press Step or Play to start on {model.scenario_spec.start:%Y-%m-%d}"
     a, b = model.poles
-    if not len(steps):
-        return f"Day 0 of {model.n_days}: press Step or ▶ to start on {model.scenario_spec.start}"
-    tension = steps[columns.tension(a, b)].iloc[-1]
-    suspended = sum(not model.board.is_open(c) for c in model.board.channels)
-    return (f"Day {model.day} of {model.n_days} · {model.current_date} · tension {tension:.2f} · "
-            f"{suspended} channel(s) suspended · {len(model.events)} signals")  # fmt: skip
+    tension = snap.steps[columns.tension(a, b)].iloc[-1]
+    last = snap.steps.iloc[-1:]
+    suspended = sum(bool(suspended_mask(last[c])[0]) for c in columns.of(snap.steps.columns, columns.CHANNEL))
+    text = (f"Day {snap.day} of {snap.n_days} · {model.date_of(snap.day - 1):%Y-%m-%d} · tension {tension:.2f} · "
+            f"{suspended} channel(s) suspended · {len(snap.events)} signals")  # fmt: skip
+    if snap.finished:
+        text += " · end of the scenario (Reset to run again)"
+    elif playing:
+        text += " · playing"
+    return text
 
 
-def TensionView(model: DashboardModel):
-    """Status line and the tension of each dyad so far."""
-    deps = [id(model), model.day, model.crisis_threshold]
-    with solara.Column(classes=["sim-figure", "sim-tension"], gap="0px") as main:
-        solara.Text(_status(model), classes=["sim-status"])
-        spec = model.scenario_spec
-
-        def draw():
-            return tension_figure(model.steps_so_far(), model.poles, model.crisis_threshold, spec.start, spec.end)
-
-        solara.FigureMatplotlib(solara.use_memo(draw, deps), dependencies=deps, format="png")
-    return main
-
-
-def _figure_over_time(model: DashboardModel, figure, css: str):
-    """One figure of the run so far (``figure(steps, start, end)``), redrawn when the day changes."""
-    deps = [id(model), model.day]
-    spec = model.scenario_spec
-    fig = solara.use_memo(lambda: figure(model.steps_so_far(), spec.start, spec.end), deps)
-    with solara.Column(classes=["sim-figure", css]) as main:
-        solara.FigureMatplotlib(fig, dependencies=deps, format="png")
-    return main
-
-
-def ChannelView(model: DashboardModel):
-    """Which dialogue channels are open or suspended, day by day."""
-    return _figure_over_time(model, channel_figure, "sim-channels")
-
-
-def AlignmentView(model: DashboardModel):
-    """Each regional state's alignment so far."""
-    return _figure_over_time(model, alignment_figure, "sim-alignment")
-
-
-def event_log_html(model: DashboardModel, limit: int = 400) -> str:
-    """The event log in plain words (``sim.teaching.narrate``), latest first, as escaped HTML."""
-    events = model.events_so_far()
-    if not len(events):
-        return "<p>No signals yet.</p>"
-    lines = narrate(events)
-    # narrate orders by (date, id); sort the rows alike to know which lines a rule decided.
-    rows = events.sort_values(["date", "id"], kind="stable")
-    items = []
-    for line, scripted in list(zip(lines, rows["scripted"]))[::-1][:limit]:
-        day, _, text = line.partition(" ")
-        badge = "" if scripted else ' <span class="sim-rule">[rule]</span>'
-        items.append(f'<li><span class="sim-date">{html.escape(day)}</span> {html.escape(text)}{badge}</li>')
-    return "<ol reversed>" + "".join(items) + "</ol>"
-
-
-def EventLogView(model: DashboardModel):
-    """One line per signal, latest first; [rule] marks answers a rule decided (the rest are scripted)."""
-    with solara.Column(gap="0px", style="height: 100%") as main:
-        solara.Text(f"Event log: {len(model.events)} signals, latest first", classes=["sim-status"])
-        solara.HTML(unsafe_innerHTML=event_log_html(model), classes=["sim-event-log"])
-    return main
-
-
-def _label(name: str) -> str:
-    return name.replace("inner.", "wrapped rule: ").replace("_", " ")
+def _days(player: Player, window: tuple[int, int] | None):
+    """The dates of the first and last day of the last frame or step (None before the first)."""
+    if window is None:
+        return None, None
+    return player.model.date_of(window[0] - 1), player.model.date_of(window[1] - 1)
 
 
 @solara.component
-def ParamInput(key: str, name: str, value: Any, on_value):
-    """A slider for one rule parameter, with a box to type an exact (or any) value."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, list)):
-        # Not a number (a rule added later may take a name or a flag): typed as text, checked alike.
-        solara.InputText(_label(name), value=str(value), on_value=on_value)
-        return
-    r = slider_range(name, value)
-    if r.pair:
-        solara.SliderRangeInt(_label(name) + " (days)", value=tuple(int(v) for v in value), min=int(r.low),
-                              max=int(r.high), step=int(r.step), on_value=lambda v: on_value(list(v)))  # fmt: skip
-        return
-    shown = min(max(float(value), r.low), r.high) if isinstance(value, (int, float)) else r.low
-    with solara.Row(style="align-items: center", gap="8px"):
-        with solara.Column(style="flex: 1 1 auto; min-width: 0"):
-            if r.integer:
-                solara.SliderInt(_label(name), value=round(shown), min=int(r.low), max=int(r.high),
-                                 step=int(r.step), on_value=on_value)  # fmt: skip
-            else:
-                solara.SliderFloat(_label(name), value=shown, min=r.low, max=r.high, step=r.step, on_value=on_value)
-        css_name = f"sim-param-{key}-{name}".replace(".", "-")
-        solara.InputFloat("value", value=value, on_value=on_value, dense=True,
-                          classes=["sim-param-box", css_name], style="max-width: 92px")  # fmt: skip
+def StatusBar(player: Player, frame: solara.Reactive[int], playing: bool):
+    frame.value  # noqa: B018 (redrawn at each frame)
+    solara.Text(status_text(player.snapshot(), player, playing), classes=["sim-status"])
 
 
 @solara.component
-def SettingsPanel(model: solara.Reactive):
-    """Scenario, rules and parameters; checked on every change, applied on demand."""
-    # The running model's class holds the settings last applied (DashboardModel.with_defaults).
-    applied = type(model.value).defaults
-    draft = solara.use_reactive(dict(applied))
-    problem = solara.use_reactive(None)
-    vocab = load_vocabulary()
+def FigureCell(player: Player, frame: solara.Reactive[int], which: str, crisis_threshold: float):
+    """One figure of the run so far, drawn once per simulated day shown."""
+    frame.value  # noqa: B018 (redrawn at each frame)
+    snap = player.snapshot()
+    spec = player.model.scenario_spec
 
-    def change(**updates):
-        new = {**draft.value, **updates}
-        draft.set(new)
-        try:
-            make_spec(**new)
-            problem.set(None)
-        except SimInputError as e:
-            problem.set(problem_text(e))
+    def draw():
+        if which == "tension":
+            return tension_figure(snap.steps, player.model.poles, crisis_threshold, spec.start, spec.end)
+        if which == "channels":
+            return channel_figure(snap.steps, spec.start, spec.end)
+        return alignment_figure(snap.steps, spec.start, spec.end)
 
-    def set_rule(key: str, name: str):
-        rules = {**draft.value["rules"], key: name}
-        # A newly chosen rule starts from its own configured parameters.
-        change(rules=rules, params={**draft.value["params"], key: rule_parameters(rules)[key]})
-
-    def set_param(key: str, name: str, value: Any):
-        params = {**draft.value["params"], key: {**draft.value["params"][key], name: value}}
-        change(params=params)
-
-    def apply():
-        # The seed is Mesa's parameter (its slider, applied by Reset): keep the running one.
-        try:
-            new_model = build({**draft.value, "seed": model.value.seed_value})
-        except SimInputError as e:  # checked already; kept in case a file changed since
-            problem.set(problem_text(e))
-            return
-        model.set(new_model)
-
-    d = draft.value
-    m = model.value
-    with solara.Card("Scenario and rules", style="width: 100%"):
-        # What runs, what is wrong and the Apply button come first: in view without scrolling.
-        rules = ", ".join(f"{c} {g.retaliation.label} / {g.thaw.label}" for c, g in m.governments.items())
-        solara.Text(f"Running: {m.scenario_spec.name}, seed {m.seed_value}; {rules}.", style="font-size: 13px")
-        if problem.value:
-            solara.Error(f"Not applied: {problem.value}", classes=["sim-input-error"])
-        solara.Button("Apply: restart with these settings", color="primary", on_click=apply,
-                      disabled=bool(problem.value) or d == applied, classes=["sim-apply"])  # fmt: skip
-        solara.Text("Changes below take effect when applied; Reset restarts with the settings last applied "
-                    "and the seed set above.", style="font-size: 12px; color: #555")  # fmt: skip
-        solara.Select("Scenario", values=scenario_options(), value=d["scenario_name"],
-                      on_value=lambda v: change(scenario_name=v))  # fmt: skip
-        for code in dict.fromkeys(k.partition(".")[0] for k in d["rules"]):
-            name = vocab.actors[code].name if code in vocab.actors else code
-            solara.Text(name, style="font-weight: 600; font-size: 15px; margin-top: 8px")
-            for family in FAMILIES:
-                key = slot(code, family)
-                solara.Select(f"{name}: {family} rule", values=rule_options(family), value=d["rules"][key],
-                              on_value=lambda v, key=key: set_rule(key, v),
-                              classes=[f"sim-rule-{key}".replace(".", "-")])  # fmt: skip
-                solara.Text(rule_description(d["rules"], key), style="font-size: 12px; color: #555")
-                with solara.Details(f"{name}: {family} parameters"):
-                    for pname, pvalue in d["params"][key].items():
-                        ParamInput(key, pname, pvalue, lambda v, key=key, pname=pname: set_param(key, pname, v))
-        solara.InputFloat("Crisis threshold (tension 0..1)", value=d["crisis_threshold"],
-                          on_value=lambda v: change(crisis_threshold=v), classes=["sim-threshold"])  # fmt: skip
+    deps = [id(player), snap.day, which]
+    figure = solara.use_memo(draw, deps)
+    with solara.Column(classes=["sim-cell", f"sim-{which}"], gap="0px"):
+        solara.FigureMatplotlib(figure, dependencies=deps, format="png")
 
 
 @solara.component
-def SettingsSidebar(model: solara.Reactive, depth: int = 2):
-    """The settings card, placed in the sidebar below Mesa's controls.
+def StoryCell(player: Player, frame: solara.Reactive[int], window: solara.Reactive[tuple[int, int] | None]):
+    """What the rules just answered, and why; below it the latest signals."""
+    frame.value  # noqa: B018 (redrawn at each frame)
+    snap = player.snapshot()
+    first, last = _days(player, window.value)
+    with solara.Div(classes=["sim-cell", "sim-story"]):
+        with solara.Div(classes=["sim-just-happened"]):
+            solara.HTML(tag="h4", unsafe_innerHTML="What just happened")
+            solara.HTML(unsafe_innerHTML=what_happened(snap.events, first, last))
+        with solara.Div(classes=["sim-event-log"]):
+            solara.HTML(tag="h4", unsafe_innerHTML=f"Latest signals ({len(snap.events)} so far; "
+                                                   '<span class="sim-rule">rule</span>: a rule decided it)')  # fmt: skip
+            solara.HTML(unsafe_innerHTML=event_log_html(snap.events))
 
-    The sidebar orders cards by how deeply nested the component declaring them
-    is (solara's portal offset); declaring this one ``depth`` components further
-    down than SolaraViz declares its own puts it after them, so Reset, Play and
-    Step stay at the top of the sidebar.
+
+class _Session:
+    """The page's state and what its buttons do (one per browser tab).
+
+    Holding the callbacks on one object keeps their identity from render to
+    render, so that a new frame re-renders only the views (Solara skips a
+    component whose arguments did not change), not the settings.
     """
-    if depth:
-        SettingsSidebar(model, depth - 1)
-        return
-    with solara.Sidebar():
-        SettingsPanel(model)
+
+    def __init__(self, first: dict[str, Any]) -> None:
+        self.applied = solara.Reactive({k: v for k, v in first.items() if k != "seed"})
+        self.seed = solara.Reactive(int(first["seed"]))
+        self.player = solara.Reactive(build(self.applied.value, self.seed.value))
+        self.playing = solara.Reactive(False)
+        self.speed = solara.Reactive(DEFAULT_SPEED)
+        self.step_days = solara.Reactive(DEFAULT_STEP)
+        # Bumped after each frame or step: the views read it, the settings do not.
+        self.frame = solara.Reactive(0)
+        # The first and last day of the last frame or step, for "what just happened".
+        self.window: solara.Reactive[tuple[int, int] | None] = solara.Reactive(None)
+        self.problem: solara.Reactive[str | None] = solara.Reactive(None)
+
+    def show(self, first_day: int, last_day: int) -> None:
+        self.window.set((first_day, last_day))
+        self.frame.set(self.frame.value + 1)
+
+    def toggle_play(self) -> None:
+        self.playing.set(not self.playing.value)
+
+    def play_loop(self, current: Player) -> None:
+        """Play ``current`` until paused, ended or replaced (run in a thread by the page)."""
+        if not self.playing.value:
+            return
+        try:
+            play(current, lambda: self.speed.value, lambda: self.playing.value and self.player.value is current,
+                 self.show)  # fmt: skip
+        except Exception as e:  # shown on the page: a teacher has no terminal to read
+            self.problem.set(f"Play stopped: {type(e).__name__}: {e}")
+        if self.player.value is current:
+            self.playing.set(False)
+
+    def step(self) -> None:
+        p = self.player.value
+        day = p.day
+        if p.advance(self.step_days.value):
+            self.show(day + 1, p.day)
+
+    def restart(self, player: Player) -> None:
+        self.playing.set(False)
+        self.window.set(None)
+        self.player.set(player)
+        self.frame.set(self.frame.value + 1)
+
+    def reset(self) -> None:
+        self.restart(build(self.applied.value, self.seed.value))
+
+    def apply(self, settings: dict[str, Any]) -> None:
+        self.restart(build(settings, self.seed.value))
+        self.applied.set(settings)
+
+    def set_seed(self, value: int) -> None:
+        self.seed.set(int(value))
+
+    @staticmethod
+    def seed_problem(value: int) -> str | None:
+        return None if value >= 0 else f"seed = {value}: must be a whole number >= 0"
+
+    @staticmethod
+    def ignore(_why: str | None) -> None:
+        """The seed's problem is shown on its field; Reset and Apply keep the last good seed."""
 
 
 @solara.component
 def Page():
-    """The whole page: settings in the sidebar, SolaraViz for controls and live views."""
+    """The whole page: controls and settings on the left, the run on the right."""
     quiet_mesa()
-    first = solara.use_memo(lambda: default_settings(os.environ.get(SCENARIO_ENV) or None), [])
-    model = solara.use_reactive(solara.use_memo(lambda: build(first), []))
+    s = solara.use_memo(lambda: _Session(default_settings(os.environ.get(SCENARIO_ENV) or None)), [])
+    current = s.player.value
+    solara.lab.use_task(lambda: s.play_loop(current), dependencies=[s.playing.value, id(current)],
+                        prefer_threaded=True, raise_error=False)  # fmt: skip
+    playing, finished = s.playing.value, current.finished
     solara.Style(CSS)
     solara.Title(TITLE)
-    SettingsSidebar(model)
-    SolaraViz(
-        model,
-        components=[TensionView, ChannelView, AlignmentView, EventLogView],
-        model_params=model_params(first["seed"]),
-        name=TITLE,
-        play_interval=PLAY_INTERVAL_MS,
-        render_interval=DAYS_PER_FRAME,
-    )
+    with solara.Div(classes=["sim-page"]):
+        with solara.Column(classes=["sim-side"], gap="4px"):
+            solara.Text(TITLE, classes=["sim-title"])
+            with solara.Div(classes=["sim-buttons"]):
+                solara.Button("❚❚ Pause" if playing else "▶ Play", color="primary", on_click=s.toggle_play,
+                              disabled=finished, classes=["sim-play"])  # fmt: skip
+                solara.Button(f"Step {s.step_days.value} d", on_click=s.step, disabled=playing or finished,
+                              classes=["sim-step"], outlined=True)  # fmt: skip
+                solara.Button("Reset", on_click=s.reset, classes=["sim-reset"], outlined=True)
+            with solara.Div(classes=["sim-speed"]):
+                solara.SliderInt(f"Speed: {s.speed.value} days per second", value=s.speed, min=MIN_SPEED,
+                                 max=MAX_SPEED, thumb_label=False)  # fmt: skip
+            with solara.Row(gap="6px", style="align-items: center"):
+                solara.Text("Step:", style="font-size: 13px")
+                solara.ToggleButtonsSingle(value=s.step_days, values=list(STEP_CHOICES), dense=True,
+                                           classes=["sim-step-days"])  # fmt: skip
+                solara.Text("days", style="font-size: 13px")
+            CheckedNumber("Seed (used by Reset and Apply)", s.seed.value, s.seed_problem, s.set_seed, s.ignore,
+                          "sim-seed", integer=True)  # fmt: skip
+            solara.Text(s.problem.value or "", classes=["sim-field-error"])  # always there: see SettingsPanel
+            model = current.model
+            rules = ", ".join(f"{c} {g.retaliation.label} / {g.thaw.label}" for c, g in model.governments.items())
+            SettingsPanel(s.applied.value, f"Running: {model.scenario_spec.name}, seed {model.seed_value}; {rules}.",
+                          s.apply)  # fmt: skip
+        with solara.Div(classes=["sim-main"]):
+            StatusBar(current, s.frame, playing)
+            for which in ("tension", "channels", "alignment"):
+                FigureCell(current, s.frame, which, model.crisis_threshold)
+            StoryCell(current, s.frame, s.window)
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 (solara's signature for a page layout)
+    """No app bar, tabs or badge: the page fills the window (see ``Page``)."""
+    return solara.Column(children=children, gap="0px", style="padding: 0; margin: 0")
+
+

@@ -1,9 +1,8 @@
 """The dashboard's model: plain keyword arguments in, a model built through the config out.
 
-Mesa's SolaraViz re-creates the model on Reset by calling its class with keyword
-arguments, so :class:`DashboardModel` takes only plain values (a scenario name,
-rule names, parameter values, a seed) and builds itself the way ``python -m
-sim`` does: compose ``configs/config.yaml`` with the chosen rule files, set the
+:class:`DashboardModel` takes only plain values (a scenario name, rule names,
+parameter values, a seed), the values the page's controls hold, and builds
+itself the way ``python -m sim`` does: compose ``configs/config.yaml`` with the chosen rule files, set the
 parameters on the composed config, and let :func:`sim.config.build.build_spec` check
 everything and turn it into objects. Bad values therefore raise the same
 :class:`~sim.core.errors.SimInputError` the command line reports.
@@ -17,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import pandas as pd
 from omegaconf import OmegaConf
@@ -210,6 +209,36 @@ def make_spec(
     return build_spec(cfg, choices)
 
 
+def problem_text(e: SimInputError) -> str:
+    """A refused value, as the page shows it: the field, the value and what is allowed."""
+    return f"{e.field} = {e.value!r}: {e.problem}"
+
+
+def parse_number(text: str, integer: bool = False) -> tuple[float | int | None, str | None]:
+    """A typed number, or why it is not one: ``("abc") -> (None, "'abc' is not a number")``."""
+    stripped = text.strip()
+    try:
+        value = float(stripped)
+    except ValueError:
+        return None, f"{stripped!r} is not a number"
+    if not math.isfinite(value):
+        return None, f"{stripped!r} is not a finite number"
+    if integer:
+        if value != int(value):
+            return None, f"{stripped!r} is not a whole number"
+        return int(value), None
+    return value, None
+
+
+def check_settings(settings: dict[str, Any]) -> str | None:
+    """Why ``settings`` would not build a model (``make_spec``), or None if they would."""
+    try:
+        make_spec(**settings)
+    except SimInputError as e:
+        return problem_text(e)
+    return None
+
+
 class DashboardModel(SignalingModel):
     """A :class:`~sim.core.model.SignalingModel` built from plain keyword arguments.
 
@@ -228,9 +257,6 @@ class DashboardModel(SignalingModel):
         SimInputError: on any bad value, before a model exists.
     """
 
-    # Arguments left at None take these values (see with_defaults), then the config's.
-    defaults: ClassVar[Mapping[str, Any]] = {}
-
     def __init__(
         self,
         scenario_name: str | None = None,
@@ -241,21 +267,9 @@ class DashboardModel(SignalingModel):
     ) -> None:
         given = {"scenario_name": scenario_name, "seed": seed, "crisis_threshold": crisis_threshold,
                  "rules": rules, "params": params}  # fmt: skip
-        settings = {**self.defaults, **{k: v for k, v in given.items() if v is not None}}
-        spec = make_spec(**settings)
+        spec = make_spec(**{k: v for k, v in given.items() if v is not None})
         super().__init__(spec.scenario, spec.governments, spec.regional, spec.seed)
         self.crisis_threshold = spec.crisis_threshold
-
-    @classmethod
-    def with_defaults(cls, **settings: Any) -> type[DashboardModel]:
-        """A subclass whose arguments default to ``settings`` (keyword arguments of this class).
-
-        Mesa's Reset re-creates a model as ``type(model)(**its parameters)``;
-        a model of this subclass is re-created with the settings it was made
-        with, whatever parameters Mesa's card holds (here, only the seed).
-        """
-        make_spec(**settings)  # refuse bad settings now, not at the next Reset
-        return type(cls.__name__, (cls,), {"defaults": dict(settings), "__doc__": cls.__doc__})
 
     @property
     def current_date(self):

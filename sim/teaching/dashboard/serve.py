@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scenario is not None:
         os.environ[SCENARIO_ENV] = args.scenario
     try:
-        require("dashboard", "python -m sim.dashboard", ("solara", "ipyvuetify", "altair"))
+        require("dashboard", "python -m sim.dashboard", ("solara", "ipyvuetify"))
     except SimInputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -87,12 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Without it solara fetches the page's scripts from a CDN at every first load.
         print("warning: solara-assets is not installed: the page loads only with internet access "
               "(pip install solara-assets)", file=sys.stderr)  # fmt: skip
-    # Solara reads its settings when imported: no usage telemetry from a classroom machine.
+    # Solara reads its settings when imported: no usage telemetry from a classroom machine, and
+    # no "This website runs on Solara" banner over the page's corner (the event log's).
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
-    # Mesa 3.3's ComponentsView returns early before a hook, which solara's hook linter
-    # reports when the page first renders; harmless (Mesa 3.5 reorders it), and it
-    # would bury the server's own messages.
-    warnings.filterwarnings("ignore", message=r"(?s).*ComponentsView: `use_state` found despite early return")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
     # Solara warns that a page on 127.0.0.1 over http cannot be embedded in another
     # site's iframe; the dashboard is not embedded, and the warning worries users.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")

@@ -7,10 +7,13 @@ itself; ``workers=N`` runs them on N worker processes), so Hydra's per-job
 cost is paid once for many runs. Each run becomes one row: the job's
 overrides (``p.<key>``), its seed, its status (``ok`` or ``failed`` with the
 error) and every outcome metric. The rows go to ``runs.part.parquet`` in the
-job's folder, then ``job.json`` marks the job complete; both are written
-atomically. A job whose folder already holds a complete record for the same
-overrides is skipped, so re-running an interrupted sweep into the same folder
-finishes only what is missing. With ``posterior_draws=N`` a job runs its
+job's folder, then ``job.json`` marks the job complete (with a fingerprint of
+everything that decides the rows and a checksum of the rows:
+:mod:`sim.experiments.job_record`); both are written atomically. A job whose
+folder already holds a record that matches is skipped, so re-running an
+interrupted sweep into the same folder finishes only what is missing; a record
+that does not match (an edited scenario, other code, a truncated or swapped
+file) is said on stderr and the job runs again. With ``posterior_draws=N`` a job runs its
 replicates for each of N parameter sets drawn from the calibration's posterior
 (:func:`sim.config.calibration.posterior_configs`; drawn from the job's seed, so
 jobs with the same seed share draws); the rows then carry ``draw`` (0..N-1) and
@@ -20,7 +23,6 @@ sweep's ``runs.parquet``.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from omegaconf import DictConfig
 from sim.config.build import build_spec
 from sim.config.calibration import posterior_configs, posterior_draws
 from sim.core.errors import SimInputError
+from sim.experiments.job_record import FRAGMENT, JOB_RECORD, file_sha256, fingerprint, mismatch, read_record
 from sim.experiments.runner import (
     failed_record,
     run_seeds,
@@ -42,8 +45,6 @@ from sim.experiments.runner import (
 from sim.outputs.io import atomic_write, write_json
 from sim.outputs.provenance import now, provenance
 
-FRAGMENT = "runs.part.parquet"
-JOB_RECORD = "job.json"
 # Overrides that are not parameters of a run: the seed is the replicate dimension.
 _NOT_PARAMETERS = ("seed", "replicates", "workers", "figures", "posterior_draws")
 
@@ -101,26 +102,34 @@ class JobOutcome:
     skipped: bool
 
 
-def is_complete(job_dir: Path, overrides: Sequence[str]) -> bool:
-    """Whether ``job_dir`` holds a complete record of a job with exactly these overrides."""
+def is_complete(job_dir: Path, overrides: Sequence[str], expected: str | None = None) -> bool:
+    """Whether ``job_dir`` holds a trustworthy complete record of this job (see :func:`job_record.mismatch`)."""
+    return mismatch(job_dir, overrides, expected) is None
+
+
+def _fingerprint(cfg: DictConfig, overrides: Sequence[str]) -> str | None:
+    """The job's fingerprint, or None when its config cannot even be read (the job then fails as usual)."""
     try:
-        record = json.loads((job_dir / JOB_RECORD).read_text())
-    except (OSError, ValueError):
-        return False
-    return record.get("overrides") == list(overrides) and (job_dir / FRAGMENT).is_file()
+        return fingerprint(cfg, overrides, cfg.get("seed"), cfg.get("replicates", 1))
+    except Exception:  # noqa: BLE001  (a bad config is reported by build_spec below, with its field)
+        return None
 
 
 def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Sequence[str], job_dir: Path,
             progress: bool = False) -> JobOutcome:  # fmt: skip
-    """Run (or skip, if already complete) one sweep job and record its runs.
+    """Run (or skip, if already complete and matching) one sweep job and record its runs.
 
     A bad config fails every run of the job; an exception in one run fails that
     run only. Failures are recorded with their error, never dropped.
     """
-    if is_complete(job_dir, overrides):
-        record = json.loads((job_dir / JOB_RECORD).read_text())
+    expected = _fingerprint(cfg, overrides)
+    why = mismatch(job_dir, overrides, expected) if expected is not None else "its config cannot be read"
+    if why is None:
+        record = read_record(job_dir) or {}
         _count(record["n_ok"] + record["n_failed"])
         return JobOutcome(record["n_ok"], record["n_failed"], skipped=True)
+    if why != "no record yet":
+        print(f"notice: job {job} ({job_dir}): {why}; running it again", file=sys.stderr)
     started = now()
     base = {"job": job, **parameters(overrides)}
     rows: list[dict[str, Any]] = []
@@ -145,16 +154,23 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
             for r, result in enumerate(_progress(results, show, f"job {job}", len(seeds))):
                 rows.append({**base, **drawn, "replicate": r, "seed": seeds[r], "base_seed": spec.seed, **result})
                 _count(1)
-    write_fragment(job_dir, rows, overrides, started)
+    write_fragment(job_dir, rows, overrides, started, expected)
     n_failed = sum(r["status"] == "failed" for r in rows)
     return JobOutcome(len(rows) - n_failed, n_failed, skipped=False)
 
 
-def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequence[str], started: str) -> None:
-    """Write the job's rows, then its completion record (with its provenance, from ``started``); each atomically."""
+def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequence[str], started: str,
+                   fingerprint_: str | None = None) -> None:  # fmt: skip
+    """Write the job's rows, then its completion record (fingerprint, rows checksum, provenance); each atomically.
+
+    The record is removed first, so that a kill between the two writes leaves a job
+    without a record (run again on resume), never an old record beside new rows.
+    """
+    (job_dir / JOB_RECORD).unlink(missing_ok=True)
     atomic_write(job_dir / FRAGMENT, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
     n_failed = sum(r["status"] == "failed" for r in rows)
     write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed,
+                                      "fingerprint": fingerprint_, "rows_sha256": file_sha256(job_dir / FRAGMENT),
                                       "provenance": provenance(started, refresh=False)})  # fmt: skip
 
 

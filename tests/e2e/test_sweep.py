@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -241,11 +242,14 @@ def test_a_dead_pool_worker_stops_the_sweep_with_a_message_instead_of_hanging(tm
 
 @pytest.mark.slow
 def test_an_error_in_a_pool_job_carries_the_workers_traceback(tmp_path):
-    (tmp_path / "1" / JOB_RECORD).mkdir(parents=True)  # job 1 cannot write its record
-    proc = sim("-m", "seed=0,1", "replicates=2", "figures=false", "hydra.launcher.n_jobs=2",
-               f"hydra.sweep.dir={tmp_path}")  # fmt: skip
+    overrides = ["seed=0,1", "replicates=2", "figures=false"]
+    # This sweep's folder (its record), where job 1 cannot write its record: a folder stands in its place.
+    (tmp_path / "sweep.json").write_text(json.dumps({"overrides": overrides, "sweeper_params": None}))
+    (tmp_path / "1" / JOB_RECORD).mkdir(parents=True)
+    proc = sim("-m", *overrides, "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={tmp_path}")
     assert proc.returncode != 0
-    assert "WorkerTraceback" in proc.stderr and "sim/outputs/io.py" in proc.stderr  # where it failed, in the worker
+    # Where it failed, in the worker: replacing job 1's record.
+    assert "WorkerTraceback" in proc.stderr and "sim/experiments/sweep.py" in proc.stderr and "IsADirectoryError" in proc.stderr
 
 
 def test_the_sweeper_composes_one_job_per_set_of_group_choices():

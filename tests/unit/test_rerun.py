@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from sim import run
 from sim.config.compose import compose_config
 from sim.core.errors import SimInputError
 from sim.experiments.rerun import is_sweep_folder, sweep_runs
+from sim.experiments.job_record import JOB_RECORD, file_sha256
 from sim.experiments.sweep import FRAGMENT, run_job
 from sim.history.compare import compare_runs
 
@@ -49,6 +51,13 @@ def test_a_sweep_whose_records_no_longer_reproduce_is_refused_as_stale(tmp_path:
     rows = pd.read_parquet(folder / "1" / FRAGMENT)
     rows.loc[0, "n_signals"] += 1  # as if another version of the model had made it
     rows.to_parquet(folder / "1" / FRAGMENT, index=False)
+    # Rows edited by hand no longer match their checksum: the job counts as incomplete.
+    with pytest.raises(SimInputError, match=r"jobs=\['1'\]: 1 job\(s\) are incomplete or unreadable"):
+        list(sweep_runs(folder))
+    # Rows another version wrote, with its own record, are caught by re-running them.
+    record = json.loads((folder / "1" / JOB_RECORD).read_text())
+    record["rows_sha256"] = file_sha256(folder / "1" / FRAGMENT)
+    (folder / "1" / JOB_RECORD).write_text(json.dumps(record))
     with pytest.raises(SimInputError, match=r"runs.part.parquet: n_signals=.*the sweep was made by other code.*stale"):
         list(sweep_runs(folder))
 

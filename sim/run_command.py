@@ -21,10 +21,11 @@ from omegaconf import DictConfig
 
 from sim.api import execute, format_summary
 from sim.config.calibration import apply_calibration
-from sim.config.checks import validate_runs
+from sim.config.checks import override_args, validate_runs
 from sim.config.compose import CONFIG_DIR
 from sim.core.errors import SimInputError
 from sim.experiments.sweep import run_job
+from sim.outputs.run_folder import mark_reused, refuse_complete
 
 # What Hydra puts in a run folder before the job runs.
 _HYDRA_ARTIFACTS = {".hydra", "__main__.log", "main.log", "run_command.log"}
@@ -50,6 +51,7 @@ def main(cfg: DictConfig) -> None:
     if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: record its runs, aggregate at the end
         run_job(cfg, choices, int(hc.job.num), list(hc.overrides.task), out, progress=sys.stderr.isatty())
         return
+    mark_reused(out)  # a complete run from before, in the same timestamped folder: no longer whole
     try:
         result = execute(cfg, out, choices=choices)
     except SimInputError as e:
@@ -68,6 +70,7 @@ def checked_main() -> None:
     """Check every run's config (before Hydra writes anything), then hand over to Hydra."""
     try:
         validate_runs(sys.argv[1:])
+        refuse_complete(override_args(sys.argv[1:]), multirun=bool({"-m", "--multirun"} & set(sys.argv[1:])))
     except SimInputError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)

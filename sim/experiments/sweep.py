@@ -73,12 +73,43 @@ def _count(n: int) -> None:
             _run_counter.value += n
 
 
-def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
+class ReplicateSeeds(Sequence[int]):
+    """The seeds of a job's runs, made when asked for: ``replicates`` does not cost memory before the runs.
+
+    Seed ``r`` is that of numpy's ``SeedSequence(base_seed).spawn(replicates)[r]`` (the child with
+    spawn key ``(r,)``), so the seeds are those ``spawn`` gives, without making them all at once.
+    """
+
+    def __init__(self, base_seed: int, replicates: int) -> None:
+        self.base_seed, self.replicates = int(base_seed), int(replicates)
+
+    def __len__(self) -> int:
+        return self.replicates
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ReplicateSeeds):
+            return (self.base_seed, self.replicates) == (other.base_seed, other.replicates)
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  (compared by value, like the list it stands for)
+
+    def __repr__(self) -> str:
+        return f"ReplicateSeeds(base_seed={self.base_seed}, replicates={self.replicates})"
+
+    def __getitem__(self, r):  # type: ignore[override]
+        if isinstance(r, slice):
+            return [self[i] for i in range(*r.indices(self.replicates))]
+        if not -self.replicates <= r < self.replicates:
+            raise IndexError(r)
+        if self.replicates == 1:
+            return self.base_seed
+        child = np.random.SeedSequence(self.base_seed, spawn_key=(r % self.replicates,))
+        return int(child.generate_state(1, dtype=np.uint32)[0])
+
+
+def replicate_seeds(base_seed: int, replicates: int) -> ReplicateSeeds:
     """The seeds of a job's runs: ``base_seed`` alone, or one independent child seed per replicate."""
-    if replicates == 1:
-        return [base_seed]
-    children = np.random.SeedSequence(base_seed).spawn(replicates)
-    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+    return ReplicateSeeds(base_seed, replicates)
 
 
 def parameters(overrides: Iterable[str]) -> dict[str, str]:

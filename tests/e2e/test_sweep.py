@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import psutil
 import pytest
@@ -33,6 +34,11 @@ def test_replicate_seeds_are_derived_independently_and_reproducibly():
     assert seeds == replicate_seeds(7, 50) and len(set(seeds)) == 50
     assert set(seeds).isdisjoint(replicate_seeds(8, 50))
     assert replicate_seeds(7, 60)[:50] == seeds  # more replicates extend, never reshuffle
+    # Made when asked for, equal to numpy's spawn: a billion replicates cost no memory up front.
+    spawned = [int(c.generate_state(1, dtype=np.uint32)[0]) for c in np.random.SeedSequence(7).spawn(50)]
+    assert list(seeds) == spawned and seeds[-1] == spawned[-1]
+    huge = replicate_seeds(7, 10**9)
+    assert len(huge) == 10**9 and huge[3] == spawned[3]
 
 
 def test_a_job_records_its_runs_and_is_skipped_when_complete(tmp_path):
@@ -57,7 +63,7 @@ def test_posterior_draws_run_each_replicate_seed_under_each_drawn_parameter_set(
     assert (outcome.n_ok, outcome.n_failed) == (6, 0)
     rows = pd.read_parquet(tmp_path / FRAGMENT)
     assert rows["draw"].tolist() == [0, 0, 1, 1, 2, 2] and rows["replicate"].tolist() == [0, 1] * 3
-    assert rows["seed"].tolist() == replicate_seeds(4, 2) * 3  # common random numbers across draws
+    assert rows["seed"].tolist() == list(replicate_seeds(4, 2)) * 3  # common random numbers across draws
     assert "p.posterior_draws" not in rows  # not a parameter of the runs
     from sim.config.calibration import read_calibration, read_posterior
 

@@ -122,3 +122,10 @@ def mismatch(job_dir: Path, overrides: Sequence[str], expected: str | None = Non
     if record.get("rows_sha256") != file_sha256(rows):
         return f"its rows {FRAGMENT} do not match the recorded checksum"
     return None
+
+
+def remove_leftovers(job_dir: Path) -> None:
+    """Remove temporary files a killed write left in ``job_dir`` (``atomic_write`` names them ``.<name>.*``)."""
+    for name in (FRAGMENT, JOB_RECORD):
+        for left in job_dir.glob(f".{name}.*"):
+            left.unlink(missing_ok=True)

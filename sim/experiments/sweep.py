@@ -36,7 +36,15 @@ from omegaconf import DictConfig
 from sim.config.build import build_spec
 from sim.config.calibration import posterior_configs, posterior_draws
 from sim.core.errors import SimInputError
-from sim.experiments.job_record import FRAGMENT, JOB_RECORD, file_sha256, fingerprint, mismatch, read_record
+from sim.experiments.job_record import (
+    FRAGMENT,
+    JOB_RECORD,
+    file_sha256,
+    fingerprint,
+    mismatch,
+    read_record,
+    remove_leftovers,
+)
 from sim.experiments.runner import (
     failed_record,
     run_seeds,
@@ -198,6 +206,7 @@ def write_fragment(job_dir: Path, rows: list[dict[str, Any]], overrides: Sequenc
     without a record (run again on resume), never an old record beside new rows.
     """
     (job_dir / JOB_RECORD).unlink(missing_ok=True)
+    remove_leftovers(job_dir)  # of a write killed before: nothing stale beside the new files
     atomic_write(job_dir / FRAGMENT, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
     n_failed = sum(r["status"] == "failed" for r in rows)
     write_json(job_dir / JOB_RECORD, {"overrides": list(overrides), "n_ok": len(rows) - n_failed, "n_failed": n_failed,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -191,6 +192,30 @@ def test_an_interrupted_sweep_resumes_to_the_same_runs(basic_sweep, tmp_path, la
     resumed = sim("-m", *SWEEP, *chosen, f"hydra.sweep.dir={out}")
     assert resumed.returncode == 0, resumed.stderr
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), basic_sweep)
+
+
+# Kill points, seconds after the start: drawn once (seeded) over a sweep's life, from Hydra's
+# start-up through the jobs to the aggregation.
+KILL_AFTER = [round(random.Random(16).uniform(0.3, 5.0), 2) for _ in range(3)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("launcher", ["basic", "sim_pool"])
+@pytest.mark.parametrize("after", KILL_AFTER)
+def test_a_sweep_killed_at_any_moment_resumes_to_the_same_runs(basic_sweep, tmp_path, launcher, after):
+    """kill -9 of the whole process group at a random moment: the same command then gives the same runs.parquet."""
+    out = tmp_path / "killed"
+    chosen = [f"hydra/launcher={launcher}"] + (["hydra.launcher.n_jobs=2"] if launcher == "sim_pool" else [])
+    args = [sys.executable, "-m", "sim", "-m", *SWEEP, *chosen, f"hydra.sweep.dir={out}"]
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(after)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    resumed = sim("-m", *SWEEP, *chosen, f"hydra.sweep.dir={out}")
+    assert resumed.returncode == 0, resumed.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), basic_sweep)
+    assert not list(out.glob(".*staging*")) and not list(out.glob("*/.*.parquet.*"))  # no temporary files left
 
 
 @pytest.mark.slow

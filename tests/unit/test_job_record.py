@@ -133,3 +133,8 @@ def test_a_kill_between_the_two_writes_leaves_a_job_without_a_record(tmp_path, s
         _job(job, _overrides(scenario))
     assert not (job / JOB_RECORD).exists() and (job / FRAGMENT).is_file()
     assert mismatch(job, _overrides(scenario)) == "no record yet"
+    # A temporary file a killed write left is removed when the job runs again.
+    (job / f".{FRAGMENT}.abc123").write_bytes(b"half a parquet")
+    monkeypatch.undo()
+    assert not _job(job, _overrides(scenario)).skipped
+    assert sorted(p.name for p in job.iterdir()) == sorted([FRAGMENT, JOB_RECORD])

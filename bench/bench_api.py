@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_common import machine_info, publish
+from bench_common import machine_info, machine_line, publish
 
 from sim import run, run_many
 from sim.config.build import build_spec
@@ -91,10 +91,9 @@ def main(argv: list[str] | None = None) -> int:
                   "seconds_2_workers_warm": batch["2 warm"], "speedup_cold": speedup, "speedup_warm": warm,
                   "target": BATCH_SPEEDUP, "met_cold": speedup >= BATCH_SPEEDUP, "met_warm": warm >= BATCH_SPEEDUP},
     }  # fmt: skip
-    m = report["machine"]
     md = "\n".join([
         "# Python API: time", "",
-        f"Python {m['python']}, Mesa {m['mesa']}; {m['cpus_usable']} usable CPUs ({m['cpu_model']}); {report['when']}.", "",
+        f"{machine_line(report, cpu_model=True)}.", "",
         "| measure | value |", "|---|---|",
         f"| `run(seed=s)`, median of {args.loop} | {report['loop']['run_ms_median']:.1f} ms |",
         f"| model time per run (built from one spec, run, tables, summary), median | {report['loop']['model_ms_median']:.1f} ms |",

@@ -92,6 +92,13 @@ def write_reports(report: Mapping[str, Any], markdown: str, out: Path, stem: str
     return paths
 
 
+def machine_line(report: Mapping[str, Any], cpu_model: bool = False) -> str:
+    """The line under a report's title: interpreter, Mesa, usable CPUs (and their model), when."""
+    m = report["machine"]
+    cpus = f"{m['cpus_usable']} usable CPUs" + (f" ({m['cpu_model']})" if cpu_model else "")
+    return f"Python {m['python']}, Mesa {m['mesa']}; {cpus}; {report['when']}"
+
+
 def publish(report: Mapping[str, Any], markdown: str, out: Path, stem: str) -> list[Path]:
     """Write the reports (:func:`write_reports`), print the Markdown and where the reports went."""
     paths = write_reports(report, markdown, out, stem)

@@ -35,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench_common import REPO, machine_info, publish
+from bench_common import REPO, machine_info, machine_line, publish
 
 STEP_LIMIT_S, LOAD_LIMIT_S, SPEED_TOLERANCE = 0.5, 5.0, 0.2
 CHROMIUM = "/usr/bin/chromium"
@@ -135,11 +135,10 @@ def main(argv: list[str] | None = None) -> int:
               "machine": machine_info(), "server_start_s": server_start, **got,
               "median_load_s": load, "median_step_s": step, "max_step_s": max(got["step_s"]),
               "met": {"step": step <= STEP_LIMIT_S, "load": load <= LOAD_LIMIT_S, "play_speed": speed_ok}}  # fmt: skip
-    m = report["machine"]
     verdict = {True: "met", False: "NOT met"}
     md = "\n".join([
         "# The dashboard in Chromium at 1024x768: time", "",
-        f"Python {m['python']}, Mesa {m['mesa']}; {m['cpus_usable']} usable CPUs; {report['when']}.", "",
+        f"{machine_line(report)}.", "",
         "| measure | value | target |", "|---|---|---|",
         f"| server start (to its first answer) | {server_start:.1f} s | |",
         f"| page load to the first figure (median of {args.loads}) | {load:.2f} s | ≤ {LOAD_LIMIT_S:g} s: {verdict[report['met']['load']]} |",

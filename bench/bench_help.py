@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_common import REPO, machine_info, publish
+from bench_common import REPO, machine_info, machine_line, publish
 
 LIMIT = 1.25
 """``python -m sim --help`` may take at most this many times the model's import."""
@@ -65,11 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     report = {"benchmark": "help", "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "machine": machine_info(), "repeats": args.repeats, "seconds": times, "median_seconds": median,
               "help_over_import": ratio, "limit": LIMIT, "met": ratio <= LIMIT}  # fmt: skip
-    m = report["machine"]
     rows = [f"| `{name}` | {median[name]:.2f} s |" for name in COMMANDS]
     md = "\n".join([
         "# `--help`: time", "",
-        f"Python {m['python']}, Mesa {m['mesa']}; {m['cpus_usable']} usable CPUs; {report['when']}; "
+        f"{machine_line(report)}; "
         f"median of {args.repeats} fresh interpreters each.", "",
         "| command | median |", "|---|---|", *rows, "",
         f"`python -m sim --help` over the model's import: {ratio:.2f} (limit {LIMIT}): {'met' if report['met'] else 'NOT met'}.",

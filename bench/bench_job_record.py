@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_common import machine_info, publish
+from bench_common import machine_info, machine_line, publish
 
 from sim.config.compose import compose_config
 from sim.experiments import job_record
@@ -86,10 +86,9 @@ def main(argv: list[str] | None = None) -> int:
               "job_seconds": job_s, "code_digest_s": digest_s, "fingerprint_s": fingerprint_s, "check_s": check_s,
               "sweep_check_s": sweep_s, "checks_total_s": total, "sweep_one_core_s": sweep_time,
               "share": share, "limit": LIMIT, "met": share < LIMIT}  # fmt: skip
-    m = report["machine"]
     md = "\n".join([
         "# Job records: what the fingerprint and checksums cost", "",
-        f"Python {m['python']}, Mesa {m['mesa']}; {m['cpus_usable']} usable CPUs; {report['when']}; "
+        f"{machine_line(report)}; "
         f"median of {args.repeats}.", "",
         "| part | time |", "|---|---|",
         f"| one job of {args.replicates} runs (run_job, one core) | {job_s:.2f} s |",

@@ -127,14 +127,27 @@ def _run_spec(spec: ModelSpec, seed: int, output_dir: Path | None, started: str,
             label = f"{model.scenario_spec.name}, seed {model.seed_value}"
 
             def draw(folder: Path) -> None:
+                from sim.history.documented import replayed_spells
                 from sim.outputs.figures import write_figures  # matplotlib costs 0.45 s to import: only when drawing
 
-                write_figures(events, steps, threshold, folder, label)
+                write_figures(events, steps, threshold, folder, label, _replicate_steps(spec, seed),
+                              replayed_spells(model.scenario_spec.name))  # fmt: skip
 
         texts = {"config.yaml": config_text()} if config_text is not None else None
         write_run(Path(output_dir), events, steps, {**summary, "provenance": provenance(started)}, draw, texts)
     notice = override_notice(model.scenario_spec)
     return RunResult(events, steps, summary, Path(output_dir) if output_dir else None, config, (notice,) if notice else ())
+
+
+def _replicate_steps(spec: ModelSpec, seed: int) -> list[pd.DataFrame] | None:
+    """With ``replicates=N`` > 1, the steps tables of the N runs a sweep job of this config and seed would
+    make (:func:`sim.experiments.sweep.replicate_seeds`), for the figures' bands over seeds; else None."""
+    if spec.replicates <= 1:
+        return None
+    from sim.experiments.runner import run_seeds, steps
+    from sim.experiments.sweep import replicate_seeds
+
+    return list(run_seeds(spec, replicate_seeds(seed, spec.replicates), steps))
 
 
 @dataclass(frozen=True)

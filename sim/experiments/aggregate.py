@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
@@ -30,6 +31,7 @@ from sim.core.errors import SimInputError
 from sim.experiments.sweep import FRAGMENT, is_complete
 from sim.outputs.io import atomic_write, staged_folder
 from sim.outputs.metrics import OUTCOMES
+from sim.outputs.nulls import RUN_NULLABLE, with_nulls
 
 _ID_COLUMNS = ["job", "replicate", "seed", "base_seed", "status", "error"]
 
@@ -102,10 +104,23 @@ def collect(folder: Path, progress: bool = True) -> tuple[pd.DataFrame, list[Pat
 
 
 def order_runs(runs: pd.DataFrame) -> pd.DataFrame:
-    """Rows sorted by job and replicate; columns: ids, parameters, metrics in declared order."""
+    """Rows sorted by job and replicate; columns: ids, parameters, metrics in declared order.
+
+    "No value" is null (:mod:`sim.outputs.nulls`): a successful run's ``error``, a date that never
+    came (``first_crisis_date`` of a run that never reached crisis), every metric of a failed run.
+    A key of a ``dict`` outcome that a successful run lacks takes the outcome's declared ``absent``
+    value (a signal kind a run never sent was sent 0 times).
+    """
     if runs.empty:
         return runs
-    runs = runs.sort_values(["job", "replicate"], kind="stable").reset_index(drop=True)
+    text = {**RUN_NULLABLE, **{o.name: "string" for o in OUTCOMES if o.kind == "date"}}  # dates: ISO text or null
+    runs = with_nulls(runs.sort_values(["job", "replicate"], kind="stable").reset_index(drop=True), text)
+    ok = (runs["status"] == "ok").to_numpy() if "status" in runs.columns else np.ones(len(runs), dtype=bool)
+    for o in OUTCOMES:
+        if o.kind == "dict" and o.absent is not None:
+            for c in (c for c in runs.columns if c.startswith(f"{o.name}.")):
+                values = runs[c].astype("Float64" if isinstance(o.absent, float) else "Int64")
+                runs[c] = values.mask(values.isna() & ok, o.absent)
     params = sorted(c for c in runs.columns if c.startswith("p."))
     declared = [o.name for o in OUTCOMES]
     metrics = [c for c in declared if c in runs.columns]

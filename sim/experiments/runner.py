@@ -13,8 +13,9 @@ their models through it, so none of them rebuilds the spec per seed.
 Ready-made measures: :func:`summary_record` (a sweep's row: status, error and
 the flattened outcome metrics; pair it with ``on_error=failed_record`` so one
 failing run is recorded, not raised), :func:`tables` (the events and steps
-tables), :func:`arrays` (the run's arrays, the fast path without tables) and
-:func:`summary` (the outcome metrics, from the arrays: no tables built).
+tables), :func:`steps` (the steps table alone), :func:`arrays` (the run's arrays,
+the fast path without tables) and :func:`summary` (the outcome metrics, from the
+arrays: no tables built).
 """
 
 from __future__ import annotations
@@ -149,8 +150,8 @@ def summary(model: SignalingModel, spec: ModelSpec) -> dict[str, Any]:
 
 
 def summary_record(model: SignalingModel, spec: ModelSpec) -> dict[str, Any]:
-    """A sweep's record of one run: status ``ok``, no error, and the flattened outcome metrics."""
-    return {"status": "ok", "error": "", **flatten(summary(model, spec))}
+    """A sweep's record of one run: status ``ok``, no error (null), and the flattened outcome metrics."""
+    return {"status": "ok", "error": None, **flatten(summary(model, spec))}
 
 
 def failed_record(error: Exception) -> dict[str, Any]:
@@ -161,6 +162,11 @@ def failed_record(error: Exception) -> dict[str, Any]:
 def tables(model: SignalingModel, spec: ModelSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The run's events and steps tables (``sim.outputs.tables``)."""
     return events_frame(model), steps_frame(model)
+
+
+def steps(model: SignalingModel, spec: ModelSpec) -> pd.DataFrame:
+    """The run's steps table alone (a figure's band over seeds needs no event log)."""
+    return steps_frame(model)
 
 
 def arrays(model: SignalingModel, spec: ModelSpec) -> RunTables:

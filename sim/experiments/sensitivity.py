@@ -59,6 +59,7 @@ from sim.experiments.sensitivity_design import (
     sample,
     undefined_points,
 )  # fmt: skip
+from sim.experiments.parameter_labels import parameter_label
 from sim.experiments.sensitivity_figures import figure, mu_sigma_figure
 from sim.experiments.sensitivity_fit import CALIBRATE, ScoredOutputs, read_space
 from sim.outputs.io import atomic_write, write_json
@@ -221,11 +222,12 @@ def run_sensitivity(cfg: DictConfig, scored: ScoredOutputs | None = None) -> dic
                        groups, about)  # fmt: skip
     what = ("the fit" if len(s.scored) == len(s.outputs) else "the outcomes and the fit" if s.scored
             else "the outcomes")  # fmt: skip
+    names = {p.name: parameter_label(p.key) for p in params}  # each parameter in words on the figures
     figures = {"sensitivity.png": figure(indices, s.method, s.outputs, f"Sensitivity of {what} ({s.method}, "
-                                         f"study {cfg.study})", labels)}  # fmt: skip
+                                         f"study {cfg.study})", labels, names)}  # fmt: skip
     if s.method == "morris":
         figures["morris_mu_sigma.png"] = mu_sigma_figure(indices, s.outputs, f"Morris: mu_star against sigma "
-                                                         f"(study {cfg.study})", labels)  # fmt: skip
+                                                         f"(study {cfg.study})", labels, names)  # fmt: skip
     atomic_write(folder / "design.csv", lambda p: table.rename_axis("point").to_csv(p))
     atomic_write(folder / "indices.csv", lambda p: indices.to_csv(p, index=False))
     for name, fig in figures.items():

@@ -15,8 +15,15 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments import sweep_tables as tables
+from sim.experiments.parameter_labels import parameter_label
+from sim.outputs import style as palette
 
-LINE_COLORS = ("#1565c0", "#ef6c00", "#6a1b9a", "#00897b", "#c2185b", "#5d4037")
+LINE_COLORS = (palette.BLUE, palette.ORANGE, palette.REDDISH_PURPLE, palette.BLUISH_GREEN, palette.VERMILLION,
+               palette.SKY_BLUE)  # fmt: skip
+# Lines of a second parameter differ in dash and marker as well as colour, so that curves lying on top of
+# each other, or read in greyscale, stay apart (the marker of each line drawn smaller than the one before).
+LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 2)))
+MARKERS = ("o", "s", "^", "D", "v", "P")
 _WILSON_Z = 1.6449  # a two-sided 90% interval, to match the 5-95% bands
 
 
@@ -40,7 +47,7 @@ def panels(n: int, width: float = 4.3, height: float = 3.1, extra: tuple[float, 
 def style(ax, rate: bool) -> None:
     ax.grid(color="#e0e0e0", lw=0.6)
     ax.set_axisbelow(True)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=palette.TICK_SIZE)
     if rate:
         from matplotlib.ticker import PercentFormatter
 
@@ -49,7 +56,8 @@ def style(ax, rate: bool) -> None:
 
 
 def no_values(ax) -> None:
-    ax.text(0.5, 0.5, "no values", transform=ax.transAxes, ha="center", va="center", color="grey", fontsize=9)
+    ax.text(0.5, 0.5, "no values", transform=ax.transAxes, ha="center", va="center", color="grey",
+            fontsize=palette.NOTE_SIZE)  # fmt: skip
 
 
 def wilson(successes: float, n: int) -> tuple[float, float]:
@@ -82,12 +90,15 @@ def line_colors(levels: list, numeric: bool) -> list[str]:
     return [LINE_COLORS[i % len(LINE_COLORS)] for i in range(len(levels))]
 
 
-def x_axis(ax, labels: list[str], position: dict[str, float], numeric: bool) -> None:
-    """Ticks at the parameter's values: categories by name, numbers on a linear or (wide positive range) log scale."""
+def x_axis(ax, labels: list[str], position: dict[str, float], numeric: bool,
+           words: Sequence[str] | None = None) -> None:  # fmt: skip
+    """Ticks at the parameter's values: categories by name (``words``: the names to show, e.g. a rule's in words),
+    numbers on a linear or (wide positive range) log scale."""
     values = np.array([position[s] for s in labels])
     if not numeric:
-        rotate = sum(len(s) for s in labels) > 28
-        ax.set_xticks(values, labels, rotation=30 if rotate else 0, ha="right" if rotate else "center")
+        shown = list(words) if words is not None else labels
+        rotate = sum(len(s) for s in shown) > 28
+        ax.set_xticks(values, shown, rotation=30 if rotate else 0, ha="right" if rotate else "center")
         ax.set_xlim(-0.6, len(labels) - 0.4)
         return
     log = log_spaced(values)
@@ -109,20 +120,42 @@ def log_spaced(values: np.ndarray) -> bool:
     return bool(np.std(logged) / np.mean(logged) < np.std(linear) / np.mean(linear))
 
 
-def draw_group(ax, xs, stats, color: str, categorical: bool, rate: bool, width: float) -> None:
-    """One line (numeric axis) or one set of boxes (categorical axis) of centre, band and mean points."""
+def draw_group(ax, xs, stats, color: str, categorical: bool, rate: bool, width: float, line: int = 0) -> None:
+    """One line (numeric axis) or one set of boxes (categorical axis) of centre, band and mean points;
+    ``line`` (the line's number) picks its dash and marker (:data:`LINE_STYLES`, :data:`MARKERS`)."""
     from matplotlib.patches import Rectangle
 
     centre, low, high, mean = (np.array(col) for col in zip(*stats))
+    dash, marker = LINE_STYLES[line % len(LINE_STYLES)], MARKERS[line % len(MARKERS)]
     if categorical:
         for x, c, lo, hi in zip(xs, centre, low, high):
             ax.add_patch(Rectangle((x - width / 2, lo), width, hi - lo, fc=color, alpha=0.2, lw=0))
             if not rate:
-                ax.hlines(c, x - width / 2, x + width / 2, color=color, lw=2)
+                ax.hlines(c, x - width / 2, x + width / 2, color=color, lw=2, linestyles=[dash])
     else:
         ax.fill_between(xs, low, high, color=color, alpha=0.18, lw=0)
-        ax.plot(xs, centre, color=color, lw=1.8)
-    ax.scatter(xs, mean, s=24, color=color, ec="white", lw=0.6, zorder=3)
+        ax.plot(xs, centre, color=color, lw=1.8, ls=dash)
+    size = max(16.0, 46.0 - 8.0 * (line % len(MARKERS)))  # later lines' markers fit inside earlier ones
+    ax.scatter(xs, mean, s=size, marker=marker, color=color, ec="white", lw=0.6, zorder=3 + line)
+
+
+def coinciding(curves: dict[str, tuple[list[float], list[tuple[float, float, float, float]]]]) -> list[list[str]]:
+    """The groups of two or more lines that lie on top of each other: the same x values and, at every one,
+    the same centre, band and mean (to 1e-9 of the values' size), each group in the order of ``curves``."""
+    groups: list[list[str]] = []
+    for name, (xs, stats) in curves.items():
+        values = np.array(stats, dtype=float).ravel()
+        for g in groups:
+            gx, gstats = curves[g[0]]
+            other = np.array(gstats, dtype=float).ravel()
+            scale = max(1.0, float(np.nanmax(np.abs(other)))) if other.size else 1.0
+            same = list(gx) == list(xs) and other.shape == values.shape
+            if same and np.allclose(values, other, atol=1e-9 * scale, rtol=0, equal_nan=True):
+                g.append(name)
+                break
+        else:
+            groups.append([name])
+    return [g for g in groups if len(g) > 1]
 
 
 def title(head: str, ordered: pd.DataFrame, ok: np.ndarray, pooled: Sequence[str]) -> str:
@@ -130,7 +163,7 @@ def title(head: str, ordered: pd.DataFrame, ok: np.ndarray, pooled: Sequence[str
     n_ok, n_failed = int(ok.sum()), int((~ok).sum())
     details = [f"{n_ok} successful run{'s' if n_ok != 1 else ''}"]
     if pooled:
-        details.append("pooled over " + ", ".join(tables.param_label(p) for p in pooled))
+        details.append("pooled over " + ", ".join(parameter_label(p) for p in pooled))
     if n_failed:
         details.append(f"{n_failed} failed run{'s' if n_failed != 1 else ''} left out")
     return f"{head}\n({'; '.join(details)})"

@@ -9,7 +9,9 @@ The input is a sweep's runs table, as for :mod:`sim.experiments.sweep_tables`
 * :func:`write_sweep_figures`: the figures that suit the sweep, as PNG files.
 
 Titles and axis labels, and whether a metric is drawn as a share of runs,
-come from the metric's declaration in :data:`sim.outputs.metrics.OUTCOMES`.
+come from the metric's declaration in :data:`sim.outputs.metrics.OUTCOMES`;
+parameters are named in words by :mod:`sim.experiments.parameter_labels`, and
+colours and type sizes come from :mod:`sim.outputs.style` (Okabe-Ito).
 Like :mod:`sim.outputs.figures`, figures use matplotlib's object API
 (``Figure``), never pyplot's global state, with constrained layout; the
 drawing pieces are in :mod:`sim.experiments.sweep_axes`.
@@ -26,8 +28,10 @@ import pandas as pd
 
 from sim.experiments import sweep_axes
 from sim.experiments import sweep_tables as tables
+from sim.experiments.parameter_labels import parameter_label, value_label
 from sim.experiments.sweep_tables import MAIN_METRICS
 from sim.outputs import metrics as outcomes
+from sim.outputs import style as palette
 
 if TYPE_CHECKING:  # matplotlib is imported where figures are drawn: the tables do not need it (~0.4 s)
     from matplotlib.figure import Figure
@@ -49,7 +53,13 @@ def metric_vs_parameter_figure(runs: pd.DataFrame, param: str, metrics: Sequence
 
     When other parameters are swept too, there is one line per value of the
     first of them (with a legend), unless it takes more than six values; the
-    runs are pooled over the remaining ones (named in the title).
+    runs are pooled over the remaining ones (named in the title). Lines differ
+    in colour, dash and marker (:mod:`sim.experiments.sweep_axes`), and lines
+    that lie exactly on top of each other are named under the panel's title
+    ("same values: tit for tat = grim trigger"), so none is hidden unsaid.
+
+    Parameters and their values are named in words
+    (:mod:`sim.experiments.parameter_labels`), the key under its words.
 
     Args:
         runs: The sweep's runs table.
@@ -76,32 +86,37 @@ def metric_vs_parameter_figure(runs: pd.DataFrame, param: str, metrics: Sequence
     width = 0.7 / len(hue_labels)  # categorical axis: boxes side by side within a category
     dodge = {h: (j - (len(hue_labels) - 1) / 2) * width for j, h in enumerate(hue_labels)}
 
+    hue_words = {h: value_label(hue, h) if hue else h for h in hue_labels}
     fig, axes, bottom = sweep_axes.panels(len(metrics))
     for ax, metric in zip(axes, metrics):
         values = tables.metric_values(ordered, metric)
         rate = outcomes.is_rate(metric)
-        drawn = False
-        for h, color in zip(hue_labels, colors):
+        curves = {}
+        for j, (h, color) in enumerate(zip(hue_labels, colors)):
             in_line = ok & (hue_strings == h) if hue else ok
-            xs, stats = [], []
+            xs, stats, at = [], [], []
             for s in labels:
                 v = values[in_line & (x_strings == s)]
                 v = v[~np.isnan(v)]
                 if len(v):
                     xs.append(position[s] + (0 if numeric else dodge[h]))
+                    at.append(position[s])
                     stats.append(sweep_axes.band(v, rate))
             if xs:
-                sweep_axes.draw_group(ax, xs, stats, color, not numeric, rate, width * 0.9)
-                drawn = True
-        if not drawn:
+                sweep_axes.draw_group(ax, xs, stats, color, not numeric, rate, width * 0.9, line=j)
+                curves[hue_words[h]] = (at, stats)
+        if not curves:
             sweep_axes.no_values(ax)
-        sweep_axes.x_axis(ax, labels, position, numeric)
+        sweep_axes.x_axis(ax, labels, position, numeric, [value_label(param, s) for s in labels])
         sweep_axes.style(ax, rate)
         if not numeric:
             ax.grid(False, axis="x")
-        ax.set_title(outcomes.label(metric), fontsize=10)
+        same = sweep_axes.coinciding(curves) if hue else []
+        note = "".join(f"\nsame values: {' = '.join(g)}" for g in same)
+        ax.set_title(outcomes.label(metric) + note, fontsize=palette.LABEL_SIZE)
     for ax in bottom:
-        ax.set_xlabel(tables.param_label(param), fontsize=8)
+        key = param.removeprefix(tables.PARAM_PREFIX)
+        ax.set_xlabel(f"{parameter_label(param)}\n({key})", fontsize=palette.LABEL_SIZE)  # words, and what to type
 
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -111,14 +126,16 @@ def metric_vs_parameter_figure(runs: pd.DataFrame, param: str, metrics: Sequence
         Patch(color="#424242", alpha=0.2, lw=0, label="5-95% of seeds (rates: 90% interval)"),
         Line2D([], [], marker="o", ls="", color="#424242", mec="white", label="mean"),
     ]  # fmt: skip
-    fig.legend(handles=style, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+    fig.legend(handles=style, loc="outside lower center", ncol=3, fontsize=palette.LEGEND_SIZE, frameon=False)
     if hue:
-        handles = [Line2D([], [], color=c, lw=2.5, label=h) for h, c in zip(hue_labels, colors)]
-        fig.legend(
-            handles=handles, loc="outside right upper", fontsize=8, title=tables.param_label(hue), title_fontsize=8
-        )
+        handles = [Line2D([], [], color=c, lw=2, ls=sweep_axes.LINE_STYLES[j % len(sweep_axes.LINE_STYLES)],
+                          marker=sweep_axes.MARKERS[j % len(sweep_axes.MARKERS)], mec="white", label=hue_words[h])
+                   for j, (h, c) in enumerate(zip(hue_labels, colors))]  # fmt: skip
+        fig.legend(handles=handles, loc="outside right upper", fontsize=palette.LEGEND_SIZE,
+                   title=parameter_label(hue), title_fontsize=palette.LEGEND_SIZE)  # fmt: skip
     fig.suptitle(
-        sweep_axes.title(f"Outcomes vs {tables.param_label(param)}", ordered, ok, [p for p in others if p != hue])
+        sweep_axes.title(f"Outcomes vs {parameter_label(param)}", ordered, ok, [p for p in others if p != hue]),
+        fontsize=palette.TITLE_SIZE,
     )
     return fig
 
@@ -177,28 +194,29 @@ def heatmap_figure(runs: pd.DataFrame, params: tuple[str, str], metric: str) -> 
     limits = {"vmin": 0.0, "vmax": 1.0} if rate else {}
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, origin="lower", aspect="auto", **limits)
     show_n = len(set(counts.ravel().tolist())) > 1
-    fontsize = 9 if grid.size <= 30 else 7 if grid.size <= 80 else 6
+    fontsize = palette.NOTE_SIZE if grid.size <= 80 else 8  # a larger grid's cells hold 9 pt text no more
     for (i, j), value in np.ndenumerate(grid):
         text = "n/a" if np.isnan(value) else f"{value:.0%}" if rate else tables.num(value)
         if show_n:
             text += f"\nn={counts[i, j]}"
         dark = not np.isnan(value) and image.norm(value) > 0.6
         ax.text(j, i, text, ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
-    rotate = sum(len(s) for s in x_labels) > 40
-    ax.set_xticks(range(len(x_labels)), x_labels, rotation=30 if rotate else 0, ha="right" if rotate else "center")
-    ax.set_yticks(range(len(y_labels)), y_labels)
-    ax.tick_params(labelsize=8, length=0)
-    ax.set_xlabel(tables.param_label(px))
-    ax.set_ylabel(tables.param_label(py))
+    x_words = [value_label(px, s) for s in x_labels]
+    rotate = sum(len(s) for s in x_words) > 40
+    ax.set_xticks(range(len(x_labels)), x_words, rotation=30 if rotate else 0, ha="right" if rotate else "center")
+    ax.set_yticks(range(len(y_labels)), [value_label(py, s) for s in y_labels])
+    ax.tick_params(labelsize=palette.TICK_SIZE, length=0)
+    ax.set_xlabel(parameter_label(px), fontsize=palette.LABEL_SIZE)
+    ax.set_ylabel(parameter_label(py), fontsize=palette.LABEL_SIZE)
     cbar = fig.colorbar(image, ax=ax, shrink=0.9)
-    cbar.set_label(("share of runs" if rate else "mean") + " across seeds", fontsize=8)
-    cbar.ax.tick_params(labelsize=8)
+    cbar.set_label(("share of runs" if rate else "mean") + " across seeds", fontsize=palette.LABEL_SIZE)
+    cbar.ax.tick_params(labelsize=palette.TICK_SIZE)
     if rate:
         from matplotlib.ticker import PercentFormatter
 
         cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     pooled = [p for p in tables.swept_parameters(ordered) if p not in params]
-    fig.suptitle(sweep_axes.title(outcomes.label(metric), ordered, ok, pooled), fontsize=11)
+    fig.suptitle(sweep_axes.title(outcomes.label(metric), ordered, ok, pooled), fontsize=palette.TITLE_SIZE)
     return fig
 
 
@@ -227,32 +245,33 @@ def distribution_figure(runs: pd.DataFrame, metrics: Sequence[str] = MAIN_METRIC
         v = tables.metric_values(ordered, metric)[ok]
         v = v[~np.isnan(v)]
         rate = outcomes.is_rate(metric)
-        ax.set_title(outcomes.label(metric), fontsize=10)
+        ax.set_title(outcomes.label(metric), fontsize=palette.LABEL_SIZE)
         ax.grid(axis="y", color="#e0e0e0", lw=0.6)
         ax.set_axisbelow(True)
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=palette.TICK_SIZE)
         if not len(v):
             sweep_axes.no_values(ax)
             continue
         if rate:
             yes = int(v.sum())
-            bars = ax.bar([0, 1], [len(v) - yes, yes], color=["#66bb6a", "#c62828"], width=0.6)
-            ax.bar_label(bars, labels=[f"{(len(v) - yes) / len(v):.0%}", f"{yes / len(v):.0%}"], fontsize=8)
+            bars = ax.bar([0, 1], [len(v) - yes, yes], color=[palette.BLUISH_GREEN, palette.VERMILLION], width=0.6)
+            ax.bar_label(bars, labels=[f"{(len(v) - yes) / len(v):.0%}", f"{yes / len(v):.0%}"],
+                         fontsize=palette.NOTE_SIZE)  # fmt: skip
             ax.set_xticks([0, 1], ["no", "yes"])
             ax.set_ylim(0, len(v) * 1.15)
         else:
-            ax.hist(v, bins=sweep_axes.bins(v), color="#1565c0", alpha=0.7, ec="white", lw=0.5)
+            ax.hist(v, bins=sweep_axes.bins(v), color=palette.BLUE, alpha=0.7, ec="white", lw=0.5)
             ax.axvline(v.mean(), color="black", lw=1.4)
-            ax.axvline(float(np.median(v)), color="#ef6c00", lw=1.4, ls="--")
+            ax.axvline(float(np.median(v)), color=palette.ORANGE, lw=1.4, ls="--")
             q05, q50, q95 = np.quantile(v, [0.05, 0.5, 0.95])
             ax.set_xlabel(f"mean {tables.num(v.mean())}, median {tables.num(q50)}, 5-95% [{tables.num(q05)}, {tables.num(q95)}]",
-                          fontsize=8, color="#424242")  # fmt: skip
-        ax.set_ylabel("runs", fontsize=8)
+                          fontsize=palette.NOTE_SIZE, color="#424242")  # fmt: skip
+        ax.set_ylabel("runs", fontsize=palette.LABEL_SIZE)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     handles = [Line2D([], [], color="black", lw=1.4, label="mean"),
-               Line2D([], [], color="#ef6c00", lw=1.4, ls="--", label="median")]  # fmt: skip
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(sweep_axes.title("Outcomes across seeds", ordered, ok, []))
+               Line2D([], [], color=palette.ORANGE, lw=1.4, ls="--", label="median")]  # fmt: skip
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=palette.LEGEND_SIZE, frameon=False)
+    fig.suptitle(sweep_axes.title("Outcomes across seeds", ordered, ok, []), fontsize=palette.TITLE_SIZE)
     return fig
 
 

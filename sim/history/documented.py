@@ -21,6 +21,15 @@ from sim.history.targets import (
 )
 from sim.history.timeline import load_timeline
 
+REPLAY_SCENARIO = "historical_2022_2024"
+"""The shipped scenario that replays this record (``scenarios/historical_2022_2024.yaml``)."""
+
+
+def replayed_spells(scenario: str) -> list[Spell] | None:
+    """The record's channel suspensions (:func:`documented_spells`) when ``scenario`` is the shipped replay of
+    the record, so that a run's channel figure can show them beside the simulated ones; None for any other."""
+    return documented_spells(load_timeline()) if scenario == REPLAY_SCENARIO else None
+
 
 class Documented:
     """The targets derived from one timeline, computed once and reused for many runs.

@@ -28,14 +28,15 @@ from matplotlib.ticker import MaxNLocator
 from sim.history.targets import LagMeasure, Spell, lag_measures
 from sim.history.timeline import load_timeline
 from sim.outputs import columns as colnames
+from sim.outputs import style
 from sim.outputs.metrics import suspended_mask
 
-OPEN_COLOR = "#66bb6a"
-SUSPENDED_COLOR = "#c62828"
+OPEN_COLOR = style.STATUS_COLORS["open"]  # the run figures' colours (Okabe-Ito, sim.outputs.style)
+SUSPENDED_COLOR = style.STATUS_COLORS["suspended"]
 DOCUMENTED_COLOR = "black"
 # Share of runs with a channel suspended: green (open in every run) through amber to red (suspended in every run).
 SUSPENDED_SHARE_CMAP = LinearSegmentedColormap.from_list(
-    "suspended_share", [OPEN_COLOR, "#ffe082", "#ef6c00", SUSPENDED_COLOR]
+    "suspended_share", [OPEN_COLOR, style.YELLOW, style.ORANGE, SUSPENDED_COLOR]
 )
 _GROUP_COLORS = ("#1565c0", "#ef6c00", "#6a1b9a", "#00897b", "#5d4037", "#c2185b")
 _NULL_COLOR = "#757575"  # groups named like "null ..." are baselines: grey
@@ -139,7 +140,7 @@ def channel_comparison_figure(steps_list: Sequence[pd.DataFrame], spells: Sequen
                                  cmap=SUSPENDED_SHARE_CMAP, vmin=0, vmax=1, shading="flat")  # fmt: skip
         ax.set_ylim(1.6, -0.6)
         ax.set_yticks([0, 1], ["documented", sim_label], fontsize=8)
-        ax.set_ylabel(name.replace("_", " "), rotation=0, ha="right", va="center", fontsize=10, fontweight="bold")
+        ax.set_ylabel(style.channel_name(name), rotation=0, ha="right", va="center", fontsize=10, fontweight="bold")
         ax.tick_params(axis="y", length=0)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)

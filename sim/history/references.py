@@ -38,11 +38,12 @@ from sim.core.scenario import Scenario
 from sim.core.vocabulary import load_vocabulary
 from sim.history.facts import Facts
 from sim.history.scores import share
-from sim.history.simulated import trigger_row
+from sim.history.simulated import EventArrays, trigger_row
 from sim.history.splits import Part
 from sim.history.targets import RESPONDER, Trigger
 from sim.outputs import columns
 from sim.outputs.io import Run
+from sim.outputs.nulls import with_nulls
 
 RESPONSE_DAY = 1
 """The climatology answers a trigger this many days after it."""
@@ -103,12 +104,13 @@ def planned_rows(scripted: pd.DataFrame, scenario: Scenario | None) -> np.ndarra
     if scenario is None:
         return out
     dates = pd.DatetimeIndex(scripted["date"])
+    rows = EventArrays.of(scripted)  # numpy columns: a null channel is None
     for e in scenario.events:
         if not e.planned:
             continue
         when = (dates >= pd.Timestamp(e.date)) & (dates <= pd.Timestamp(e.latest))
-        out |= (np.asarray(when) & (scripted["kind"] == e.kind).to_numpy() & (scripted["sender"] == e.sender).to_numpy()
-                & (scripted["receiver"] == e.receiver).to_numpy() & (scripted["channel"] == e.channel).to_numpy())  # fmt: skip
+        out |= (np.asarray(when) & (rows.kind == e.kind) & (rows.sender == e.sender) & (rows.receiver == e.receiver)
+                & (rows.channel == (e.channel or None)))  # fmt: skip
     return out
 
 
@@ -129,7 +131,8 @@ class SyntheticRun:
         self.rows: list[dict] = []
         self._next = int(self.scripted["id"].max()) + 1 if len(self.scripted) else 0
 
-    def add(self, step: int, sender: str, receiver: str, kind: str, channel: str = "", cause: int | None = None) -> int | None:
+    def add(self, step: int, sender: str, receiver: str, kind: str, channel: str | None = None,
+            cause: int | None = None) -> int | None:  # fmt: skip
         """Add one act on day ``step`` (ignored past the run's end); its id."""
         if not 0 <= step < len(self.dates):
             return None
@@ -173,7 +176,8 @@ class SyntheticRun:
     def run(self, label: str) -> Run:
         ev = self.scripted.copy()
         if self.rows:  # concatenating an empty frame would turn every column into objects
-            added = pd.DataFrame(self.rows, columns=list(self.scripted.columns)).astype(self.scripted.dtypes.to_dict(), errors="ignore")
+            added = with_nulls(pd.DataFrame(self.rows, columns=list(self.scripted.columns)))  # unset fields: null
+            added = added.astype(self.scripted.dtypes.to_dict(), errors="ignore")
             ev = pd.concat([ev, added], ignore_index=True)
         ev = ev.sort_values(["step", "id"], kind="stable").reset_index(drop=True)
         steps = pd.DataFrame({"step": np.arange(len(self.dates)), "date": self.dates})
@@ -197,7 +201,7 @@ def respond(run: SyntheticRun, rates: TrainingRates, trig: Trigger, responders: 
     for r in responders:
         sent = [k for k, p in rates.kinds.items() if k not in ANSWERED_ELSEWHERE and rng.random() < p]
         for kind in sent or [rates.most_frequent()]:
-            run.add(t0 + day, r, rival_of(r, run.pair), kind, "", cause)
+            run.add(t0 + day, r, rival_of(r, run.pair), kind, None, cause)
 
 
 def triggers_of(facts: Facts) -> dict[Trigger, list[str]]:

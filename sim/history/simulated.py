@@ -19,7 +19,7 @@ import pandas as pd
 
 from sim.core.vocabulary import load_vocabulary
 from sim.history.targets import RESPONDER, LagMeasure, Trigger
-from sim.outputs import columns
+from sim.outputs import columns, nulls
 from sim.outputs.metrics import suspended_mask
 
 
@@ -51,7 +51,7 @@ class EventArrays:
     Validation reads each run once per documented fact (over a hundred facts);
     a numpy mask over a few hundred rows costs microseconds where a pandas
     filter, which copies the rows it keeps, costs about a millisecond. Build it
-    with :meth:`of`; ``cause`` is -1 where an event has none.
+    with :meth:`of`; ``cause`` is -1 and ``channel`` None where an event has none.
     """
 
     id: np.ndarray
@@ -69,7 +69,8 @@ class EventArrays:
         """The columns of an events table (``sim.outputs.tables.events_frame``); an EventArrays is returned as it is."""
         if isinstance(ev, EventArrays):
             return ev
-        text = {c: ev[c].to_numpy(dtype=object, na_value=None) for c in ("sender", "receiver", "kind", "channel")}
+        text = {c: ev[c].to_numpy(dtype=object, na_value=None) for c in ("sender", "receiver", "kind")}
+        text["channel"] = nulls.text(ev["channel"]).to_numpy(dtype=object, na_value=None)  # no channel: None
         return cls(
             id=ev["id"].to_numpy(dtype=np.int64),
             date=ev["date"].to_numpy(dtype="datetime64[ns]"),

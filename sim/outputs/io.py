@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from sim.core.errors import SimInputError
+from sim.outputs.nulls import with_nulls
 
 RUN_FILES = ("events.parquet", "steps.parquet", "summary.json")
 
@@ -189,8 +190,9 @@ def read_table(folder: Path, name: str, needed: Iterable[str] = ()) -> pd.DataFr
 
 
 def read_events(folder: Path) -> pd.DataFrame:
-    """A run folder's event log (see :func:`read_table`)."""
-    return read_table(folder, "events.parquet", EVENTS_NEEDED)
+    """A run folder's event log (see :func:`read_table`), its optional fields null where they have no value
+    (:mod:`sim.outputs.nulls`; a folder written before that convention, with ``""`` and NaN, reads the same)."""
+    return with_nulls(read_table(folder, "events.parquet", EVENTS_NEEDED))
 
 
 def read_run(folder: Path) -> Run:

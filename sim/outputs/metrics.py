@@ -129,6 +129,9 @@ class Outcome:
         rate: A boolean per run, so summarised over runs as the share where it holds.
         group: What it measures, one of :data:`GROUPS` (sensitivity reports drivers per group).
         headline: Shown by default in a sweep's table and figures (:data:`HEADLINE`).
+        absent: For a ``dict`` outcome, the value of a key a run does not have, in a runs table whose
+            other runs have it: 0 for counts (a kind a run never sent was sent 0 times), None (null)
+            where the key has no value in that run (a state the scenario does not hold).
     """
 
     name: str
@@ -141,6 +144,7 @@ class Outcome:
     rate: bool = False
     group: str = "setting"
     headline: bool = False
+    absent: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS or self.group not in GROUPS:
@@ -186,10 +190,10 @@ OUTCOMES: tuple[Outcome, ...] = (
             lambda t: sorted(columns.channel_name(c) for c, susp in t.suspended.items() if susp[-1]),
             unit="channels", kind="list", group="freeze"),
     Outcome("signal_counts", "Number of signals of each kind, scripted and decided.",
-            lambda t: _counts(t.kinds), unit="signals", kind="dict", group="signals"),
+            lambda t: _counts(t.kinds), unit="signals", kind="dict", group="signals", absent=0),
     Outcome("response_counts", "Number of signals of each kind that rules decided (not scripted).",
             lambda t: _counts([k for k, s in zip(t.kinds, t.scripted) if not s]), unit="signals", kind="dict",
-            group="signals"),
+            group="signals", absent=0),
     Outcome("n_signals", "Total number of signals.", lambda t: len(t.kinds),
             label="number of signals", header="signals", unit="signals", group="signals"),
     Outcome("alignment_shift", "Each regional state's alignment change, last day minus first (+ towards the US).",

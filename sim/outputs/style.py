@@ -105,3 +105,37 @@ def channel_name(code: str) -> str:
 def kind_name(kind: str) -> str:
     """A signal kind in words ("military drill")."""
     return kind.replace("_", " ")
+
+
+def actor_words(code: str) -> tuple[str, str]:
+    """An actor inside a sentence and as a modifier (``("the United States", "US")``), from
+    ``sim/data/actors.csv``; the code itself, twice, if it is unknown."""
+    spec = load_vocabulary().actors.get(code)
+    if spec is None:
+        return code, code
+    noun = spec.noun or spec.name
+    return noun, spec.adjective or noun
+
+
+def fill(template: str, kind: str, receiver: str, channel: str | None) -> str:
+    """A kind's ``verb`` or ``noun`` template (``sim/data/signal_kinds.csv``) filled with the receiver
+    and the channel in words (``"talks"`` when the signal concerns none)."""
+    noun, adjective = actor_words(receiver)
+    words = channel_name(channel) if isinstance(channel, str) and channel else "talks"
+    return template.format(receiver=noun, receiver_adjective=adjective, channel=words, kind=kind_name(kind))
+
+
+def event_name(kind: str, sender: str, receiver: str, channel: str | None = None) -> str:
+    """A signal named in words: the sender's adjective and the kind's noun ("US arms sale to Taiwan")."""
+    spec = load_vocabulary().kinds.get(kind)
+    return f"{actor_words(sender)[1]} {fill(spec.noun if spec and spec.noun else '{kind}', kind, receiver, channel)}"
+
+
+# Kinds the rules decide that KIND_STYLES leaves grey: their own colour and shape in the tension figure.
+KIND_STYLES.update({
+    "economic_cooperation": MarkerStyle(BLUISH_GREEN, "d"),
+    "working_group": MarkerStyle(SKY_BLUE, "h"),
+    "ease_restrictions": MarkerStyle(SKY_BLUE, "o"),
+    "symbolic_contact": MarkerStyle(BLUE, "o"),
+    "apology": MarkerStyle(BLUISH_GREEN, "*"),
+})

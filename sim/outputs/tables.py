@@ -20,7 +20,7 @@ from sim.core.event_facts import NO_FACTS
 from sim.core.model import SignalingModel
 from sim.core.state import RelaxingState
 from sim.core.vocabulary import AREAS, load_vocabulary
-from sim.outputs import columns
+from sim.outputs import columns, nulls
 from sim.outputs.metrics import RunTables
 
 EVENT_COLUMNS = (
@@ -30,7 +30,11 @@ EVENT_COLUMNS = (
 
 
 def events_frame(model: SignalingModel) -> pd.DataFrame:
-    """The event log: one row per signal, in the order signals were sent."""
+    """The event log: one row per signal, in the order signals were sent.
+
+    Optional fields without a value (``channel``, ``cause``, ``note``, ``host``, ``magnitude``,
+    ``unit``, ``facts``) are null (:mod:`sim.outputs.nulls`).
+    """
     kinds = load_vocabulary().kinds
     ev = model.events
     start = np.datetime64(model.scenario_spec.start, "D")
@@ -43,18 +47,18 @@ def events_frame(model: SignalingModel) -> pd.DataFrame:
             "sender": [s.sender for s in ev],
             "receiver": [s.receiver for s in ev],
             "kind": [s.kind for s in ev],
-            "channel": [s.channel for s in ev],
+            "channel": nulls.text(s.channel for s in ev),
             "intensity": np.fromiter((s.intensity for s in ev), dtype=float, count=len(ev)),
             "cameo_code": [kinds[s.kind].cameo_code for s in ev],
             "goldstein": np.fromiter((kinds[s.kind].goldstein for s in ev), dtype=float, count=len(ev)),
             "cause": pd.array([s.cause for s in ev], dtype="Int64"),
             "scripted": np.fromiter((s.scripted for s in ev), dtype=bool, count=len(ev)),
-            "note": [s.note for s in ev],
-            "host": [s.host for s in ev],
-            "magnitude": np.array([np.nan if s.magnitude is None else s.magnitude for s in ev], dtype=float),
-            "unit": [s.unit for s in ev],
+            "note": nulls.text(s.note for s in ev),
+            "host": nulls.text(s.host for s in ev),
+            "magnitude": pd.array([s.magnitude for s in ev], dtype="Float64"),
+            "unit": nulls.text(s.unit for s in ev),
             # getattr: signals pickled or built before the fields existed read as "no facts, weighed by the scale"
-            "facts": [getattr(s, "facts", NO_FACTS).text() for s in ev],
+            "facts": nulls.text(getattr(s, "facts", NO_FACTS).text() for s in ev),
             "intensity_override": np.fromiter((getattr(s, "override", False) for s in ev), dtype=bool, count=len(ev)),
         },
         columns=list(EVENT_COLUMNS),

@@ -37,6 +37,7 @@ from sim.core.errors import SimInputError
 from sim.experiments import runner
 from sim.outputs import columns
 from sim.outputs.metrics import summarize_arrays
+from sim.outputs.nulls import with_nulls
 from sim.outputs.provenance import now
 from sim.teaching.counterfactual_report import changed_events, format_report, summary_table, write_results
 from sim.teaching.counterfactual_results import DIFF_COLUMNS, CounterfactualResult, Runs
@@ -170,14 +171,15 @@ def compare(base: Runs, cf: Runs, window_days: int = DEFAULT_WINDOW_DAYS) -> Cou
     common = {"counterfactual": sc.name, "base": sb.name, "date": date_index, "step": np.arange(n)}
     parts = []
     (bm, b5, b95), (cm, c5, c95), (dm, d5, d95) = _band(base.tension), _band(cf.tension), _band(cf.tension - base.tension)
-    parts.append(pd.DataFrame({**common, "variable": "tension", "channel": "", "base_mean": bm, "base_q05": b5,
+    parts.append(pd.DataFrame({**common, "variable": "tension", "channel": None, "base_mean": bm, "base_q05": b5,
                                "base_q95": b95, "cf_mean": cm, "cf_q05": c5, "cf_q95": c95, "diff_mean": dm,
                                "diff_q05": d5, "diff_q95": d95}))  # fmt: skip
     for ch in base.suspended:
         share_b, share_c = base.suspended[ch].mean(axis=0), cf.suspended[ch].mean(axis=0)
         parts.append(pd.DataFrame({**common, "variable": "suspended_share", "channel": ch, "base_mean": share_b,
                                    "cf_mean": share_c, "diff_mean": share_c - share_b}))  # fmt: skip
-    diffs = pd.concat(parts, ignore_index=True).reindex(columns=list(DIFF_COLUMNS))
+    # The tension rows concern no channel, and a share has no band: null there (sim.outputs.nulls).
+    diffs = with_nulls(pd.concat(parts, ignore_index=True).reindex(columns=list(DIFF_COLUMNS)), {"channel": "string"})
     lo, hi = (period[0] - sb.start).days, (period[1] - sb.start).days + 1
     summary = summary_table(base, cf, lo, hi, period)
     return CounterfactualResult(sc.name, base, cf, removed, added, period, diffs, summary)

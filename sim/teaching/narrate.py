@@ -32,7 +32,9 @@ import pandas as pd
 from sim.config.cli import SOURCE, CommandParser, run_command
 from sim.core.errors import SimInputError
 from sim.core.vocabulary import Vocabulary, load_vocabulary
+from sim.outputs import style
 from sim.outputs.io import read_events
+from sim.outputs.nulls import missing, with_nulls
 
 # The columns a story needs; note, magnitude and unit are used when present.
 # Amounts in US dollars, by unit, in dollars; other units are written as "<number> <unit>".
@@ -43,23 +45,10 @@ DOLLARS = {"usd_bn": 1e9, "usd_m": 1e6}
 REASONED_KINDS = {"meeting_rejection", "visit_postponed"}
 
 
-def _names(code: str, vocab: Vocabulary) -> tuple[str, str]:
-    """An actor's name inside a sentence and as a modifier; the code itself if it is unknown."""
-    spec = vocab.actors.get(code)
-    if spec is None:
-        return code, code
-    noun = spec.noun or spec.name
-    return noun, spec.adjective or noun
-
-
-def _fill(template: str, kind: str, ev: Mapping[str, Any], vocab: Vocabulary, fallback: str) -> str:
-    """Fill a kind's template with the event's receiver and channel."""
-    receiver, receiver_adj = _names(ev["receiver"], vocab)
-    code = ev["channel"] if isinstance(ev["channel"], str) else ""  # "" in run tables; None or NaN by hand
-    spec = vocab.channels.get(code)
-    channel = (spec.label if spec and spec.label else code.replace("_", " ")) or "talks"
-    text = template or fallback  # a kind added without narration words still gets a line
-    return text.format(receiver=receiver, receiver_adjective=receiver_adj, channel=channel, kind=kind.replace("_", " "))
+def _fill(template: str, kind: str, ev: Mapping[str, Any], fallback: str) -> str:
+    """Fill a kind's template with the event's receiver and channel (a kind added without narration
+    words still gets a line, from ``fallback``)."""
+    return style.fill(template or fallback, kind, ev["receiver"], ev["channel"])
 
 
 def _note(ev: Mapping[str, Any]) -> str:
@@ -70,9 +59,10 @@ def _note(ev: Mapping[str, Any]) -> str:
 
 def _amount(ev: Mapping[str, Any]) -> str:
     """The act's size in words ("$1.1 billion"), or "" if it has none."""
-    magnitude, unit = ev.get("magnitude"), ev.get("unit") or ""
-    if magnitude is None or pd.isna(magnitude):
+    magnitude, unit = ev.get("magnitude"), ev.get("unit")
+    if missing(magnitude):
         return ""
+    unit = "" if missing(unit) else unit
     if unit not in DOLLARS:
         return f"{magnitude:g} {unit}".strip()
     usd = magnitude * DOLLARS[unit]
@@ -88,8 +78,8 @@ def _sentence(ev: Mapping[str, Any], vocab: Vocabulary) -> str:
     """What happened, with the sender as subject: "China suspends climate talks with the United States"."""
     kind = ev["kind"]
     spec = vocab.kinds.get(kind)
-    verb = _fill(spec.verb if spec else "", kind, ev, vocab, "sends a {kind} signal to {receiver}")
-    subject = _names(ev["sender"], vocab)[0]
+    verb = _fill(spec.verb if spec else "", kind, ev, "sends a {kind} signal to {receiver}")
+    subject = style.actor_words(ev["sender"])[0]
     return f"{subject[:1].upper()}{subject[1:]} {verb}"
 
 
@@ -97,8 +87,8 @@ def _reference(ev: Mapping[str, Any], vocab: Vocabulary) -> str:
     """A signal named as what an answer answers: "the US arms sale to Taiwan on 2022-09-02 (...)"."""
     kind = ev["kind"]
     spec = vocab.kinds.get(kind)
-    noun = _fill(spec.noun if spec else "", kind, ev, vocab, "{kind} signal")
-    text = f"the {_names(ev['sender'], vocab)[1]} {noun} on {_day(ev)}"
+    noun = _fill(spec.noun if spec else "", kind, ev, "{kind} signal")
+    text = f"the {style.actor_words(ev['sender'])[1]} {noun} on {_day(ev)}"
     # A scripted note says what happened (a rule's note is a reason, told on its own line).
     note = _first_clause(_note(ev)) if ev["scripted"] else ""
     return f"{text} ({note})" if note else text
@@ -129,7 +119,7 @@ def _line(ev: Mapping[str, Any], by_id: Mapping[int, Mapping[str, Any]], vocab: 
         if details:
             text += f" ({'; '.join(details)})"
     cause = ev["cause"]
-    if cause is not None and not pd.isna(cause):
+    if not missing(cause):
         cause_ev = by_id.get(int(cause))
         text += ", answering " + (_reference(cause_ev, vocab) if cause_ev else f"signal {int(cause)}")
     if not ev["scripted"] and note and ev["kind"] in REASONED_KINDS:
@@ -155,7 +145,7 @@ def narrate(
         filters leave the cause's own line out.
     """
     vocab = load_vocabulary()
-    rows = events.to_dict("records")
+    rows = with_nulls(events).to_dict("records")  # a table built by hand may say "no value" with "", None or NaN
     for r in rows:
         r["date"] = pd.Timestamp(r["date"])
     by_id = {int(r["id"]): r for r in rows}

@@ -46,7 +46,7 @@ def test_channel_comparison_one_run(historical, doc, tmp_path):
     assert len(fig.axes) == n_channels  # one panel per channel, no colour bar
     for ax in fig.axes:
         assert [t.get_text() for t in ax.get_yticklabels()] == ["documented", "simulated"]
-    assert fig.axes[0].get_ylabel() == "senior military"
+    assert fig.axes[0].get_ylabel() == "senior military talks"
     assert _png_size(fig, tmp_path / "channels.png") > 5_000
 
 

@@ -162,7 +162,9 @@ def test_event_log_states_facts_and_overrides(case):
     assert scripted.loc["high_level_visit", "intensity"] == 2.0
     assert "value_usd_bn=1" in scripted.loc["arms_sale", "facts"]
     assert not ev.loc[~ev["scripted"], "intensity_override"].any()  # decided signals never override
-    assert ev["facts"].map(type).eq(str).all()
+    stated = ev["facts"].notna()  # an event stating no facts has none: null, never ""
+    assert ev.loc[stated, "facts"].map(type).eq(str).all() and not ev.loc[stated, "facts"].eq("").any()
+    assert not stated[~ev["scripted"]].any()
 
 
 def test_summary_counts_the_overrides_and_the_run_carries_the_notice(case):
@@ -192,19 +194,20 @@ def test_hostility_figure_draws_one_panel_per_government(case):
     fig = hostility_figure(case[1].steps, "areas")
     assert len(fig.axes) == 2
     assert [len(ax.lines) for ax in fig.axes] == [1 + len(AREAS)] * 2  # the aggregate and one line per area
-    assert [ax.get_ylabel() for ax in fig.axes] == ["USA → CHN", "CHN → USA"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["United States → China", "China → United States"]
 
 
 def test_channel_figure_draws_a_channel_not_founded_yet_in_grey():
     from matplotlib.colors import to_hex
 
     from sim.outputs.figures import channel_figure
+    from sim.outputs.style import STATUS_COLORS
 
     status = pd.Categorical(["absent"] * 3 + ["open"] * 2 + ["suspended"], dtype=STATUS_DTYPE)
     steps = pd.DataFrame({"date": pd.date_range("2023-01-01", periods=6), "channel_USA_CHN_economic": status})
     ax = channel_figure(pd.DataFrame(), steps).axes[0]
     bars = [to_hex(c.get_facecolor()[0]) for c in ax.collections]
-    assert bars == ["#cfcfcf", "#66bb6a", "#c62828"]
+    assert bars == [to_hex(STATUS_COLORS[s]) for s in ("absent", "open", "suspended")]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["open", "suspended", "not founded yet"]
 
 

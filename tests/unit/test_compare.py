@@ -40,6 +40,7 @@ from sim.history.compare import (
 from sim.history.targets import LagMeasure, Tenure, Trigger, lag_measures
 from sim.history.timeline import load_timeline
 from sim.outputs import columns
+from sim.outputs.nulls import with_nulls
 from sim.outputs.tables import EVENT_COLUMNS, STATUS_DTYPE
 from tests.conftest import REPO
 from tests.unit.test_targets import make_timeline
@@ -64,7 +65,7 @@ def make_events(rows) -> pd.DataFrame:
     kinds = load_vocabulary().kinds
     ids, steps, senders, receivers, kk, channels, causes, scripted = (list(c) for c in zip(*rows)) if rows else [[]] * 8
     step = np.array(steps, dtype=np.int64)
-    return pd.DataFrame(
+    return with_nulls(pd.DataFrame(  # "" and NaN below: no value, null as in events_frame
         {
             "id": np.array(ids, dtype=np.int64),
             "date": (START + step).astype("datetime64[ns]"),
@@ -86,7 +87,7 @@ def make_events(rows) -> pd.DataFrame:
             "intensity_override": np.zeros(len(rows), dtype=bool),
         },
         columns=list(EVENT_COLUMNS),
-    )
+    ))
 
 
 def make_steps(n: int, suspended: dict[str, list[tuple[int, int]]]) -> pd.DataFrame:

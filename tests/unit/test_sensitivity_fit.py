@@ -124,3 +124,26 @@ def test_fit_scores_are_outputs_only_when_the_command_passes_them():
     assert read_settings(sensitivity_cfg()).scored == ()
     with pytest.raises(SimInputError, match=r"outputs='skill\.mean': not a numeric outcome \(known: [^)]*\)$"):
         read_settings(sensitivity_cfg("outputs=[skill.mean]"))  # the outcome-only design knows no fit scores
+
+
+def test_morris_figures_draw_mu_star_intervals_from_zero_and_a_mu_star_sigma_plane(tmp_path):
+    from sim.experiments.sensitivity_figures import figure, mu_sigma_figure
+
+    indices = pd.DataFrame({"output": "peak_tension", "parameter": ["chn_trigger", "usa_trigger", "chn_sensitivity"],
+                            "mu_star": [0.02, 0.30, 0.001], "mu_star_conf": [0.05, 0.04, 0.01],
+                            "sigma": [0.01, 0.45, 0.0005], "mu": [-0.02, 0.3, 0.0]})  # fmt: skip
+    names = {"chn_trigger": "Chinese retaliation rule: trigger severity", "usa_trigger": "US retaliation rule: trigger severity",
+             "chn_sensitivity": "China: sensitivity to hostile acts"}  # fmt: skip
+    ax = figure(indices, "morris", ["peak_tension"], names=names).axes[0]
+    (bars,) = [c for c in ax.collections if c.get_segments()]  # the error bars
+    lows = [min(seg[:, 0]) for seg in bars.get_segments()]
+    assert min(lows) == 0.0 and ax.get_xlim()[0] == 0.0  # 0.02 - 0.05 stops at zero
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == sorted(names.values())
+    fig = mu_sigma_figure(indices, ["peak_tension"], names=names)
+    plane = fig.axes[0]
+    # the one that matters is numbered on the plane and named in the key beside it
+    assert [t.get_text() for t in plane.texts] == ["1", "1  US retaliation rule: trigger severity"]
+    assert "2 unnamed near 0" in plane.get_xlabel()
+    assert min(t.get_fontsize() for t in (*plane.texts, plane.xaxis.label)) >= 9
+    fig.savefig(tmp_path / "morris_mu_sigma.png")
+    assert (tmp_path / "morris_mu_sigma.png").stat().st_size > 5_000

@@ -205,14 +205,44 @@ def test_metric_vs_parameter_figure(runs, tmp_path):
     assert _png_size(fig, tmp_path / "trigger.png") > 5_000
     fig = metric_vs_parameter_figure(runs, RULE, metrics=["peak_tension", "crisis_crossed"])
     assert len(fig.axes) == 2
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["tit_for_tat", "proportional"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["tit for tat", "proportional"]  # rules in words
     assert _png_size(fig, tmp_path / "rule.png") > 5_000
+
+
+def test_sweep_axes_name_parameters_in_words_with_their_key_below(runs):
+    fig = metric_vs_parameter_figure(runs, TRIGGER, metrics=["peak_tension"])
+    assert fig.axes[0].get_xlabel() == "Chinese retaliation rule: trigger severity\n(governments.CHN.retaliation.trigger)"
+    (lines,) = [lg for lg in fig.legends if lg.get_title().get_text()]
+    assert lines.get_title().get_text() == "Chinese retaliation rule"
+    assert [t.get_text() for t in lines.get_texts()] == ["tit for tat", "proportional"]
+    assert fig.get_suptitle().startswith("Outcomes vs Chinese retaliation rule: trigger severity\n")
+    heat = heatmap_figure(runs, (TRIGGER, RULE), "peak_tension").axes[0]
+    assert (heat.get_xlabel(), heat.get_ylabel()) == ("Chinese retaliation rule: trigger severity", "Chinese retaliation rule")
+    sizes = [t.get_fontsize() for t in (*fig.axes[0].get_xticklabels(), fig.axes[0].xaxis.label, *lines.get_texts())]
+    assert min(sizes) >= 9
+
+
+def test_lines_of_a_second_parameter_differ_in_dash_and_marker_and_coinciding_ones_are_named():
+    # Two rules whose runs give identical metrics: their curves coincide in every panel.
+    runs = make_runs(fail=())
+    other = runs[RULE] == "proportional"
+    runs.loc[other, "peak_tension"] -= BONUS["proportional"]  # the same outcomes as tit for tat's
+    runs[RULE] = runs[RULE].where(~other, "grim_trigger")
+    fig = metric_vs_parameter_figure(runs, TRIGGER, metrics=["peak_tension", "n_signals"])
+    for ax in fig.axes:
+        assert ax.get_title().endswith("\nsame values: tit for tat = grim trigger")
+        dashes = [line.get_linestyle() for line in ax.lines]
+        markers = [c.get_paths()[0].vertices.shape for c in ax.collections if c.get_offsets().shape[0] == 3]
+        assert len(set(dashes)) == 2 and len(set(markers)) == 2  # dash and marker shape tell them apart
+    # Different curves get no note.
+    fig = metric_vs_parameter_figure(make_runs(fail=()), TRIGGER, metrics=["peak_tension"])
+    assert "same values" not in fig.axes[0].get_title()
 
 
 def test_metric_vs_parameter_figure_pools_a_second_parameter_with_many_values(tmp_path):
     runs = make_runs(triggers=[f"0.{i}" for i in range(1, 9)], rules=("tit_for_tat", "proportional"), fail=())
     fig = metric_vs_parameter_figure(runs, RULE, metrics=["peak_tension"])
-    assert len(fig.legends) == 1 and "pooled over governments.CHN.retaliation.trigger" in fig.get_suptitle()
+    assert len(fig.legends) == 1 and "pooled over Chinese retaliation rule: trigger severity" in fig.get_suptitle()
     with pytest.raises(KeyError):
         metric_vs_parameter_figure(runs, "p.nope")
 

@@ -228,6 +228,22 @@ def _assert_fits(page, size: str) -> None:
     assert "PAGE 0" not in text.upper() and "runs on Solara" not in text
 
 
+def _type_into(page, field: str, text: str) -> None:
+    """Replace the field's text with ``text``, as a user would, and wait until the field shows it.
+
+    Playwright's ``fill`` selects the text and types over it; if the page re-renders the
+    field in between (a Details panel that just opened, a loaded machine) the selection is
+    lost and the text is appended ('0.5-1'). Select-all and type again until it took.
+    """
+    box = page.locator(f"{field} input")
+    for _ in range(5):
+        box.fill(text)
+        if box.input_value() == text:
+            return
+        box.press("ControlOrMeta+a")
+    raise AssertionError(f"{field}: the input shows {box.input_value()!r} after typing {text!r}")
+
+
 def _error_below(page, field: str) -> str:
     """The message shown on one field, checked to lie just below the field's own box."""
     error = page.locator(f"{field} .sim-field-error")
@@ -294,12 +310,12 @@ def test_page_in_a_real_browser(browser_tools, dashboard, tmp_path):
             # A bad value is marked on its own field at once, nothing is applied, the run goes on.
             page.get_by_text("China: retaliation parameters").click()
             trigger = ".sim-param-CHN-retaliation-trigger"
-            page.locator(f"{trigger} input").fill("-1")
+            _type_into(page, trigger, "-1")
             page.locator(f"{trigger} input").press("Enter")
             message = _error_below(page, trigger)
             assert "governments.CHN.retaliation.trigger = -1.0: must be in [0, 10]" in message, message
             assert page.locator(".sim-apply").is_disabled()
-            page.locator(".sim-threshold input").fill("abc")
+            _type_into(page, ".sim-threshold", "abc")
             page.locator(".sim-threshold input").press("Tab")  # checked on blur too
             assert "'abc' is not a number" in _error_below(page, ".sim-threshold")
             page.screenshot(path=str(shots / "3-bad-values.png"))
@@ -307,7 +323,7 @@ def test_page_in_a_real_browser(browser_tools, dashboard, tmp_path):
             step.click()
             assert _wait_for_day_after(page, day) == day + 7
             assert running.is_visible()
-            page.locator(f"{trigger} input").fill("0.5")  # fixed: the mark goes
+            _type_into(page, trigger, "0.5")  # fixed: the mark goes
             page.locator(f"{trigger} input").press("Enter")
             page.locator(f"{trigger} .sim-field-error").wait_for(state="detached")
 

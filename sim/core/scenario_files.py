@@ -1,6 +1,6 @@
-"""Scenario files: read (YAML data only), cached, and derived from a base scenario.
+"""Scenario files: read, cached, and derived from a base scenario.
 
-Scenarios are read with a ``yaml.SafeLoader`` (no tags, no code) and checked
+Scenarios are read as YAML data only, within size limits (:mod:`sim.core.scenario_yaml`), and checked
 by :func:`sim.core.scenario.parse_scenario`. A scenario may instead name a
 ``base`` scenario and list the events it ``remove``s from it and ``add``s to
 it (a counterfactual): it then takes the base's dates, posts, situation at the
@@ -12,16 +12,16 @@ silent no-op.
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from sim.core.errors import SimInputError
 from sim.core.scenario import (
     PAIR_KINDS,
     Scenario,
+    check_event_count,
     event_field,
     list_field,
     no_unknown_fields,
@@ -29,6 +29,7 @@ from sim.core.scenario import (
     text_field,
 )
 from sim.core.scenario_fields import check_launches, event_date_field
+from sim.core.scenario_yaml import read_yaml
 from sim.core.shipped import SCENARIOS_DIR
 from sim.core.vocabulary import load_vocabulary
 
@@ -36,29 +37,6 @@ from sim.core.vocabulary import load_vocabulary
 _DERIVED_KEYS = {"name", "description", "base", "remove", "add"}
 # What a removal may name to pick its base event (date and kind are required); note says why.
 _REMOVE_KEYS = {"date", "kind", "sender", "receiver", "channel", "note"}
-
-
-class _ScenarioLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that keeps dates as text (checked by :func:`date_field`) and refuses duplicate keys."""
-
-    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-# Without the implicit timestamp resolver, `2022-13-45` stays a string and gets
-# a proper one-line error instead of a ValueError from inside the YAML parser.
-_ScenarioLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def resolve_scenario(ref: str) -> Path:
@@ -95,18 +73,8 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @lru_cache(maxsize=64)
 def _read_doc(src: str, ref: str, stamp: tuple[int, int]) -> Any:
-    """The file's YAML document (cached; callers must not modify it)."""
-    try:
-        return yaml.load(Path(src).read_text(encoding="utf-8"), Loader=_ScenarioLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "?"
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise SimInputError(src, "yaml", where, f"not valid scenario YAML: {problem}") from None
-    except UnicodeDecodeError as e:
-        raise SimInputError(src, "encoding", f"byte {e.start}", "the file is not UTF-8 text") from None
-    except OSError as e:
-        raise SimInputError(src, "scenario", ref, f"cannot be read: {e.strerror}") from None
+    """The file's YAML document, within the limits (cached per file and stamp; callers must not modify it)."""
+    return read_yaml(src, ref, stamp[1])
 
 
 @lru_cache(maxsize=32)
@@ -117,21 +85,36 @@ def _load_cached(src: str, ref: str, stamp: tuple[int, int], base: tuple[str, tu
     if isinstance(doc, dict) and "base" in doc:
         return _derive(doc, src, Path(src).stem)
     if isinstance(doc, dict):
+        _refuse_other_files(doc, src)
         for key in ("remove", "add"):
             if key in doc:
                 raise SimInputError(src, key, doc[key], "only a scenario with a `base` may remove or add events")
     return parse_scenario(doc, src, default_name=Path(src).stem)
 
 
+def _refuse_other_files(doc: dict, src: str) -> None:
+    """A mapping with no ``start`` is some other YAML file (a config, a record): refused without quoting any of
+    it, since a scenario's errors quote the field they are about."""
+    if "start" not in doc:
+        raise SimInputError(src, "start", None, "is missing: not a scenario file (a scenario is a mapping with "
+                            "start, end and events, or a base it is derived from)")  # fmt: skip
+
+
 def _base_path(doc: dict, src: str) -> Path:
-    """The file ``base`` names: a scenario name, or a path relative to the derived file."""
+    """The scenario file ``base`` names: a scenario name (a file of that name beside the derived one, else a
+    shipped scenario), or a ``.yaml`` file's path relative to the derived file. Nothing else: what is read as
+    a base must be a scenario file, so that its errors quote only a scenario's fields."""
     ref = doc["base"]
     if not isinstance(ref, str) or not ref.strip():
         raise SimInputError(src, "base", ref, "must name a scenario (e.g. historical_2022_2024) or a YAML file")
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+    if ref.endswith((".yaml", ".yml")):
         path = Path(src).parent / Path(ref).expanduser()
+    elif "/" in ref or "\\" in ref or ref.startswith((".", "~")):
+        raise SimInputError(src, "base", ref, "must name a scenario (e.g. historical_2022_2024) or a scenario "
+                            "file ending in .yaml")  # fmt: skip
     else:
-        path = SCENARIOS_DIR / f"{ref}.yaml"
+        beside = Path(src).parent / f"{ref}.yaml"
+        path = beside if beside.is_file() else SCENARIOS_DIR / f"{ref}.yaml"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
         raise SimInputError(src, "base", ref, f"no such scenario file {path} (known scenarios: {known})")
@@ -149,15 +132,24 @@ def _derive(doc: dict, src: str, default_name: str) -> Scenario:
     base_doc = _read_doc(str(base_path.resolve()), doc["base"], _stamp(base_path))
     if isinstance(base_doc, dict) and "base" in base_doc:  # also refuses a file that is its own base
         raise SimInputError(src, "base", doc["base"], "is itself derived from a base; name a full scenario")
+    if not isinstance(base_doc, dict) or "start" not in base_doc:  # a file of another kind: quote none of it
+        raise SimInputError(src, "base", doc["base"], f"{base_path} is not a scenario file (a scenario is a "
+                            "mapping with start, end and events)")  # fmt: skip
     base = load_scenario(str(base_path))
+    removals, additions = list_field(doc.get("remove"), src, "remove"), list_field(doc.get("add"), src, "add")
+    check_event_count(len(removals), src, "remove")
+    check_event_count(len(additions), src, "add")
+    by_day_kind: dict[tuple, list[int]] = defaultdict(list)  # (date, kind) -> positions in base.events
+    for pos, e in enumerate(base.events):
+        by_day_kind[e.date, e.kind].append(pos)
     removed: dict[int, int] = {}  # position in base.events -> index in remove
-    for i, r in enumerate(list_field(doc.get("remove"), src, "remove")):
-        pos = _match_removal(r, src, i, base)
+    for i, r in enumerate(removals):
+        pos = _match_removal(r, src, i, base, by_day_kind)
         if pos in removed:
             raise SimInputError(src, f"remove[{i}]", r, f"removes the same event as remove[{removed[pos]}]")
         removed[pos] = i
     added = []
-    for i, e in enumerate(list_field(doc.get("add"), src, "add")):
+    for i, e in enumerate(additions):
         ev = event_field(e, src, i, base.start, base.end, field="add")
         if ev.kind in PAIR_KINDS:  # the two governments are the actors whose role is government
             for side in ("sender", "receiver"):
@@ -171,6 +163,7 @@ def _derive(doc: dict, src: str, default_name: str) -> Scenario:
     founding = [*((f"the base's events[{e.index}]", e.facts.launches) for e in kept),
                 *((f"add[{e.index}]", e.facts.launches) for e in added)]  # fmt: skip
     check_launches(founding, base.channels_at_start, src)
+    check_event_count(len(kept) + len(added), src, "add")
     return Scenario(
         name=text_field(doc.get("name", default_name), src, "name"),
         description=text_field(doc.get("description", base.description), src, "description"),
@@ -186,7 +179,7 @@ def _derive(doc: dict, src: str, default_name: str) -> Scenario:
     )
 
 
-def _match_removal(r: Any, src: str, i: int, base: Scenario) -> int:
+def _match_removal(r: Any, src: str, i: int, base: Scenario, by_day_kind: dict[tuple, list[int]]) -> int:
     """The position in ``base.events`` of the one event removal ``r`` names."""
     f = f"remove[{i}]"
     if not isinstance(r, dict):
@@ -198,8 +191,8 @@ def _match_removal(r: Any, src: str, i: int, base: Scenario) -> int:
         raise SimInputError(src, f + ".kind", kind, f"unknown signal kind (known: {', '.join(load_vocabulary().kinds)})")
     text_field(r.get("note"), src, f + ".note")
     want = {k: r[k] for k in ("sender", "receiver", "channel") if k in r}
-    hits = [pos for pos, e in enumerate(base.events)
-            if e.date == date and e.kind == kind and all(getattr(e, k) == v for k, v in want.items())]  # fmt: skip
+    hits = [pos for pos in by_day_kind.get((date, kind), ())
+            if all(getattr(base.events[pos], k) == v for k, v in want.items())]  # fmt: skip
     if len(hits) != 1:
         that_day = "; ".join(f"{e.sender}->{e.receiver} {e.kind}" + (f" ({e.channel})" if e.channel else "")
                              for e in base.events if e.date == date) or "none"  # fmt: skip

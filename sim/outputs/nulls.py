@@ -40,11 +40,12 @@ def missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-TEXT = pd.StringDtype("python")
-"""The dtype of optional text: pandas' nullable strings, kept in Python objects. Its comparisons give
-pandas' nullable booleans, which combine with those of ``Int64`` columns (``cause``); the pyarrow-backed
-strings pandas 3 would choose by default fail there once a value is null (pandas 3.1: "boolean value of
-NA is ambiguous")."""
+TEXT = pd.StringDtype()
+"""The dtype of optional text: pandas' nullable strings, as ``pd.read_parquet`` gives them back (pandas 3:
+pyarrow-backed), so a table in memory and the same table read from its folder are equal, dtypes included.
+A comparison with such a column is null where the value is null: it selects no row on its own
+(``events[events["channel"] == "climate"]``), but combined with ``&`` or ``|`` and another column's
+comparison it must say what null means first: ``events["channel"].eq("climate").fillna(False)``."""
 
 
 def text(values: Iterable[Any]) -> pd.arrays.StringArray:

@@ -569,9 +569,9 @@ def test_observe_reads_a_model_run(model_run, facts):
     requests = list(ev.loc[ev["kind"] == "meeting_request", "id"])
     for f in facts.of("meeting"):  # the asked party's answer to the request, read by hand
         if f.kind:  # a planned engagement: its scripted row on its day, or one side's call-off that day
-            held = ev[ev["scripted"] & (ev["kind"] == f.kind) & (ev["channel"] == f.channel) & (ev["date"] == f.start)]
+            held = ev[ev["scripted"] & (ev["kind"] == f.kind) & ev["channel"].eq(f.channel).fillna(False) & (ev["date"] == f.start)]
             off = ev[~ev["scripted"] & ev["kind"].isin(["visit_postponed", "meeting_rejection"]) & ~ev["cause"].isin(requests)
-                     & (ev["channel"] == f.channel) & (ev["date"] == f.start)]  # fmt: skip
+                     & ev["channel"].eq(f.channel).fillna(False) & (ev["date"] == f.start)]  # fmt: skip
             assert len(held) + len(off) == 1, f.id
             assert obs.values[f.id] == float(len(held)), f.id
             continue

@@ -3,7 +3,9 @@
 Runs automatically when a sweep ends (a Hydra callback, :class:`AggregateOnEnd`)
 and on demand: ``python -m sim.aggregate <sweep folder> [--no-figures]``.
 
-Writes into the sweep folder, each file atomically:
+Writes into the sweep folder, each file atomically (a sweep with jobs that did not finish is gathered
+too, but said loudly: ``incomplete.json`` and the first line of ``summary.txt`` list the missing jobs and
+runs, and the command, or the sweep whose end ran it, exits with one ``error:`` line and code 2):
 
 * ``runs.parquet``: one row per run (see :mod:`sim.experiments.sweep`), sorted by job and
   replicate, so the same sweep gives the same table whatever launcher ran it
@@ -28,8 +30,8 @@ from omegaconf import DictConfig
 
 from sim.config.cli import CommandParser, run_command
 from sim.core.errors import SimInputError
-from sim.experiments.sweep import FRAGMENT, is_complete
-from sim.outputs.io import atomic_write, staged_folder
+from sim.experiments.sweep import FRAGMENT, is_complete, planned_runs
+from sim.outputs.io import atomic_write, staged_folder, write_json
 from sim.outputs.metrics import OUTCOMES
 from sim.outputs.nulls import RUN_NULLABLE, with_nulls
 
@@ -38,7 +40,7 @@ _ID_COLUMNS = ["job", "replicate", "seed", "base_seed", "status", "error"]
 
 @dataclass(frozen=True)
 class SweepSummary:
-    """What aggregation found."""
+    """What aggregation found: the runs gathered, and the jobs that did not finish (``missing_runs``: their runs)."""
 
     folder: Path
     n_runs: int
@@ -46,15 +48,26 @@ class SweepSummary:
     n_failed: int
     n_jobs: int
     incomplete_jobs: tuple[str, ...]
+    missing_runs: int = 0
 
     def message(self) -> str:
-        lines = [f"Sweep: {self.n_runs} runs in {self.n_jobs} jobs: {self.n_ok} ok, {self.n_failed} failed",
-                 f"  results: {self.folder / 'runs.parquet'} (table: summary.txt, figures: figures/)"]  # fmt: skip
-        if self.incomplete_jobs:
-            lines.append(f"  {len(self.incomplete_jobs)} job(s) did not finish ({', '.join(self.incomplete_jobs[:5])}"
-                         f"{', ...' if len(self.incomplete_jobs) > 5 else ''}): re-run the same command with "
-                         f"hydra.sweep.dir={self.folder} to finish them")  # fmt: skip
-        return "\n".join(lines)
+        return "\n".join([f"Sweep: {self.n_runs} runs in {self.n_jobs} jobs: {self.n_ok} ok, {self.n_failed} failed",
+                          f"  results: {self.folder / 'runs.parquet'} (table: summary.txt, figures: figures/)"])  # fmt: skip
+
+    def incomplete(self) -> str | None:
+        """One line saying which jobs did not finish and how to finish them; None when every job did."""
+        if not self.incomplete_jobs:
+            return None
+        jobs = ", ".join(self.incomplete_jobs[:5]) + (", ..." if len(self.incomplete_jobs) > 5 else "")
+        return (f"{self.folder}: {len(self.incomplete_jobs)} of {self.n_jobs} jobs did not finish (job {jobs}: "
+                f"{self.missing_runs} run{'' if self.missing_runs == 1 else 's'} missing); runs.parquet holds only the other jobs' {self.n_runs} runs "
+                f"(listed in {INCOMPLETE}); run the sweep's command again with hydra.sweep.dir={self.folder} to "
+                "finish them")  # fmt: skip
+
+
+INCOMPLETE = "incomplete.json"
+"""Written beside ``runs.parquet`` when some jobs did not finish: which, and how many runs they lack; removed by
+an aggregation of every job. A table read without it is the whole sweep."""
 
 
 def job_folders(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -138,16 +151,32 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
     atomic_write(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
     # Tables and figures of an earlier aggregation that this one does not write would no longer
     # match runs.parquet: staged_folder removes them (``stale``).
-    with staged_folder(folder, stale=("summary.csv", "summary.txt", "figures")) as stage:
+    n_failed = int((runs["status"] == "failed").sum()) if not runs.empty else 0
+    summary = SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(complete) + len(incomplete),
+                           tuple(d.name for d in incomplete), sum(_planned_runs(d) for d in incomplete))  # fmt: skip
+    missing = summary.incomplete()
+    with staged_folder(folder, stale=("summary.csv", "summary.txt", "figures", INCOMPLETE)) as stage:
+        if missing:
+            write_json(stage / INCOMPLETE, {"jobs": list(summary.incomplete_jobs), "missing_runs": summary.missing_runs,
+                                            "runs_in_table": summary.n_runs, "message": missing})  # fmt: skip
         if not runs.empty:
             table = metric_table(runs)
             table.to_csv(stage / "summary.csv", index=False)
-            (stage / "summary.txt").write_text(format_table(table) + "\n", encoding="utf-8")
+            head = f"INCOMPLETE: {missing}\n\n" if missing else ""
+            (stage / "summary.txt").write_text(head + format_table(table) + "\n", encoding="utf-8")
             if figures and (runs["status"] == "ok").any():
                 write_sweep_figures(runs, stage / "figures")
-    n_failed = int((runs["status"] == "failed").sum()) if not runs.empty else 0
-    return SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(complete) + len(incomplete),
-                        tuple(d.name for d in incomplete))  # fmt: skip
+    return summary
+
+
+def _planned_runs(job_dir: Path) -> int:
+    """The runs an unfinished job was to make (its recorded config's replicates and posterior draws)."""
+    from omegaconf import OmegaConf
+
+    try:
+        return planned_runs(OmegaConf.load(job_dir / ".hydra" / "config.yaml"))
+    except Exception:  # noqa: BLE001  (no readable record: it was to make at least one run)
+        return 1
 
 
 class AggregateOnEnd(Callback):
@@ -159,8 +188,11 @@ class AggregateOnEnd(Callback):
             summary = aggregate(folder, figures=bool(config.get("figures", True)))
         except SimInputError as e:
             print(f"error: {e}", file=sys.stderr)
-            return
+            sys.exit(2)
         print(summary.message())
+        if summary.incomplete():
+            print(f"error: {summary.incomplete()}", file=sys.stderr)
+            sys.exit(2)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,7 +203,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> int:
         args = parser.parse_args(argv)
-        print(aggregate(Path(args.folder), figures=not args.no_figures).message())
+        summary = aggregate(Path(args.folder), figures=not args.no_figures)
+        print(summary.message())
+        if summary.incomplete():
+            print(f"error: {summary.incomplete()}", file=sys.stderr)
+            return 2
         return 0
 
     return run_command(body)

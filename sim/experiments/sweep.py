@@ -68,7 +68,8 @@ def count_runs_into(counter: Any) -> None:
     _run_counter = counter
 
 
-def _replicates_planned(cfg: DictConfig) -> int:
+def planned_runs(cfg: DictConfig) -> int:
+    """The runs a job of this config makes: its replicates, under each posterior draw."""
     try:
         return max(1, int(cfg.get("replicates", 1))) * max(1, int(cfg.get("posterior_draws", 0) or 1))
     except (TypeError, ValueError):
@@ -181,7 +182,7 @@ def run_job(cfg: DictConfig, choices: Mapping[str, str], job: int, overrides: Se
         rows.append(
             {**base, "replicate": 0, "seed": base_seed, "base_seed": base_seed, "status": "failed", "error": str(e)}
         )
-        _count(_replicates_planned(cfg))  # the progress total counted them
+        _count(planned_runs(cfg))  # the progress total counted them
     else:
         workers = int(cfg.get("workers", 1))
         show = progress and _run_counter is None  # a launcher's sweep-wide bar replaces the job's own

@@ -133,6 +133,17 @@ def _check_scripted_pairs(scenario: Scenario, governments: list[str]) -> None:
                                 f"a {ev.kind} must be between the governments {' and '.join(governments)}")  # fmt: skip
 
 
+TOP_LEVEL_KEYS = ("scenario", "seed", "replicates", "posterior_draws", "workers", "crisis_threshold", "figures",
+                  "scale", "governments", "regional", "calibration")  # fmt: skip
+"""The keys of a composed model config (``configs/config.yaml`` and its groups); any other is refused."""
+MAX_SEED = 2**63 - 1
+"""The largest seed: a sweep's tables store seeds as 64-bit integers (``runs.parquet``'s ``seed``, ``base_seed``),
+and every seed up to it is a distinct stream of numpy's ``SeedSequence``."""
+MAX_REPLICATES = 1_000_000
+"""The most runs one job may make (``replicates``): about an hour of one core's model time; more runs belong in
+more jobs (seeds), which a launcher spreads over cores and machines and a killed sweep resumes job by job."""
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """Everything a config describes, checked and turned into objects: build models from it.
@@ -165,6 +176,10 @@ def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> Mod
     source = ConfigSource(choices)
     data = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(data, dict)
+    unknown = sorted(str(k) for k in data if k not in TOP_LEVEL_KEYS)
+    if unknown:  # a key added with + (a typo: +crisis_treshold=0.7) would otherwise be ignored
+        raise SimInputError(source(unknown[0]), unknown[0], data[unknown[0]],
+                            f"unknown key (the config's keys: {', '.join(TOP_LEVEL_KEYS)})")  # fmt: skip
     scenario: Scenario = load_scenario(str(data.get("scenario")))
     govs = data.get("governments") or {}
     codes = list(govs)
@@ -175,8 +190,8 @@ def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> Mod
                                 f"must name the other government ({', '.join(codes)})")  # fmt: skip
     if len(codes) != 2:
         raise SimInputError(source("governments"), "governments", codes, "the model needs exactly two governments")
-    seed = _whole(data.get("seed"), "seed", 0, source)
-    replicates = _whole(data.get("replicates", 1), "replicates", 1, source)
+    seed = _whole(data.get("seed"), "seed", 0, source, MAX_SEED)
+    replicates = _whole(data.get("replicates", 1), "replicates", 1, source, MAX_REPLICATES)
     try:
         threshold = check_range("crisis_threshold", data.get("crisis_threshold"), 0, 1)
     except ParameterError as e:
@@ -209,9 +224,11 @@ def _scale(node: Any, source: ConfigSource) -> WeightScale:
         raise SimInputError(source("scale"), f"scale.{e.name}", e.value, e.problem) from None
 
 
-def _whole(value: Any, name: str, lowest: int, source: ConfigSource) -> int:
+def _whole(value: Any, name: str, lowest: int, source: ConfigSource, highest: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
         raise SimInputError(source(name), name, value, f"must be a whole number >= {lowest}")
+    if value > highest:
+        raise SimInputError(source(name), name, value, f"must be at most {highest:,}")
     return value
 
 

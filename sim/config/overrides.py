@@ -86,8 +86,12 @@ def split_overrides(overrides: Sequence[str]) -> tuple[list[str], list[tuple[str
 # -- the Python API's keywords as overrides (sim.api.run, run_many) ------------------------------------
 def checked_seed(seed: Any) -> int:
     """``seed`` if it is a whole number >= 0 (a bool is not), else one :class:`SimInputError` line."""
+    from sim.config.build import MAX_SEED
+
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise SimInputError("configs/config.yaml", "seed", seed, "must be a whole number >= 0")
+    if seed > MAX_SEED:
+        raise SimInputError("configs/config.yaml", "seed", seed, f"must be at most {MAX_SEED:,}")
     return seed
 
 

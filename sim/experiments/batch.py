@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.config.build import build_spec
+from sim.config.build import MAX_SEED, build_spec
 from sim.config.calibration import posterior_draws
 from sim.core.errors import SimInputError
 from sim.experiments.aggregate import order_runs
@@ -39,9 +39,9 @@ def checked_seeds(seeds: Iterable[int]) -> list[int]:
     seeds = list(seeds)
     if not seeds:
         raise SimInputError("run_many()", "seeds", seeds, "name at least one seed")
-    bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0]
+    bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s <= MAX_SEED]
     if bad:
-        raise SimInputError("run_many()", "seeds", bad[:3], "seeds are whole numbers >= 0")
+        raise SimInputError("run_many()", "seeds", bad[:3], f"seeds are whole numbers from 0 to {MAX_SEED:,}")
     return [int(s) for s in seeds]
 
 

@@ -25,7 +25,6 @@ Morris, ``morris_mu_sigma.png`` (mu_star against sigma, per output).
 from __future__ import annotations
 
 import math
-import shutil
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -39,6 +38,7 @@ from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.compose import compose_config
+from sim.config.entry import discard_record
 from sim.config.search_space import Param
 from sim.core.errors import SimInputError
 from sim.core.extras import require
@@ -239,24 +239,13 @@ def run_sensitivity(cfg: DictConfig, scored: ScoredOutputs | None = None) -> dic
             "drivers": drivers_sentence(indices, s.method, s.outputs, groups)}  # fmt: skip
 
 
-def _discard_hydra_dir(out: Path, top: Path) -> None:
-    """Remove Hydra's record of a refused run, and the folders it leaves empty below ``top``."""
-    if not out.is_dir() or any(p.name not in {".hydra", "sensitivity.log"} for p in out.iterdir()):
-        return
-    shutil.rmtree(out, ignore_errors=True)
-    for parent in out.resolve().parents:
-        if parent == top.resolve() or not parent.is_relative_to(top.resolve()) or any(parent.iterdir()):
-            break
-        parent.rmdir()
-
-
 def command(cfg: DictConfig, scored: ScoredOutputs | None = None) -> None:
     """The body of a Hydra main: run the study; bad input is one ``error:`` line and exit code 2, and leaves
     no Hydra record behind."""
     try:
         result = run_sensitivity(cfg, scored)
     except SimInputError as e:
-        _discard_hydra_dir(Path(HydraConfig.get().runtime.output_dir), results_root() / str(cfg.results_dir))
+        discard_record(Path(HydraConfig.get().runtime.output_dir), results_root() / str(cfg.results_dir))
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
     print(f"Sensitivity done ({cfg.method}): {result['points']} design points, {result['runs']} runs "

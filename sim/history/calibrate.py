@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import hydra
+from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import CONFIG_DIR, compose_config
+from sim.config.entry import check_command_line, discard_record, run_hydra
 from sim.config.help import config_help, print_help, wants_help
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
@@ -143,12 +145,9 @@ def main(cfg: DictConfig) -> None:
     try:
         result = run_calibration(cfg)
     except SimInputError as e:
+        discard_record(Path(HydraConfig.get().runtime.output_dir), results_root() / str(cfg.results_dir))
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
-    except KeyboardInterrupt:
-        print("error: interrupted; the study keeps its finished generations: run the same command to resume",
-              file=sys.stderr)  # fmt: skip
-        sys.exit(130)
     where = "every fact" if result["split"] == "none" else f"the training part of {result['split']}"
     print(f"Calibration {result['study']}: {result['generations']} generations, {result['simulations']} simulations, "
           f"final tolerance {result['final_tolerance'] or math.inf:.3f}; the posterior median's mean skill against the null "
@@ -168,7 +167,12 @@ def cli() -> None:
         print_help(config_help("python -m sim.calibrate", "calibrate"))
         return
     exit_unless_installed("calibrate", "python -m sim.calibrate", ("pyabc",))
-    main()
+    try:
+        check_command_line(sys.argv[1:], "calibrate")
+    except SimInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    run_hydra(main, lambda: "the study keeps its finished generations: run the same command to resume it")
 
 
 if __name__ == "__main__":

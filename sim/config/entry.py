@@ -154,13 +154,13 @@ def check_composes(config_name: str, overrides: Sequence[str]) -> None:
 
 def discard_record(out: Path, top: Path) -> None:
     """Remove Hydra's record of a run refused before it wrote anything (a folder holding only ``.hydra/`` and
-    Hydra's ``*.log``), and the folders that leaves empty, up to and including ``top`` (the command's results
-    folder, which Hydra made for the record)."""
+    Hydra's ``*.log``), and the folders that leaves empty below ``top`` (the command's results folder, which
+    may have been there before)."""
     if not out.is_dir() or any(p.name != ".hydra" and p.suffix != ".log" for p in out.iterdir()):
         return
     shutil.rmtree(out, ignore_errors=True)
     for parent in out.resolve().parents:
-        if not parent.is_relative_to(top.resolve()) or any(parent.iterdir()):
+        if parent == top.resolve() or not parent.is_relative_to(top.resolve()) or any(parent.iterdir()):
             break
         parent.rmdir()
 
@@ -252,3 +252,14 @@ def run_hydra(main: Callable[[], None], resume: Callable[[], str]) -> None:
     if code:
         print(f"error: {message}", file=sys.stderr)
         sys.exit(code)
+
+
+def checked_command(main: Callable[[], None], config_name: str, resume: str) -> None:
+    """A settings command (``sim.calibrate``, ``sim.sensitivity``): its command line checked against
+    ``configs/<config_name>.yaml`` before Hydra writes anything, then ``main`` run by :func:`run_hydra`."""
+    try:
+        check_command_line(sys.argv[1:], config_name)
+    except SimInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    run_hydra(main, lambda: resume)

@@ -27,7 +27,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import CONFIG_DIR, compose_config
-from sim.config.entry import check_command_line, discard_record, run_hydra
+from sim.config.entry import checked_command, discard_record
 from sim.config.help import config_help, print_help, wants_help
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
@@ -167,12 +167,7 @@ def cli() -> None:
         print_help(config_help("python -m sim.calibrate", "calibrate"))
         return
     exit_unless_installed("calibrate", "python -m sim.calibrate", ("pyabc",))
-    try:
-        check_command_line(sys.argv[1:], "calibrate")
-    except SimInputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
-    run_hydra(main, lambda: "the study keeps its finished generations: run the same command to resume it")
+    checked_command(main, "calibrate", "the study keeps its finished generations: run the same command to resume it")
 
 
 if __name__ == "__main__":

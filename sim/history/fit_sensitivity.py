@@ -32,7 +32,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.build import build_spec
 from sim.config.compose import CONFIG_DIR, compose_config
-from sim.config.entry import check_command_line, run_hydra
+from sim.config.entry import checked_command
 from sim.config.help import config_help, print_help, wants_help
 from sim.core.errors import SimInputError
 from sim.core.extras import exit_unless_installed
@@ -173,12 +173,7 @@ def cli() -> None:
         print_help(config_help("python -m sim.sensitivity", "sensitivity"))
         return
     exit_unless_installed("calibrate", "python -m sim.sensitivity", ("SALib",))
-    try:
-        check_command_line(sys.argv[1:], "sensitivity")
-    except SimInputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
-    run_hydra(main, lambda: "a study is written only when it ends: run the same command again")
+    checked_command(main, "sensitivity", "a study is written only when it ends: run the same command again")
 
 
 if __name__ == "__main__":

@@ -136,6 +136,8 @@ def _check_scripted_pairs(scenario: Scenario, governments: list[str]) -> None:
 TOP_LEVEL_KEYS = ("scenario", "seed", "replicates", "posterior_draws", "workers", "crisis_threshold", "figures",
                   "scale", "governments", "regional", "calibration")  # fmt: skip
 """The keys of a composed model config (``configs/config.yaml`` and its groups); any other is refused."""
+MAX_WORKERS = 1024
+"""The most processes a job's replicates may run on (``workers``)."""
 MAX_SEED = 2**63 - 1
 """The largest seed: a sweep's tables store seeds as 64-bit integers (``runs.parquet``'s ``seed``, ``base_seed``),
 and every seed up to it is a distinct stream of numpy's ``SeedSequence``."""
@@ -192,6 +194,7 @@ def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> Mod
         raise SimInputError(source("governments"), "governments", codes, "the model needs exactly two governments")
     seed = _whole(data.get("seed"), "seed", 0, source, MAX_SEED)
     replicates = _whole(data.get("replicates", 1), "replicates", 1, source, MAX_REPLICATES)
+    _whole(data.get("workers", 1), "workers", 1, source, MAX_WORKERS)
     try:
         threshold = check_range("crisis_threshold", data.get("crisis_threshold"), 0, 1)
     except ParameterError as e:

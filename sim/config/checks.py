@@ -68,13 +68,26 @@ def check_overrides(argv: Sequence[str]) -> DictConfig | None:
         return None  # a syntax error: Hydra's own message is the useful one
     group_choices, keys = [], []
     dirs = [CONFIG_DIR, *user_config_dirs(argv)]
+    deletions = []
     for ov in parsed:
         key = ov.key_or_group
+        if ov.is_delete() and not key.startswith("hydra") and not (CONFIG_DIR / key).is_dir():
+            deletions.append(ov)
         if key.startswith("hydra") or ov.is_delete() or ov.is_add() or ov.is_force_add():
             continue
         values = _values(ov)
+        if values is None and hasattr(ov.value(), "filter"):  # glob(...): the options it matches, or none
+            dirs_ = [CONFIG_DIR, *user_config_dirs(argv)]
+            names = sorted({p.stem for d in dirs_ for p in (d / key).glob("*.yaml")}) if (CONFIG_DIR / key).is_dir() else []
+            values = ov.value().filter(names)
+            if not values:
+                raise SimInputError(SOURCE, key, ov.input_line.split("=", 1)[1], "matches no option"
+                                    + (f" (options: {', '.join(names)})" if names else ": glob(...) ranges over a config group's options"))  # fmt: skip
+            continue
         if values is None:
             continue
+        if not values:  # range(5,1), an empty choice list: a sweep of no jobs
+            raise SimInputError(SOURCE, key, ov.input_line.split("=", 1)[1], "gives no values: a sweep needs at least one")
         if (CONFIG_DIR / key).is_dir():
             for v in values:
                 if not any((d / key / f"{v}.yaml").is_file() for d in dirs):
@@ -84,9 +97,12 @@ def check_overrides(argv: Sequence[str]) -> DictConfig | None:
             group_choices.append(f"{ov.input_line.split('=', 1)[0]}={values[0]}")
         else:
             keys.append((ov, values))
-    if not keys:  # nothing to look up: spare a composition (~0.1 s of every command)
+    if not keys and not deletions:  # nothing to look up: spare a composition (~0.1 s of every command)
         return None
     cfg, _ = compose_config([*_search_override(argv), *group_choices])
+    for ov in deletions:  # ~key of a key the config lacks: Hydra's report spans a traceback
+        if OmegaConf.select(cfg, ov.key_or_group, default=_MISSING) is _MISSING:
+            raise SimInputError(SOURCE, f"~{ov.key_or_group}", "", "cannot delete a key the config does not have")
     for ov, values in keys:
         if OmegaConf.select(cfg, ov.key_or_group, default=_MISSING) is _MISSING:
             parent, _, leaf = ov.key_or_group.rpartition(".")

@@ -59,13 +59,28 @@ def check_command_line(argv: Sequence[str], config_name: str | None = None) -> N
     """
     from sim.config.checks import override_args
 
+    check_flags(argv)
     args = override_args(argv)
     parsed = check_syntax(args)
     for ov in parsed:
-        if ov.key_or_group in OUTPUT_DIR_KEYS and not ov.is_sweep_override():
+        if ov.key_or_group in (*OUTPUT_DIR_KEYS, "results_dir") and not ov.is_sweep_override():
             check_output_dir(ov.key_or_group, ov.value())
     if config_name is not None:
         check_composes(config_name, [ov.input_line for ov in parsed if not ov.key_or_group.startswith("hydra")])
+
+
+HYDRA_FLAGS = ("--help", "-h", "--hydra-help", "--version", "--cfg", "-c", "--resolve", "--package", "-p", "--run",
+               "-r", "--multirun", "-m", "--shell-completion", "-sc", "--config-path", "-cp", "--config-name", "-cn",
+               "--config-dir", "-cd", "--experimental-rerun", "--info", "-i")  # fmt: skip
+"""The options Hydra's command line takes (``hydra.main``'s argparse), besides ``key=value`` overrides."""
+
+
+def check_flags(argv: Sequence[str]) -> None:
+    """An option Hydra does not take (``--hlep``) is one line, not argparse's usage block."""
+    for tok in argv:
+        if tok.startswith("-") and tok.split("=", 1)[0] not in HYDRA_FLAGS:
+            raise SimInputError(SOURCE, "option", tok, f"unknown option (options: {', '.join(HYDRA_FLAGS[:4])}, "
+                                "-m/--multirun, --cfg job, --config-dir DIR, ...; settings are key=value)")  # fmt: skip
 
 
 def pinned_sweep_dir(argv: Sequence[str]) -> list[str]:
@@ -110,6 +125,8 @@ def check_syntax(args: Sequence[str]) -> list:
 
 def check_output_dir(key: str, value: str) -> None:
     """An explicit output folder must be one that can be made and written (``key``: its Hydra setting)."""
+    if value is None or not str(value).strip():  # Path("") is the working folder: output would land among its files
+        raise SimInputError(SOURCE, key, "" if value is None else str(value), "must name a folder")
     path = Path(str(value)).expanduser()
     if path.exists() and not path.is_dir():
         raise SimInputError(SOURCE, key, str(value), "is a file, not a folder")
@@ -187,7 +204,13 @@ def os_problem(e: OSError) -> str:
 def _sigterm_as_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM unwinds like Ctrl-C (a cluster's scheduler ends a job with it)."""
 
+    owner = os.getpid()
+
     def raise_interrupt(signum, frame):  # type: ignore[no-untyped-def]
+        if os.getpid() != owner:  # a forked worker (a pool's) inherited the handler: end as SIGTERM would
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
         raise Interrupted()
 
     try:

@@ -152,8 +152,12 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
     # Tables and figures of an earlier aggregation that this one does not write would no longer
     # match runs.parquet: staged_folder removes them (``stale``).
     n_failed = int((runs["status"] == "failed").sum()) if not runs.empty else 0
-    summary = SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(complete) + len(incomplete),
-                           tuple(d.name for d in incomplete), sum(_planned_runs(d) for d in incomplete))  # fmt: skip
+    present = {d.name for d in (*complete, *incomplete)}
+    lost = [str(j) for j in range(expected_jobs(folder) or 0) if str(j) not in present]  # job folders deleted
+    per_job = _planned_runs(next(iter((*complete, *incomplete)))) if present else 1
+    unfinished = sorted((*(d.name for d in incomplete), *lost), key=lambda n: _job_order(Path(n)))
+    summary = SweepSummary(folder, len(runs), len(runs) - n_failed, n_failed, len(present) + len(lost),
+                           tuple(unfinished), sum(_planned_runs(d) for d in incomplete) + per_job * len(lost))  # fmt: skip
     missing = summary.incomplete()
     with staged_folder(folder, stale=("summary.csv", "summary.txt", "figures", INCOMPLETE)) as stage:
         if missing:
@@ -167,6 +171,28 @@ def aggregate(folder: Path, figures: bool = True, progress: bool = True) -> Swee
             if figures and (runs["status"] == "ok").any():
                 write_sweep_figures(runs, stage / "figures")
     return summary
+
+
+def expected_jobs(folder: Path) -> int | None:
+    """How many jobs the sweep recorded in ``sweep.json`` makes (the product of its overrides' value counts, as
+    Hydra's sweeper forms every combination), or None when that cannot be told (no record, a glob)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from sim.experiments.job_record import read_json_object
+    from sim.experiments.sweep_record import RECORD
+
+    record = read_json_object(folder / RECORD) if (folder / RECORD).is_file() else None
+    if record is None:
+        return None
+    params = record.get("sweeper_params") or {}
+    lines = [*(f"{k}={v}" for k, v in params.items()), *(record.get("overrides") or [])]
+    try:
+        parsed = OverridesParser.create().parse_overrides(lines)
+        counts = {ov.key_or_group: len(list(ov.sweep_string_iterator())) if ov.is_sweep_override() else 1
+                  for ov in parsed}  # fmt: skip  (a command-line value replaces the named sweep's, as in Hydra)
+    except Exception:  # noqa: BLE001  (a glob needs the config groups: leave the count unknown)
+        return None
+    return int(np.prod(list(counts.values()), dtype=np.int64)) if counts else 1
 
 
 def _planned_runs(job_dir: Path) -> int:

@@ -38,7 +38,7 @@ from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.compose import compose_config
-from sim.config.entry import discard_record
+from sim.config.entry import discard_record, hydra_problem
 from sim.config.search_space import Param
 from sim.core.errors import SimInputError
 from sim.core.extras import require
@@ -243,7 +243,11 @@ def command(cfg: DictConfig, scored: ScoredOutputs | None = None) -> None:
     """The body of a Hydra main: run the study; bad input is one ``error:`` line and exit code 2, and leaves
     no Hydra record behind."""
     try:
-        result = run_sensitivity(cfg, scored)
+        try:
+            result = run_sensitivity(cfg, scored)
+        except (HydraException, OmegaConfBaseException) as e:  # a deleted setting, a bad model override
+            raise SimInputError("configs/sensitivity.yaml or the command line", "settings", " ".join(
+                HydraConfig.get().overrides.task), hydra_problem(e)) from None
     except SimInputError as e:
         discard_record(Path(HydraConfig.get().runtime.output_dir), results_root() / str(cfg.results_dir))
         print(f"error: {e}", file=sys.stderr)

@@ -64,6 +64,8 @@ def read_space(cfg: DictConfig) -> tuple[list[str], dict[str, Any]]:
     only = cfg.get("only")
     if only is None:
         return use, params
+    if isinstance(only, str) or not hasattr(only, "__iter__"):  # only=name: iterating it would name its letters
+        raise SimInputError(SOURCE, "only", only, "must be a list of parameter names, e.g. 'only=[chn_trigger]'")
     only = [str(o) for o in only]
     for name in only:
         if name not in use:

@@ -24,10 +24,12 @@ from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.compose import CONFIG_DIR, compose_config
-from sim.config.entry import checked_command, discard_record
+from sim.config.entry import checked_command, discard_record, hydra_problem
 from sim.config.help import config_help, print_help, wants_help
 from sim.config.search_space import Param
 from sim.config.search_space import read_params as read_space
@@ -143,7 +145,11 @@ def _finite(value: Any) -> Any:
 @hydra.main(config_path=str(CONFIG_DIR), config_name="calibrate", version_base="1.3")
 def main(cfg: DictConfig) -> None:
     try:
-        result = run_calibration(cfg)
+        try:
+            result = run_calibration(cfg)
+        except (HydraException, OmegaConfBaseException) as e:  # a deleted setting, a bad model override
+            raise SimInputError("configs/calibrate.yaml or the command line", "settings", " ".join(
+                HydraConfig.get().overrides.task), hydra_problem(e)) from None
     except SimInputError as e:
         discard_record(Path(HydraConfig.get().runtime.output_dir), results_root() / str(cfg.results_dir))
         print(f"error: {e}", file=sys.stderr)

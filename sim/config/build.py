@@ -185,13 +185,13 @@ def build_spec(cfg: DictConfig, choices: Mapping[str, str] | None = None) -> Mod
     scenario: Scenario = load_scenario(str(data.get("scenario")))
     govs = data.get("governments") or {}
     codes = list(govs)
+    if len(codes) != 2:  # first: with one removed (~governments.CHN) the other's rival would be blamed
+        raise SimInputError(source("governments"), "governments", codes, "the model needs exactly two governments")
     for code in codes:
         rival = govs[code].get("rival")
         if rival not in govs or rival == code:
             raise SimInputError(source(f"governments.{code}"), f"governments.{code}.rival", rival,
                                 f"must name the other government ({', '.join(codes)})")  # fmt: skip
-    if len(codes) != 2:
-        raise SimInputError(source("governments"), "governments", codes, "the model needs exactly two governments")
     seed = _whole(data.get("seed"), "seed", 0, source, MAX_SEED)
     replicates = _whole(data.get("replicates", 1), "replicates", 1, source, MAX_REPLICATES)
     _whole(data.get("workers", 1), "workers", 1, source, MAX_WORKERS)

@@ -119,7 +119,8 @@ def check_syntax(args: Sequence[str]) -> list:
         except HydraException as e:
             key, _, value = arg.partition("=")
             problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise SimInputError(SOURCE, key, value, f"not an override Hydra can read ({problem}); see {GRAMMAR}") from None
+            hint = f"; quote a value with such characters: {key}='{value}'" if not value.isascii() else ""
+            raise SimInputError(SOURCE, key, value, f"not an override Hydra can read ({problem}); see {GRAMMAR}{hint}") from None
     return out
 
 

@@ -192,6 +192,8 @@ CASES = [
     Case("unknown-option", "sim", ("--hlep",), "option='--hlep': unknown option"),
     Case("empty-run-dir", "sim", ("hydra.run.dir=",), "hydra.run.dir='': must name a folder"),
     Case("empty-sweep-dir", "sim", ("-m", "seed=0,1", "hydra.sweep.dir="), "hydra.sweep.dir='': must name a folder"),
+    Case("non-ascii-path-unquoted", "sim", ("hydra.run.dir={tmp}/résultats",), "quote a value with such characters"),
+    Case("remove-a-government", "sim", ("~governments.CHN",), "the model needs exactly two governments"),
     Case("unknown-launcher", "sim", ("-m", "seed=0,1", "hydra/launcher=nope"), "hydra/launcher='nope'"),
     # Output folders.
     Case("run-dir-is-a-file", "sim", ("hydra.run.dir={tmp}/afile",), "hydra.run.dir='", _a_file(),

@@ -205,14 +205,14 @@ def os_problem(e: OSError) -> str:
 def _sigterm_as_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM unwinds like Ctrl-C (a cluster's scheduler ends a job with it)."""
 
-    owner = os.getpid()
-
     def raise_interrupt(signum, frame):  # type: ignore[no-untyped-def]
-        if os.getpid() != owner:  # a forked worker (a pool's) inherited the handler: end as SIGTERM would
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGTERM)
-            return
         raise Interrupted()
+
+    def default_in_child() -> None:  # a forked worker (pyabc's, a pool's) ends on SIGTERM at once, as it always did
+        if signal.getsignal(signal.SIGTERM) is raise_interrupt:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    os.register_at_fork(after_in_child=default_in_child)
 
     try:
         previous = signal.signal(signal.SIGTERM, raise_interrupt)

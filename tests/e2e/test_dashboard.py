@@ -338,7 +338,8 @@ def test_page_in_a_real_browser(browser_tools, dashboard, tmp_path):
             page.get_by_text("Speed: 120 days per second").wait_for()
             page.locator(".sim-play").click()
             page.get_by_text(re.compile(r"^Day 884 of 884 .*end of the scenario")).wait_for(timeout=120_000)
-            assert page.locator(".sim-play").is_disabled() and step.is_disabled()
+            page.wait_for_function("() => document.querySelector('.sim-play').disabled"
+                                   " && document.querySelector('.sim-step').disabled")  # the buttons follow the text
             assert page.get_by_role("button", name="▶ Play").is_visible()
             page.screenshot(path=str(shots / "4-end.png"))
             page.locator(".sim-reset").click()

@@ -12,7 +12,6 @@ code 130 (:mod:`sim.config.entry`). Input that is valid but worth a remark
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -25,20 +24,10 @@ from sim.api import execute, format_summary
 from sim.config.calibration import apply_calibration
 from sim.config.checks import override_args, validate_runs
 from sim.config.compose import CONFIG_DIR
-from sim.config.entry import check_command_line, os_problem, pinned_sweep_dir, run_hydra
+from sim.config.entry import check_command_line, discard_record, os_problem, pinned_sweep_dir, run_hydra
 from sim.core.errors import SimInputError
 from sim.experiments.sweep import run_job
 from sim.outputs.run_folder import mark_reused, refuse_complete
-
-# What Hydra puts in a run folder before the job runs.
-_HYDRA_ARTIFACTS = {".hydra", "__main__.log", "main.log", "run_command.log"}
-
-
-def _discard_if_empty(out: Path) -> None:
-    """Remove a run folder that holds nothing but Hydra's own records."""
-    if out.is_dir() and all(p.name in _HYDRA_ARTIFACTS for p in out.iterdir()):
-        shutil.rmtree(out, ignore_errors=True)
-
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
 def main(cfg: DictConfig) -> None:
@@ -48,7 +37,7 @@ def main(cfg: DictConfig) -> None:
     try:
         cfg = apply_calibration(cfg, choices, list(hc.overrides.task))
     except SimInputError as e:
-        _discard_if_empty(out)
+        discard_record(out, out.parent)
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
     if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: record its runs, aggregate at the end
@@ -58,15 +47,15 @@ def main(cfg: DictConfig) -> None:
     try:
         result = execute(cfg, out, choices=choices)
     except SimInputError as e:
-        _discard_if_empty(out)
+        discard_record(out, out.parent)
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
     except OSError as e:  # a full disk, a folder that cannot be written: said here, or Hydra adds its own line
-        _discard_if_empty(out)
+        discard_record(out, out.parent)
         print(f"error: {os_problem(e)}", file=sys.stderr)
         sys.exit(2)
     except BaseException:
-        _discard_if_empty(out)  # an OS error, an interrupt or a bug: leave no folder, let the entry say why
+        discard_record(out, out.parent)  # an OS error, an interrupt or a bug: leave no folder, let the entry say why
         raise
     for notice in result.notices:  # a single run only: a sweep's jobs would repeat it once per job
         print(notice, file=sys.stderr)

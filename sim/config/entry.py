@@ -242,6 +242,10 @@ def _interrupt_within(e: BaseException) -> KeyboardInterrupt | None:
     return None
 
 
+def _interrupted(e: KeyboardInterrupt, resume: Callable[[], str]) -> str:
+    return f"interrupted ({'SIGTERM' if isinstance(e, Interrupted) else 'SIGINT'}); {resume()}"
+
+
 def run_hydra(main: Callable[[], None], resume: Callable[[], str]) -> None:
     """Run a ``@hydra.main`` function so that every failure a user meets is one line (module docstring).
 
@@ -253,8 +257,7 @@ def run_hydra(main: Callable[[], None], resume: Callable[[], str]) -> None:
         with _sigterm_as_interrupt():
             main()
     except KeyboardInterrupt as e:
-        name = "SIGTERM" if isinstance(e, Interrupted) else "SIGINT"
-        code, message = 130, f"interrupted ({name}); {resume()}"
+        code, message = 130, _interrupted(e, resume)
     except SimInputError as e:
         code, message = 2, str(e)
     except OSError as e:
@@ -265,8 +268,7 @@ def run_hydra(main: Callable[[], None], resume: Callable[[], str]) -> None:
 
         interrupt = _interrupt_within(e)
         if interrupt is not None:  # Hydra wraps what interrupts it while composing a job's config
-            name = "SIGTERM" if isinstance(interrupt, Interrupted) else "SIGINT"
-            code, message = 130, f"interrupted ({name}); {resume()}"
+            code, message = 130, _interrupted(interrupt, resume)
         elif isinstance(e, (HydraException, OmegaConfBaseException)):
             code, message = 2, f"{SOURCE}: {hydra_problem(e)}"
         elif _is_database_error(e):
